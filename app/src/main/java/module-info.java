@@ -1,0 +1,16 @@
+/** The mandate executable: configuration, wiring (the one composition root), HTTP server, CLI. */
+module dev.mandate.app {
+    requires static transitive org.jspecify;
+    requires dev.mandate.core;
+    requires dev.mandate.store;
+    requires dev.mandate.gateway;
+    requires io.javalin;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+
+    opens dev.mandate.app to
+            info.picocli;
+}

@@ -1,0 +1,7 @@
+/** The Cedar policy language in pure Java. */
+module dev.mandate.cedar {
+    requires static transitive org.jspecify;
+    requires com.fasterxml.jackson.databind;
+
+    exports dev.mandate.cedar;
+}

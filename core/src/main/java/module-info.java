@@ -1,0 +1,14 @@
+/** Mandate's domain, framework-free: identity, mandates, policy, flow, credentials, approvals, audit. */
+module dev.mandate.core {
+    requires static transitive org.jspecify;
+    requires transitive dev.mandate.cedar;
+    requires transitive com.nimbusds.jose.jwt;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
+
+    exports dev.mandate.core;
+    exports dev.mandate.core.keys;
+    exports dev.mandate.core.identity;
+    exports dev.mandate.core.mandate;
+    exports dev.mandate.core.audit;
+}

@@ -1,0 +1,13 @@
+/** JDBC storage for Mandate: embedded H2 and PostgreSQL behind core's ports. */
+module dev.mandate.store {
+    requires static transitive org.jspecify;
+    requires transitive dev.mandate.core;
+    requires transitive java.sql;
+    requires com.zaxxer.hikari;
+    requires com.h2database;
+    requires org.postgresql.jdbc;
+
+    exports dev.mandate.store;
+
+    opens db.migration;
+}
