@@ -5,6 +5,7 @@ module dev.mandate.app {
     requires dev.mandate.store;
     requires dev.mandate.gateway;
     requires io.javalin;
+    requires java.net.http;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;

@@ -36,6 +36,16 @@ public class MandateException extends RuntimeException {
     }
 
     /**
+     * Returns the message, which is never null for a {@code MandateException}.
+     *
+     * @return what went wrong
+     */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNullElse(super.getMessage(), code.wireName());
+    }
+
+    /**
      * Returns the stable error code.
      *
      * @return the code

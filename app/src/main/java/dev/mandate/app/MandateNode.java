@@ -1,0 +1,97 @@
+package dev.mandate.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mandate.app.config.Config;
+import dev.mandate.app.http.AdminToken;
+import dev.mandate.app.http.HttpServer;
+import dev.mandate.store.Database;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running Mandate node and the composition root: the one place that builds every part and wires them together by
+ * hand, in dependency order, and closes them in reverse.
+ */
+public final class MandateNode implements AutoCloseable {
+    private final Config config;
+    private final Path dataDir;
+    private final Database database;
+    private final HttpServer http;
+
+    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.database = database;
+        this.http = http;
+    }
+
+    /**
+     * Builds and starts a node: data directory, store (migrated), admin token, HTTP server.
+     *
+     * @param config the validated configuration
+     * @return the running node
+     * @throws dev.mandate.core.MandateException with {@code BAD_CONFIG} or {@code UNAVAILABLE} naming what is wrong;
+     *     nothing is left running when it is thrown
+     */
+    public static MandateNode start(Config config) {
+        Path dataDir = DataDirectory.prepare(config.dataDir());
+        AdminToken adminToken = AdminToken.loadOrCreate(dataDir);
+        String storeUrl = config.storeUrl();
+        Database database = storeUrl == null
+                ? Database.openEmbedded(dataDir)
+                : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        try {
+            ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
+            groups.add(new StatusRoutes(config, Version.current()));
+            HttpServer http = HttpServer.start(
+                    new HttpServer.Settings(
+                            config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
+                    database::isReady,
+                    groups);
+            return new MandateNode(config, dataDir, database, http);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns the port the HTTP server listens on.
+     *
+     * @return the port
+     */
+    public int port() {
+        return http.port();
+    }
+
+    /**
+     * Returns the data directory in use, absolute.
+     *
+     * @return the data directory
+     */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Returns the configuration the node runs with.
+     *
+     * @return the configuration
+     */
+    public Config config() {
+        return config;
+    }
+
+    /** Stops the HTTP server (in-flight requests finish) and then closes the store. */
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            database.close();
+        }
+    }
+}
