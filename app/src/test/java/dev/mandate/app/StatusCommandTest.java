@@ -78,11 +78,12 @@ final class StatusCommandTest {
 
     @Test
     void anUnreachableNodeExitsWithTheUnavailableCode() {
+        String server = server();
         node.close();
         int code = run(
                 "status",
                 "--server",
-                server(),
+                server,
                 "--token-file",
                 node.dataDir().resolve("admin.token").toString());
         assertThat(code).as(err.toString()).isEqualTo(ErrorCode.UNAVAILABLE.exitCode());

@@ -108,6 +108,8 @@ public final class ControlPlaneClient {
                     ErrorCode.UNAVAILABLE,
                     "cannot reach the Mandate node at " + base + " (" + e
                             + "); is 'mandate serve' running there? Set --server or MANDATE_SERVER");
+        } catch (IllegalArgumentException e) {
+            throw new MandateException(ErrorCode.BAD_REQUEST, "cannot call " + base + path + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MandateException(ErrorCode.UNAVAILABLE, "interrupted while calling " + base + path);
