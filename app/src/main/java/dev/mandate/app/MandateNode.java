@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
+import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,7 @@ public final class MandateNode implements AutoCloseable {
         try {
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
+            groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
