@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 final class DatabaseTest {
     @TempDir
@@ -26,6 +28,19 @@ final class DatabaseTest {
             }
         }
         assertThat(dataDir.resolve("mandate.mv.db")).exists();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void bothStoresMigrateTheSameSchema(TestDatabases.Kind kind) throws Exception {
+        try (Database db = TestDatabases.open(kind, dataDir);
+                Connection c = db.dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success = TRUE")) {
+            assertThat(db.isReady()).isTrue();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isPositive();
+        }
     }
 
     @Test
