@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason why, in words, or null
  * @param details further facts as text; digests instead of secrets
  */
-public record AuditEntry(String type, String actor, String subject, @Nullable String reason, Map<String, String> details) {
+public record AuditEntry(
+        String type, String actor, String subject, @Nullable String reason, Map<String, String> details) {
     /** The longest value of any field or detail accepted. */
     public static final int MAX_FIELD_LENGTH = 4096;
 
