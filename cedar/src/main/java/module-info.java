@@ -4,4 +4,5 @@ module dev.mandate.cedar {
     requires com.fasterxml.jackson.databind;
 
     exports dev.mandate.cedar;
+    exports dev.mandate.cedar.extension;
 }
