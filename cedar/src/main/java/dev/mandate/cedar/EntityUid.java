@@ -1,0 +1,75 @@
+package dev.mandate.cedar;
+
+import java.util.Objects;
+
+/**
+ * The identifier of an entity: its fully qualified type name (e.g. {@code NS::User}) and its id.
+ *
+ * @param type the entity type, namespace components joined with {@code ::}
+ * @param id the entity id, any string
+ */
+public record EntityUid(String type, String id) implements Value {
+    /** Validates both parts. */
+    public EntityUid {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(id, "id");
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("entity type must not be empty (id " + quote(id) + ")");
+        }
+    }
+
+    /**
+     * Creates a uid.
+     *
+     * @param type the fully qualified type name
+     * @param id the id
+     * @return the uid
+     */
+    public static EntityUid of(String type, String id) {
+        return new EntityUid(type, id);
+    }
+
+    /**
+     * Parses the Cedar literal form {@code Type::"id"}.
+     *
+     * @param text e.g. {@code NS::User::"alice"}
+     * @return the uid
+     * @throws CedarParseException if the text is not an entity literal
+     */
+    public static EntityUid parse(String text) {
+        return dev.mandate.cedar.internal.parse.Parser.parseEntityUid(text);
+    }
+
+    @Override
+    public String typeName() {
+        return "Entity";
+    }
+
+    /** Returns the Cedar literal form, e.g. {@code User::"alice"}. */
+    @Override
+    public String toString() {
+        return type + "::" + quote(id);
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case 0 -> b.append("\\0");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append("\\u{").append(Integer.toHexString(c)).append('}');
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return b.append('"').toString();
+    }
+}
