@@ -1,0 +1,85 @@
+package dev.mandate.cedar.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+final class ConformanceRunnerTest {
+    private static final Path ROOT = Path.of("target", "conformance");
+
+    @BeforeAll
+    static void unpackCorpus() throws IOException {
+        Path shared = Path.of(System.getProperty("mandate.shared.dir", "../../shared"), "conformance", "cedar");
+        for (String archive : List.of("corpus-tests.tar.gz", "handwritten-tests.tar.gz")) {
+            Path marker = ROOT.resolve("." + archive + ".unpacked");
+            if (Files.exists(marker)) {
+                continue;
+            }
+            unpack(shared.resolve(archive), ROOT);
+            Files.createFile(marker);
+        }
+    }
+
+    private static void unpack(Path archive, Path target) throws IOException {
+        Path root = target.toAbsolutePath().normalize();
+        try (InputStream in = Files.newInputStream(archive);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                Path out = root.resolve(e.getName()).normalize();
+                if (!out.startsWith(root)) {
+                    throw new IOException("archive entry escapes the target: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(out);
+                } else if (e.isFile()) {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(tar, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyCorpusAndHandwrittenRequestMatchesTheReference() {
+        List<String> lines = new ArrayList<>();
+        ConformanceRunner.Result r = ConformanceRunner.run(ROOT, lines::add);
+        assertThat(r.mismatches()).isEmpty();
+        assertThat(r.passed()).isGreaterThan(47_000);
+        assertThat(lines).last().isEqualTo(r.passed() + " passed, 0 failed");
+    }
+
+    @Test
+    void aMismatchIsReportedWithTheTestAndBothOutcomes(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("p.cedar"), "permit(principal, action, resource);");
+        Files.writeString(dir.resolve("e.json"), "[]");
+        Files.writeString(dir.resolve("t.entities.json"), "[]");
+        Files.writeString(dir.resolve("t.json"), """
+                {"policies": "p.cedar", "entities": "e.json", "requests": [
+                  {"description": "wrong on purpose", "principal": {"type": "U", "id": "a"},
+                   "action": {"type": "Action", "id": "v"}, "resource": {"type": "R", "id": "r"},
+                   "context": {}, "decision": "deny", "reason": [], "errors": []},
+                  {"description": "right", "principal": {"type": "U", "id": "a"},
+                   "action": {"type": "Action", "id": "v"}, "resource": {"type": "R", "id": "r"},
+                   "context": {}, "decision": "allow", "reason": ["policy0"], "errors": []}]}
+                """);
+        List<String> lines = new ArrayList<>();
+        ConformanceRunner.Result r = ConformanceRunner.run(dir, lines::add);
+        assertThat(r.passed()).isEqualTo(1);
+        assertThat(r.failed()).isEqualTo(1);
+        assertThat(lines)
+                .containsExactly(
+                        "t.json: wrong on purpose: expected DENY reasons [] errors [], got ALLOW reasons [policy0] errors []",
+                        "1 passed, 1 failed");
+    }
+}
