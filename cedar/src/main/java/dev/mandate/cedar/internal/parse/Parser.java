@@ -161,9 +161,8 @@ public final class Parser {
         Scope action = actionScope();
         expect(",");
         Scope resource = principalOrResource("resource");
-        if (peek().is(",")) {
-            Token t = advance();
-            throw error(t, "a policy scope has exactly three parts: principal, action, resource");
+        if (accept(",") && !peek().is(")")) {
+            throw error(peek(), "a policy scope has exactly three parts: principal, action, resource");
         }
         expect(")");
         Expr condition = null;
@@ -244,10 +243,11 @@ public final class Parser {
             if (peek().is("[")) {
                 advance();
                 List<EntityUid> uids = new ArrayList<>();
-                if (!peek().is("]")) {
-                    do {
-                        uids.add(actionUid());
-                    } while (accept(","));
+                while (!peek().is("]")) {
+                    uids.add(actionUid());
+                    if (!accept(",")) {
+                        break;
+                    }
                 }
                 expect("]");
                 return new Scope.InSet(uids);
@@ -574,9 +574,12 @@ public final class Parser {
         if (accept(close)) {
             return out;
         }
-        do {
+        while (true) {
             out.add(expr());
-        } while (accept(","));
+            if (!accept(",") || peek().is(close)) {
+                break;
+            }
+        }
         expect(close);
         return out;
     }
@@ -673,7 +676,7 @@ public final class Parser {
         if (accept("}")) {
             return new Expr.RecordLit(attrs);
         }
-        do {
+        while (true) {
             Token k = advance();
             String key;
             if (k.kind() == Token.Kind.STRING) {
@@ -688,7 +691,10 @@ public final class Parser {
             if (attrs.putIfAbsent(key, v) != null) {
                 throw error(k, "attribute `" + key + "` appears twice in this record");
             }
-        } while (accept(","));
+            if (!accept(",") || peek().is("}")) {
+                break;
+            }
+        }
         expect("}");
         return new Expr.RecordLit(attrs);
     }
