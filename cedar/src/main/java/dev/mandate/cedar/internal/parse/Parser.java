@@ -298,6 +298,12 @@ public final class Parser {
         return b.toString();
     }
 
+    private static void notReserved(Token name) {
+        if (RESERVED.contains(name.text())) {
+            throw error(name, "`" + name.text() + "` is a reserved word; write [\"" + name.text() + "\"] to use it");
+        }
+    }
+
     private String pathComponent() {
         Token t = expectIdent("a name");
         if (RESERVED.contains(t.text())) {
@@ -370,6 +376,7 @@ public final class Parser {
             if (a.kind() == Token.Kind.STRING) {
                 result = new Expr.HasAttr(left, unescape(a));
             } else if (a.kind() == Token.Kind.IDENT) {
+                notReserved(a);
                 result = hasPath(left, a);
             } else {
                 throw error(a, "expected an attribute name after `has`, found " + a.describe());
@@ -414,7 +421,9 @@ public final class Parser {
         names.add(first.text());
         while (peek().is(".") && peek(1).kind() == Token.Kind.IDENT) {
             advance();
-            names.add(advance().text());
+            Token n = advance();
+            notReserved(n);
+            names.add(n.text());
         }
         Expr result = new Expr.HasAttr(target, names.get(0));
         Expr cur = new Expr.GetAttr(target, names.get(0));
@@ -517,6 +526,7 @@ public final class Parser {
             if (t.is(".")) {
                 advance();
                 Token name = expectIdent("an attribute or method name after `.`");
+                notReserved(name);
                 if (peek().is("(")) {
                     advance();
                     List<Expr> args = args(")");
@@ -682,6 +692,9 @@ public final class Parser {
             if (k.kind() == Token.Kind.STRING) {
                 key = unescape(k);
             } else if (k.kind() == Token.Kind.IDENT) {
+                if (RESERVED.contains(k.text())) {
+                    throw error(k, "`" + k.text() + "` is a reserved word; quote it to use it as a record key");
+                }
                 key = k.text();
             } else {
                 throw error(k, "expected a record attribute name, found " + k.describe());
