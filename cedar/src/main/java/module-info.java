@@ -5,4 +5,5 @@ module dev.mandate.cedar {
 
     exports dev.mandate.cedar;
     exports dev.mandate.cedar.extension;
+    exports dev.mandate.cedar.schema;
 }
