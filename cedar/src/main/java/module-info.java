@@ -5,5 +5,6 @@ module dev.mandate.cedar {
 
     exports dev.mandate.cedar;
     exports dev.mandate.cedar.extension;
+    exports dev.mandate.cedar.schema;
     exports dev.mandate.cedar.conformance;
 }
