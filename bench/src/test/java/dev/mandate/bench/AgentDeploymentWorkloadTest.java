@@ -8,12 +8,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 final class AgentDeploymentWorkloadTest {
     @ParameterizedTest
     @ValueSource(ints = {10, 100})
-    void theReferenceEngineAllowsSomeAndDeniesSomeOfTheMix(int policies) {
+    void bothEnginesDecideEveryRequestAlikeAndTheMixHasAllowsAndDenies(int policies) {
         AgentDeploymentWorkload workload = AgentDeploymentWorkload.of(policies);
         ReferenceCedar reference = new ReferenceCedar(workload, false);
+        MandateCedar mandate = new MandateCedar(workload);
         int allowed = 0;
         for (int i = 0; i < AgentDeploymentWorkload.REQUESTS; i++) {
-            if (reference.isAllowed(i)) {
+            boolean expected = reference.isAllowed(i);
+            assertThat(mandate.isAllowed(i))
+                    .as("request %d: %s", i, workload.calls.get(i))
+                    .isEqualTo(expected);
+            if (expected) {
                 allowed++;
             }
         }

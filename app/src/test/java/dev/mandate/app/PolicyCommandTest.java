@@ -1,0 +1,71 @@
+package dev.mandate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+final class PolicyCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private void writeTest(String expectedDecision) throws IOException {
+        Files.writeString(
+                tmp.resolve("p.cedar"),
+                "permit (principal == User::\"alice\", action == Action::\"read\", resource);\n");
+        Files.writeString(tmp.resolve("e.entities.json"), "[]");
+        Files.writeString(tmp.resolve("s.cedarschema"), """
+                entity User;
+                entity Doc;
+                action read appliesTo { principal: [User], resource: [Doc] };
+                """);
+        String reason = expectedDecision.equals("allow") ? "[\"policy0\"]" : "[]";
+        Files.writeString(tmp.resolve("t.json"), """
+                {"policies": "p.cedar", "entities": "e.entities.json", "schema": "s.cedarschema",
+                 "shouldValidate": true,
+                 "requests": [{"description": "alice reads",
+                   "principal": {"type": "User", "id": "alice"},
+                   "action": {"type": "Action", "id": "read"},
+                   "resource": {"type": "Doc", "id": "d1"},
+                   "context": {}, "validateRequest": false,
+                   "decision": "%s", "reason": %s, "errors": []}]}
+                """.formatted(expectedDecision, reason));
+    }
+
+    @Test
+    void conformancePassesAMatchingTestAndExitsZero() throws IOException {
+        writeTest("allow");
+        assertThat(run("policy", "conformance", tmp.toString())).isZero();
+        assertThat(out.toString()).contains("1 passed, 0 failed");
+    }
+
+    @Test
+    void conformanceNamesAMismatchAndExitsOne() throws IOException {
+        writeTest("deny");
+        assertThat(run("policy", "conformance", tmp.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("t.json").contains("0 passed, 1 failed");
+    }
+
+    @Test
+    void conformanceRefusesAPathThatIsNotADirectory() {
+        assertThat(run("policy", "conformance", tmp.resolve("missing").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("missing").contains("not a directory");
+    }
+}
