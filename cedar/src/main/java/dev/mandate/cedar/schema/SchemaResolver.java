@@ -31,6 +31,7 @@ final class SchemaResolver {
     private final Map<String, String> entityNamespace = new HashMap<>();
     private final Map<ActionRef, Raw.Action> actions = new LinkedHashMap<>();
     private final Map<ActionRef, String> actionNamespace = new HashMap<>();
+    private final Set<String> actionTypes = new HashSet<>();
 
     private SchemaResolver() {}
 
@@ -92,6 +93,7 @@ final class SchemaResolver {
                     throw a.pos().error("action " + uid + " is declared more than once");
                 }
                 actionNamespace.put(uid, ns.name());
+                actionTypes.add(uid.type());
             }
         }
     }
@@ -242,17 +244,26 @@ final class SchemaResolver {
         };
     }
 
+    /**
+     * Resolves a name in a type position. Unlike in {@code in} and {@code appliesTo} lists, a namespace's action
+     * entity type ({@code NS::Action}, once the namespace declares an action) counts as an entity type here.
+     */
     private SchemaType reference(Raw.Ref ref, String ns) {
+        String name = ref.name();
         if (ref.kind() == Raw.Kind.ENTITY) {
+            for (String candidate : candidates(name, ns)) {
+                if (isEntityType(candidate)) {
+                    return new SchemaType.EntityType(candidate);
+                }
+            }
             return new SchemaType.EntityType(entityName(ref, ns));
         }
-        String name = ref.name();
         if (!name.startsWith("__cedar::")) {
             for (String candidate : candidates(name, ns)) {
                 if (commons.containsKey(candidate)) {
                     return resolveCommon(candidate);
                 }
-                if (ref.kind() == Raw.Kind.ANY && entities.containsKey(candidate)) {
+                if (ref.kind() == Raw.Kind.ANY && isEntityType(candidate)) {
                     return new SchemaType.EntityType(candidate);
                 }
             }
@@ -267,6 +278,10 @@ final class SchemaResolver {
                         + (ns.isEmpty() || name.contains("::")
                                 ? ""
                                 : " in namespace `" + ns + "` or the empty namespace"));
+    }
+
+    private boolean isEntityType(String name) {
+        return entities.containsKey(name) || actionTypes.contains(name);
     }
 
     private SchemaType resolveCommon(String name) {

@@ -1,0 +1,200 @@
+package dev.mandate.cedar.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cedarpolicy.model.schema.Schema.JsonOrCedar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differential test against the reference (cedar-java): thousands of small generated schemas full of
+ * name clashes (namespaces, common and entity types named like builtins or like each other, shadowing,
+ * undeclared names, cycles) must be accepted or rejected exactly as the reference does, and when accepted,
+ * the reference's JSON rendering must read to the same model.
+ */
+final class SchemaReferenceTest {
+    private static final int SAMPLES = 4000;
+    private static final String[] NAMESPACES = {"", "", "N", "M", "N::M"};
+    private static final String[] NAMES = {"A", "B", "C", "Long", "ipaddr", "Set", "T", "Action", "in", "Bool"};
+    private static final String[] TAME_DECLARED = {"D", "E", "F", "G", "H", "I"};
+    private static final String[] TAME_REFERENCED = {"A", "B", "N::C", "N::T", "D", "E", "Long", "ipaddr", "Set"};
+    private static final String[] BUILTINS = {"Long", "String", "Bool", "decimal", "__cedar::Long", "Boolean"};
+
+    @Test
+    void generatedSchemasAreAcceptedAndReadExactlyAsByTheReference() {
+        Random random = new Random(424242);
+        List<String> disagreements = new ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < SAMPLES; i++) {
+            String text = new Gen(random.nextBoolean()).schema(random);
+            String mine = outcome(text);
+            String reference;
+            String referenceJson = null;
+            try {
+                referenceJson = com.cedarpolicy.model.schema.Schema.parse(JsonOrCedar.Cedar, text)
+                        .toJsonFormat()
+                        .toString();
+                reference = "ok";
+            } catch (Exception e) {
+                reference = "error: " + e.getMessage();
+            }
+            if (mine.equals("ok") != reference.equals("ok")) {
+                disagreements.add(text + "\n  mine: " + mine + "\n  reference: " + reference);
+            } else if (referenceJson != null) {
+                accepted++;
+                Schema fromCedar = Schema.parseCedar(text);
+                if (!Schema.parseJson(referenceJson).equals(fromCedar)) {
+                    disagreements.add(text + "\n  the reference's JSON form reads to a different model");
+                }
+                if (!Schema.parseCedar(fromCedar.toCedar()).equals(fromCedar)) {
+                    disagreements.add(text + "\n  toCedar() does not read back:\n" + fromCedar.toCedar());
+                }
+            }
+        }
+        System.out.println("generated schemas: " + SAMPLES + ", accepted by both: " + accepted);
+        assertThat(disagreements).isEmpty();
+        assertThat(accepted).isBetween(SAMPLES / 20, SAMPLES - SAMPLES / 10);
+    }
+
+    private static String outcome(String text) {
+        try {
+            Schema.parseCedar(text);
+            return "ok";
+        } catch (SchemaParseException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    /** Generates one schema; a "tame" generator draws names mostly from what the common base declares. */
+    private static final class Gen {
+        private final boolean tame;
+        private final String[] names;
+
+        Gen(boolean tame) {
+            this.tame = tame;
+            this.names = tame ? TAME_DECLARED : NAMES;
+        }
+
+        String schema(Random r) {
+            StringBuilder sb = new StringBuilder();
+            // A common base of declarations so that most references resolve and the interesting rules get hit.
+            if (tame || r.nextInt(5) < 3) {
+                sb.append("entity A, B;\nnamespace N { entity C; type T = Long; }\n");
+            }
+            int namespaces = 1 + r.nextInt(3);
+            for (int n = 0; n < namespaces; n++) {
+                String ns = NAMESPACES[r.nextInt(NAMESPACES.length)];
+                if (!ns.isEmpty()) {
+                    sb.append("namespace ").append(ns).append(" {\n");
+                }
+                int decls = 1 + r.nextInt(4);
+                for (int d = 0; d < decls; d++) {
+                    switch (r.nextInt(5)) {
+                        case 0, 1 -> entity(r, sb);
+                        case 2 ->
+                            sb.append("type ")
+                                    .append(pick(r, names))
+                                    .append(" = ")
+                                    .append(type(r, 0))
+                                    .append(";\n");
+                        default -> action(r, sb);
+                    }
+                }
+                if (!ns.isEmpty()) {
+                    sb.append("}\n");
+                }
+            }
+            return sb.toString();
+        }
+
+        void entity(Random r, StringBuilder sb) {
+            sb.append("entity ").append(pick(r, names));
+            if (r.nextInt(4) == 0) {
+                sb.append(", ").append(pick(r, names));
+            }
+            if (r.nextInt(6) == 0) {
+                sb.append(" enum [\"x\", \"y\"];\n");
+                return;
+            }
+            if (r.nextInt(3) == 0) {
+                sb.append(" in [").append(name(r)).append(']');
+            }
+            if (r.nextBoolean()) {
+                sb.append(' ').append(record(r, 0));
+            }
+            if (r.nextInt(5) == 0) {
+                sb.append(" tags ").append(type(r, 0));
+            }
+            sb.append(";\n");
+        }
+
+        void action(Random r, StringBuilder sb) {
+            sb.append("action ").append(r.nextBoolean() ? "\"a" + r.nextInt(3) + "\"" : "a" + r.nextInt(3));
+            if (r.nextInt(3) == 0) {
+                sb.append(" in [")
+                        .append(
+                                switch (r.nextInt(3)) {
+                                    case 0 -> "\"a" + r.nextInt(3) + "\"";
+                                    case 1 -> "Action::\"a" + r.nextInt(3) + "\"";
+                                    default ->
+                                        pick(r, NAMESPACES).isEmpty()
+                                                ? "a" + r.nextInt(3)
+                                                : "N::Action::\"a" + r.nextInt(3) + "\"";
+                                })
+                        .append(']');
+            }
+            if (r.nextInt(3) != 0) {
+                sb.append(" appliesTo { principal: [")
+                        .append(name(r))
+                        .append("], resource: ")
+                        .append(name(r));
+                if (r.nextBoolean()) {
+                    sb.append(", context: ").append(r.nextBoolean() ? record(r, 0) : name(r));
+                }
+                sb.append(" }");
+            }
+            sb.append(";\n");
+        }
+
+        String type(Random r, int depth) {
+            int k = r.nextInt(depth > 2 ? 2 : 5);
+            return switch (k) {
+                case 0 -> name(r);
+                case 1 -> pick(r, BUILTINS);
+                case 2 -> "Set<" + type(r, depth + 1) + ">";
+                default -> record(r, depth + 1);
+            };
+        }
+
+        String record(Random r, int depth) {
+            StringBuilder sb = new StringBuilder("{");
+            int n = r.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                sb.append(i > 0 ? ", " : " ")
+                        .append(r.nextInt(8) == 0 ? "\"q\"" : "f" + r.nextInt(3))
+                        .append(r.nextBoolean() ? "?" : "")
+                        .append(": ")
+                        .append(type(r, depth + 1));
+            }
+            return sb.append(" }").toString();
+        }
+
+        String name(Random r) {
+            if (tame) {
+                return pick(r, TAME_REFERENCED);
+            }
+            String base = pick(r, names);
+            return switch (r.nextInt(6)) {
+                case 0 -> "N::" + base;
+                case 1 -> "N::M::" + base;
+                default -> base;
+            };
+        }
+
+        String pick(Random r, String[] options) {
+            return options[r.nextInt(options.length)];
+        }
+    }
+}
