@@ -2,14 +2,20 @@ package dev.mandate.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.keys.RotatingSigningKeys;
+import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.store.Database;
+import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,16 +28,20 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final RotatingSigningKeys signingKeys;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+    private MandateNode(
+            Config config, Path dataDir, Database database, HttpServer http, RotatingSigningKeys signingKeys) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.signingKeys = signingKeys;
     }
 
     /**
-     * Builds and starts a node: data directory, store (migrated), admin token, HTTP server.
+     * Builds and starts a node: data directory, store (migrated), admin token, signing keys (created on first
+     * start), HTTP server.
      *
      * @param config the validated configuration
      * @return the running node
@@ -46,16 +56,26 @@ public final class MandateNode implements AutoCloseable {
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
         try {
+            Clock clock = Clock.systemUTC();
+            AuditSink audit = new LogAuditSink();
+            RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
+                    new JdbcKeyRepository(database),
+                    "mandate",
+                    KeyUse.SIGNATURE,
+                    clock,
+                    config.keysRetiredRetention(),
+                    audit);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(new KeyRoutes(signingKeys));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http);
+            return new MandateNode(config, dataDir, database, http, signingKeys);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -78,6 +98,15 @@ public final class MandateNode implements AutoCloseable {
      */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Returns Mandate's signing keys: they sign mandate tokens and audit checkpoints; their JWKS is public.
+     *
+     * @return the key set
+     */
+    public SigningKeys signingKeys() {
+        return signingKeys;
     }
 
     /**

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             "  server.shutdown-timeout  MANDATE_SERVER_SHUTDOWN_TIMEOUT   10s",
             "  server.max-request-bytes MANDATE_SERVER_MAX_REQUEST_BYTES  1048576",
             "  trust-domain             MANDATE_TRUST_DOMAIN      mandate.local",
+            "  keys.retired-retention   MANDATE_KEYS_RETIRED_RETENTION    1h",
             "Unknown keys and bad values stop start-up with a message naming the key",
             "and the rule it broke (exit code 78).",
             ""

@@ -27,7 +27,9 @@ public enum ConfigKey {
     /** Request size limit. */
     MAX_REQUEST_BYTES("server.max-request-bytes", "1048576", "a whole number of bytes from 1024 to 67108864"),
     /** The embedded trust domain. */
-    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _");
+    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _"),
+    /** How long a retired signing key stays published: at least the longest lifetime of a token it signed. */
+    KEYS_RETIRED_RETENTION("keys.retired-retention", "1h", "a duration from 1m to 30d, such as 15m or 1h");
 
     private final String key;
     private final String defaultValue;

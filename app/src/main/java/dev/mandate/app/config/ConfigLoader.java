@@ -27,7 +27,7 @@ public final class ConfigLoader {
     /** The largest configuration file read. */
     public static final long MAX_FILE_BYTES = 1 << 20;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
 
     private record Setting(String value, String source) {}
@@ -125,7 +125,8 @@ public final class ConfigLoader {
                 parse(ConfigKey.STORE_MAX_POOL_SIZE, v -> (int) wholeNumber(v, 1, 200)),
                 parse(ConfigKey.SHUTDOWN_TIMEOUT, v -> duration(v, Duration.ZERO, Duration.ofMinutes(10))),
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
-                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain));
+                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
+                parse(ConfigKey.KEYS_RETIRED_RETENTION, v -> duration(v, Duration.ofMinutes(1), Duration.ofDays(30))));
     }
 
     private String text(ConfigKey key) {
@@ -182,7 +183,8 @@ public final class ConfigLoader {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw new IllegalArgumentException("out of range");
