@@ -8,9 +8,11 @@ import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.store.Database;
+import dev.mandate.store.JdbcAgentDirectory;
 import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,14 +31,21 @@ public final class MandateNode implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final RotatingSigningKeys signingKeys;
+    private final AgentRegistry agents;
 
     private MandateNode(
-            Config config, Path dataDir, Database database, HttpServer http, RotatingSigningKeys signingKeys) {
+            Config config,
+            Path dataDir,
+            Database database,
+            HttpServer http,
+            RotatingSigningKeys signingKeys,
+            AgentRegistry agents) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
         this.signingKeys = signingKeys;
+        this.agents = agents;
     }
 
     /**
@@ -70,12 +79,15 @@ public final class MandateNode implements AutoCloseable {
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
             groups.add(new KeyRoutes(signingKeys));
+            AgentRegistry agents =
+                    new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
+            groups.add(new AgentRoutes(agents));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http, signingKeys);
+            return new MandateNode(config, dataDir, database, http, signingKeys, agents);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -107,6 +119,15 @@ public final class MandateNode implements AutoCloseable {
      */
     public SigningKeys signingKeys() {
         return signingKeys;
+    }
+
+    /**
+     * Returns the agent registry: registered agents, their changes audited.
+     *
+     * @return the registry
+     */
+    public AgentRegistry agents() {
+        return agents;
     }
 
     /**

@@ -22,6 +22,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class RotatingSigningKeys implements SigningKeys {
         } catch (JOSEException e) {
             throw new MandateException(ErrorCode.INTERNAL, "cannot generate a P-256 key: " + e.getMessage(), e);
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String kid = Objects.requireNonNull(key.getKeyID(), "thumbprint kid");
         audit.record(
                 new AuditEntry("key.rotated", actor, keySet, reason, Map.of("kid", kid, "alg", ALGORITHM.getName())));
