@@ -39,6 +39,9 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             StatusCommand.class,
             AgentCommand.class,
+            MandateCliCommand.class,
+            AuditCommand.class,
+            TokenCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {

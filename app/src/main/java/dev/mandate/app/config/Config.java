@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxRequestBytes the largest request body accepted
  * @param trustDomain the embedded SPIFFE trust domain
  * @param keysRetiredRetention how long a retired signing key stays published
+ * @param mandates limits of mandates, their tokens, DPoP and the audit log
  */
 public record Config(
         HostPort listen,
@@ -29,7 +30,8 @@ public record Config(
         Duration shutdownTimeout,
         long maxRequestBytes,
         String trustDomain,
-        Duration keysRetiredRetention) {
+        Duration keysRetiredRetention,
+        MandateSettings mandates) {
 
     @Override
     public String toString() {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,7 +60,7 @@ public final class MandateTokens {
 
     private final SigningKeys keys;
     private final InstantSource clock;
-    private final String issuer;
+    private final Supplier<String> issuer;
     private final String audience;
 
     /**
@@ -67,10 +68,10 @@ public final class MandateTokens {
      *
      * @param keys the signing keys
      * @param clock the time source
-     * @param issuer the {@code iss} of every token (the authorization server's URL)
+     * @param issuer the {@code iss} of every token (the authorization server's URL; known once the server listens)
      * @param audience the {@code aud} of every token (the resource servers')
      */
-    public MandateTokens(SigningKeys keys, InstantSource clock, String issuer, String audience) {
+    public MandateTokens(SigningKeys keys, InstantSource clock, Supplier<String> issuer, String audience) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -83,7 +84,16 @@ public final class MandateTokens {
      * @return the {@code iss}
      */
     public String issuer() {
-        return issuer;
+        return issuer.get();
+    }
+
+    /**
+     * Returns the audience of every token.
+     *
+     * @return the {@code aud}
+     */
+    public String audience() {
+        return audience;
     }
 
     /**
@@ -106,7 +116,7 @@ public final class MandateTokens {
         RANDOM.nextBytes(random);
         String jti = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
+                .issuer(issuer.get())
                 .subject(mandate.agent().toString())
                 .audience(audience)
                 .issueTime(Date.from(now))
@@ -164,8 +174,8 @@ public final class MandateTokens {
         } catch (MandateException e) {
             throw invalid("the token's signature does not verify: " + e.getMessage());
         }
-        if (!issuer.equals(claims.getIssuer())) {
-            throw invalid("the token's issuer is " + claims.getIssuer() + ", not " + issuer);
+        if (!issuer.get().equals(claims.getIssuer())) {
+            throw invalid("the token's issuer is " + claims.getIssuer() + ", not " + issuer.get());
         }
         if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
             throw invalid("the token's audience " + claims.getAudience() + " does not include " + audience);
