@@ -135,12 +135,14 @@ final class JdbcAuditStoreTest {
             AuditVerification v = log.verify();
             assertThat(v.ok()).as(String.valueOf(v.problem())).isTrue();
             assertThat(v.eventsChecked()).isEqualTo(200);
+            // group commit decides where checkpoints fall, but one falls at least every 50 events
+            assertThat(v.checkpointsChecked()).isBetween(3, 4);
             // a second log over the same store (a restart) continues the chain
             AuditLog restarted = new AuditLog(new JdbcAuditStore(db), keys, clock, 50);
             restarted.record(entry(1));
             restarted.checkpoint();
             assertThat(restarted.verify().ok()).isTrue();
-            assertThat(restarted.verify().checkpointsChecked()).isEqualTo(5);
+            assertThat(restarted.verify().checkpointsChecked()).isEqualTo(v.checkpointsChecked() + 1);
         }
     }
 
