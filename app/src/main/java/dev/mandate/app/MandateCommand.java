@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
             "  mandate serve --listen 127.0.0.1:0",
             "                                let the OS pick a port; the chosen one is printed",
             "  mandate help serve            every option of serve and its environment variable",
+            "  mandate agent register <name> --owner <team>",
+            "                                register an agent on a running node",
             "",
             "Exit codes: 0 ok, 1 failed check, 2 bad usage or request, 3 unauthenticated,",
             "  4 forbidden, 5 not found, 6 conflict, 69 unavailable, 70 internal error,",
@@ -36,6 +38,10 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ServeCommand.class,
             StatusCommand.class,
+            AgentCommand.class,
+            MandateCliCommand.class,
+            AuditCommand.class,
+            TokenCommand.class,
             PolicyCommand.class,
             picocli.CommandLine.HelpCommand.class
         })

@@ -2,16 +2,26 @@ package dev.mandate.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.keys.RotatingSigningKeys;
+import dev.mandate.core.keys.SigningKeys;
+import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.store.Database;
+import dev.mandate.store.JdbcAgentDirectory;
+import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running Mandate node and the composition root: the one place that builds every part and wires them together by
@@ -22,16 +32,30 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final RotatingSigningKeys signingKeys;
+    private final AgentRegistry agents;
+    private final MandatePart mandatePart;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+    private MandateNode(
+            Config config,
+            Path dataDir,
+            Database database,
+            HttpServer http,
+            RotatingSigningKeys signingKeys,
+            AgentRegistry agents,
+            MandatePart mandatePart) {
+        this.mandatePart = mandatePart;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.signingKeys = signingKeys;
+        this.agents = agents;
     }
 
     /**
-     * Builds and starts a node: data directory, store (migrated), admin token, HTTP server.
+     * Builds and starts a node: data directory, store (migrated), admin token, signing keys (created on first
+     * start), HTTP server.
      *
      * @param config the validated configuration
      * @return the running node
@@ -39,6 +63,17 @@ public final class MandateNode implements AutoCloseable {
      *     nothing is left running when it is thrown
      */
     public static MandateNode start(Config config) {
+        return start(config, null);
+    }
+
+    /**
+     * Builds and starts a node with a given JWT-SVID verifier (tests use a fake one).
+     *
+     * @param config the validated configuration
+     * @param workloads verifies agents' JWT-SVIDs, or null for the node's own
+     * @return the running node
+     */
+    static MandateNode start(Config config, dev.mandate.core.oauth.@Nullable WorkloadAuthenticator workloads) {
         Path dataDir = DataDirectory.prepare(config.dataDir());
         AdminToken adminToken = AdminToken.loadOrCreate(dataDir);
         String storeUrl = config.storeUrl();
@@ -46,16 +81,52 @@ public final class MandateNode implements AutoCloseable {
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
         try {
+            Clock clock = Clock.systemUTC();
+            LateSigningKeys lateKeys = new LateSigningKeys();
+            AuditLog audit = MandatePart.openAudit(database, lateKeys, clock, config.mandates());
+            RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
+                    new JdbcKeyRepository(database),
+                    "mandate",
+                    KeyUse.SIGNATURE,
+                    clock,
+                    config.keysRetiredRetention(),
+                    audit);
+            lateKeys.set(signingKeys);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
-            HttpServer http = HttpServer.start(
-                    new HttpServer.Settings(
-                            config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
-                    database::isReady,
-                    groups);
-            return new MandateNode(config, dataDir, database, http);
+            groups.add(new KeyRoutes(signingKeys));
+            AgentRegistry agents =
+                    new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
+            groups.add(new AgentRoutes(agents));
+            java.util.concurrent.atomic.AtomicReference<HttpServer> httpRef =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            MandatePart mandatePart = new MandatePart(
+                    config,
+                    database,
+                    audit,
+                    signingKeys,
+                    agents,
+                    clock,
+                    adminToken,
+                    () -> java.util.Objects.requireNonNull(httpRef.get(), "started")
+                            .port(),
+                    workloads);
+            groups.addAll(mandatePart.routes());
+            HttpServer http;
+            try {
+                http = HttpServer.start(
+                        new HttpServer.Settings(
+                                config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
+                        database::isReady,
+                        groups);
+            } catch (RuntimeException e) {
+                mandatePart.close();
+                throw e;
+            }
+            httpRef.set(http);
+            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -81,6 +152,24 @@ public final class MandateNode implements AutoCloseable {
     }
 
     /**
+     * Returns Mandate's signing keys: they sign mandate tokens and audit checkpoints; their JWKS is public.
+     *
+     * @return the key set
+     */
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    /**
+     * Returns the agent registry: registered agents, their changes audited.
+     *
+     * @return the registry
+     */
+    public AgentRegistry agents() {
+        return agents;
+    }
+
+    /**
      * Returns the configuration the node runs with.
      *
      * @return the configuration
@@ -89,13 +178,35 @@ public final class MandateNode implements AutoCloseable {
         return config;
     }
 
-    /** Stops the HTTP server (in-flight requests finish) and then closes the store. */
+    /**
+     * Returns the mandates of this node; the leases part hangs its {@code MandateEndListener} here.
+     *
+     * @return the registry
+     */
+    public MandateRegistry mandates() {
+        return mandatePart.mandates();
+    }
+
+    /**
+     * Returns the hash-chained audit log, the node's one {@code AuditSink}.
+     *
+     * @return the log
+     */
+    public AuditLog audit() {
+        return mandatePart.audit();
+    }
+
+    /** Stops the HTTP server (in-flight requests finish), signs a last audit checkpoint, then closes the store. */
     @Override
     public void close() {
         try {
             http.close();
         } finally {
-            database.close();
+            try {
+                mandatePart.close();
+            } finally {
+                database.close();
+            }
         }
     }
 }

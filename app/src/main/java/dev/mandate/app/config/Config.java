@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownTimeout how long in-flight requests may take to finish on shutdown
  * @param maxRequestBytes the largest request body accepted
  * @param trustDomain the embedded SPIFFE trust domain
+ * @param keysRetiredRetention how long a retired signing key stays published
+ * @param mandates limits of mandates, their tokens, DPoP and the audit log
  */
 public record Config(
         HostPort listen,
@@ -27,7 +29,9 @@ public record Config(
         int storeMaxPoolSize,
         Duration shutdownTimeout,
         long maxRequestBytes,
-        String trustDomain) {
+        String trustDomain,
+        Duration keysRetiredRetention,
+        MandateSettings mandates) {
 
     @Override
     public String toString() {
@@ -35,6 +39,7 @@ public record Config(
         return "Config[listen=" + listen + ", dataDir=" + dataDir + ", storeUrl="
                 + (storeUrl == null ? "embedded" : storeUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"))
                 + ", storeUser=" + storeUser + ", storeMaxPoolSize=" + storeMaxPoolSize + ", shutdownTimeout="
-                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain + "]";
+                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain
+                + ", keysRetiredRetention=" + keysRetiredRetention + "]";
     }
 }

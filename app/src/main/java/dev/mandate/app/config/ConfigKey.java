@@ -27,7 +27,39 @@ public enum ConfigKey {
     /** Request size limit. */
     MAX_REQUEST_BYTES("server.max-request-bytes", "1048576", "a whole number of bytes from 1024 to 67108864"),
     /** The embedded trust domain. */
-    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _");
+    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _"),
+    /** How long a retired signing key stays published: at least the longest lifetime of a token it signed. */
+    KEYS_RETIRED_RETENTION("keys.retired-retention", "1h", "a duration from 1m to 30d, such as 15m or 1h"),
+    /** How deep mandates may be delegated. */
+    MANDATE_MAX_DEPTH("mandate.max-depth", "4", "a whole number from 0 to 32"),
+    /** The call budget of a root mandate. */
+    MANDATE_DEFAULT_CALL_BUDGET("mandate.default-call-budget", "1000", "a whole number from 0 to 1000000"),
+    /** Copilot tier: longest mandate ttl between heartbeats. */
+    TIER_COPILOT_MAX_TTL("tier.copilot.max-ttl", "1h", "a duration from 1s to 30d"),
+    /** Copilot tier: longest total mandate lifetime. */
+    TIER_COPILOT_MAX_LIFETIME("tier.copilot.max-lifetime", "8h", "a duration from 1s to 30d, at least max-ttl"),
+    /** Copilot tier: mandate token lifetime. */
+    TIER_COPILOT_TOKEN_TTL("tier.copilot.token-ttl", "5m", "a duration from 1s to 1h"),
+    /** Copilot tier: whether unbound (bearer) mandate tokens may be issued. */
+    TIER_COPILOT_ALLOW_BEARER("tier.copilot.allow-bearer", "true", "true or false"),
+    /** Autonomous tier: longest mandate ttl between heartbeats. */
+    TIER_AUTONOMOUS_MAX_TTL("tier.autonomous.max-ttl", "15m", "a duration from 1s to 30d"),
+    /** Autonomous tier: longest total mandate lifetime. */
+    TIER_AUTONOMOUS_MAX_LIFETIME("tier.autonomous.max-lifetime", "4h", "a duration from 1s to 30d, at least max-ttl"),
+    /** Autonomous tier: mandate token lifetime. */
+    TIER_AUTONOMOUS_TOKEN_TTL("tier.autonomous.token-ttl", "5m", "a duration from 1s to 1h"),
+    /** Autonomous tier: whether unbound (bearer) mandate tokens may be issued. */
+    TIER_AUTONOMOUS_ALLOW_BEARER("tier.autonomous.allow-bearer", "false", "true or false"),
+    /** How many audit events between signed checkpoints. */
+    AUDIT_CHECKPOINT_EVERY("audit.checkpoint-every", "100", "a whole number from 1 to 1000000"),
+    /** The OAuth issuer (iss of mandate tokens); empty means http://<listen address>. */
+    OAUTH_ISSUER("oauth.issuer", "", "empty, or an http:// or https:// URL without query or fragment"),
+    /** The audience (aud) of mandate tokens: the resource servers (gateway) that accept them. */
+    OAUTH_AUDIENCE("oauth.audience", "mandate", "1-200 printable characters without spaces"),
+    /** How far a DPoP proof's iat may be from now. */
+    DPOP_IAT_WINDOW("dpop.iat-window", "60s", "a duration from 1s to 10m"),
+    /** The most DPoP proof ids remembered against replay. */
+    DPOP_REPLAY_CACHE_SIZE("dpop.replay-cache-size", "100000", "a whole number from 100 to 10000000");
 
     private final String key;
     private final String defaultValue;

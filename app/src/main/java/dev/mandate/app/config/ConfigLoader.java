@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.mandate.MandateLimits;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.mandate.TierLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ public final class ConfigLoader {
     /** The largest configuration file read. */
     public static final long MAX_FILE_BYTES = 1 << 20;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
 
     private record Setting(String value, String source) {}
@@ -125,7 +128,80 @@ public final class ConfigLoader {
                 parse(ConfigKey.STORE_MAX_POOL_SIZE, v -> (int) wholeNumber(v, 1, 200)),
                 parse(ConfigKey.SHUTDOWN_TIMEOUT, v -> duration(v, Duration.ZERO, Duration.ofMinutes(10))),
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
-                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain));
+                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
+                parse(ConfigKey.KEYS_RETIRED_RETENTION, v -> duration(v, Duration.ofMinutes(1), Duration.ofDays(30))),
+                mandateSettings());
+    }
+
+    private MandateSettings mandateSettings() {
+        Map<Tier, TierLimits> tiers = new EnumMap<>(Tier.class);
+        tiers.put(
+                Tier.COPILOT,
+                tier(
+                        ConfigKey.TIER_COPILOT_MAX_TTL,
+                        ConfigKey.TIER_COPILOT_MAX_LIFETIME,
+                        ConfigKey.TIER_COPILOT_TOKEN_TTL,
+                        ConfigKey.TIER_COPILOT_ALLOW_BEARER));
+        tiers.put(
+                Tier.AUTONOMOUS,
+                tier(
+                        ConfigKey.TIER_AUTONOMOUS_MAX_TTL,
+                        ConfigKey.TIER_AUTONOMOUS_MAX_LIFETIME,
+                        ConfigKey.TIER_AUTONOMOUS_TOKEN_TTL,
+                        ConfigKey.TIER_AUTONOMOUS_ALLOW_BEARER));
+        return new MandateSettings(
+                new MandateLimits(parse(ConfigKey.MANDATE_MAX_DEPTH, v -> (int) wholeNumber(v, 0, 32)), tiers),
+                parse(ConfigKey.MANDATE_DEFAULT_CALL_BUDGET, v -> (int) wholeNumber(v, 0, 1_000_000)),
+                parse(ConfigKey.AUDIT_CHECKPOINT_EVERY, v -> (int) wholeNumber(v, 1, 1_000_000)),
+                parse(ConfigKey.OAUTH_ISSUER, ConfigLoader::issuer),
+                parse(ConfigKey.OAUTH_AUDIENCE, ConfigLoader::audience),
+                parse(ConfigKey.DPOP_IAT_WINDOW, v -> duration(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
+                parse(ConfigKey.DPOP_REPLAY_CACHE_SIZE, v -> (int) wholeNumber(v, 100, 10_000_000)));
+    }
+
+    private TierLimits tier(ConfigKey maxTtl, ConfigKey maxLifetime, ConfigKey tokenTtl, ConfigKey allowBearer) {
+        Duration ttl = parse(maxTtl, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(30)));
+        Duration life = parse(maxLifetime, v -> {
+            Duration d = duration(v, Duration.ofSeconds(1), Duration.ofDays(30));
+            if (d.compareTo(ttl) < 0) {
+                throw new IllegalArgumentException("shorter than " + maxTtl.key());
+            }
+            return d;
+        });
+        return new TierLimits(
+                ttl,
+                life,
+                parse(tokenTtl, v -> duration(v, Duration.ofSeconds(1), Duration.ofHours(1))),
+                parse(allowBearer, ConfigLoader::bool));
+    }
+
+    private static boolean bool(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
+    }
+
+    private static @Nullable String issuer(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        java.net.URI u = java.net.URI.create(value);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                || u.getHost() == null
+                || u.getQuery() != null
+                || u.getFragment() != null) {
+            throw new IllegalArgumentException("not an http(s) URL without query or fragment");
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static String audience(String value) {
+        if (!value.matches("[\\x21-\\x7e]{1,200}")) {
+            throw new IllegalArgumentException("not 1-200 printable characters");
+        }
+        return value;
     }
 
     private String text(ConfigKey key) {
@@ -182,7 +258,8 @@ public final class ConfigLoader {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw new IllegalArgumentException("out of range");

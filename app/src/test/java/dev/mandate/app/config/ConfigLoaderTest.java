@@ -33,6 +33,13 @@ final class ConfigLoaderTest {
         assertThat(config.storeUrl()).isNull();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.trustDomain()).isEqualTo("mandate.local");
+        assertThat(config.keysRetiredRetention()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void durationsAcceptDays() {
+        Config config = ConfigLoader.load(null, Map.of("MANDATE_KEYS_RETIRED_RETENTION", "2d"), Map.of());
+        assertThat(config.keysRetiredRetention()).isEqualTo(Duration.ofDays(2));
     }
 
     @Test
@@ -91,7 +98,9 @@ final class ConfigLoaderTest {
                 "server.shutdown-timeout  | 11m              | a duration",
                 "server.max-request-bytes | 12               | a whole number of bytes",
                 "store.url                | jdbc:mysql://x   | jdbc:postgresql:",
-                "trust-domain             | Mandate.Local    | a SPIFFE trust domain name"
+                "trust-domain             | Mandate.Local    | a SPIFFE trust domain name",
+                "keys.retired-retention   | 30s              | a duration from 1m to 30d",
+                "keys.retired-retention   | 31d              | a duration from 1m to 30d"
             })
     void badValueNamesTheKeyTheSourceTheValueAndTheRule(String key, String value, String rule) throws IOException {
         Path file = yaml(key + ": \"" + value + "\"\n");

@@ -1,0 +1,143 @@
+package dev.mandate.app;
+
+import dev.mandate.app.config.Config;
+import dev.mandate.app.config.MandateSettings;
+import dev.mandate.app.http.AdminToken;
+import dev.mandate.app.http.RouteGroup;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.keys.SigningKeys;
+import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.oauth.AgentGrant;
+import dev.mandate.core.oauth.DpopVerifier;
+import dev.mandate.core.oauth.MandateTokens;
+import dev.mandate.core.oauth.TokenExchange;
+import dev.mandate.core.oauth.WorkloadAuthenticator;
+import dev.mandate.store.Database;
+import dev.mandate.store.JdbcAuditStore;
+import dev.mandate.store.JdbcMandateStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mandate half of the composition root: the audit log, the mandate registry with its expiry sweeper, mandate
+ * tokens, DPoP, token exchange, and their routes. Built in two steps because the audit log must exist before anything
+ * that records into it.
+ */
+final class MandatePart implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MandatePart.class);
+
+    private final AuditLog audit;
+    private final MandateRegistry mandates;
+    private final List<RouteGroup> routes;
+    private final ScheduledExecutorService sweeper;
+    private final java.util.concurrent.ScheduledFuture<?> sweeping;
+
+    /**
+     * Opens the audit log over the store; checkpoints are signed by {@code keys} once they are set.
+     *
+     * @param db the store
+     * @param keys the signing keys, possibly not loaded yet
+     * @param clock the time source
+     * @param settings the settings
+     * @return the log
+     */
+    static AuditLog openAudit(Database db, SigningKeys keys, Clock clock, MandateSettings settings) {
+        return new AuditLog(new JdbcAuditStore(db), keys, clock, settings.auditCheckpointEvery());
+    }
+
+    MandatePart(
+            Config config,
+            Database db,
+            AuditLog audit,
+            SigningKeys keys,
+            AgentRegistry agents,
+            Clock clock,
+            AdminToken adminToken,
+            IntSupplier port,
+            @Nullable WorkloadAuthenticator workloads) {
+        MandateSettings s = config.mandates();
+        this.audit = audit;
+        this.mandates = new MandateRegistry(
+                new JdbcMandateStore(db),
+                audit,
+                clock,
+                s.limits(),
+                (id, e) -> LOG.error("a mandate-end listener failed for mandate {}", id, e));
+        agents.onDisabled(a -> mandates.revokeAgent(a.id(), "agent disabled", "admin"));
+        String configured = s.oauthIssuer();
+        String host = config.listen().host().indexOf(':') >= 0
+                ? "[" + config.listen().host() + "]"
+                : config.listen().host();
+        MandateTokens tokens = new MandateTokens(
+                keys,
+                clock,
+                () -> configured != null ? configured : "http://" + host + ":" + port.getAsInt(),
+                s.oauthAudience());
+        DpopVerifier dpop = new DpopVerifier(clock, s.dpopIatWindow(), s.dpopReplayCacheSize());
+        WorkloadAuthenticator verifier = workloads != null
+                ? workloads
+                : svid -> {
+                    throw new MandateException(
+                            ErrorCode.UNAUTHENTICATED, "no JWT-SVID verifier is configured on this node");
+                };
+        TokenExchange exchange = new TokenExchange(
+                mandates,
+                tokens,
+                verifier,
+                id -> agents.find(id).map(a -> new AgentGrant(a.id(), a.tier(), a.purposes(), a.isActive())),
+                null,
+                s.defaultCallBudget());
+        this.routes = List.of(
+                new AuditRoutes(audit),
+                new MandateRoutes(mandates, agents, exchange),
+                new OAuthRoutes(exchange, tokens, dpop, adminToken));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mandate-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        this.sweeping = sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void sweep() {
+        try {
+            mandates.expireDue();
+        } catch (RuntimeException e) {
+            LOG.warn("expiring mandates failed; checks treat them as expired regardless: {}", e.getMessage());
+        }
+    }
+
+    List<RouteGroup> routes() {
+        return routes;
+    }
+
+    MandateRegistry mandates() {
+        return mandates;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    /** Stops the sweeper and signs a final checkpoint. */
+    @Override
+    public void close() {
+        sweeping.cancel(false);
+        sweeper.shutdownNow();
+        try {
+            audit.checkpoint();
+        } catch (RuntimeException e) {
+            LOG.warn("could not sign a final audit checkpoint: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.mandate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.app.http.AdminToken;
+import dev.mandate.app.http.RouteGroup;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.oauth.DpopVerifier;
+import dev.mandate.core.oauth.MandateDetails;
+import dev.mandate.core.oauth.MandateTokens;
+import dev.mandate.core.oauth.OAuthError;
+import dev.mandate.core.oauth.OAuthException;
+import dev.mandate.core.oauth.TokenExchange;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OAuth 2.0 endpoints: {@code POST /oauth2/token} (RFC 8693 token exchange with RFC 9396 authorization details of
+ * type {@code mandate}, DPoP-bound per RFC 9449), {@code POST /oauth2/introspect} (RFC 7662, admin token) and
+ * {@code GET /.well-known/oauth-authorization-server} (RFC 8414). Every failure answers with the OAuth error JSON
+ * ({@code error}, {@code error_description}), never a stack trace or a 500 for bad input.
+ */
+final class OAuthRoutes implements RouteGroup {
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthRoutes.class);
+
+    /** The longest {@code authorization_details} parameter accepted. */
+    static final int MAX_DETAILS_LENGTH = 8192;
+
+    /** The longest value of any other form parameter. */
+    static final int MAX_PARAM_LENGTH = MandateTokens.MAX_TOKEN_LENGTH;
+
+    private static final Set<String> TOKEN_PARAMS = Set.of(
+            "grant_type",
+            "subject_token",
+            "subject_token_type",
+            "actor_token",
+            "actor_token_type",
+            "authorization_details",
+            "requested_token_type",
+            "audience",
+            "resource",
+            "scope",
+            "client_id");
+    private static final Set<String> DETAIL_FIELDS =
+            Set.of("type", "purpose", "tools", "resources", "ttl", "on_behalf_of");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TokenExchange exchange;
+    private final MandateTokens tokens;
+    private final DpopVerifier dpop;
+    private final AdminToken adminToken;
+
+    OAuthRoutes(TokenExchange exchange, MandateTokens tokens, DpopVerifier dpop, AdminToken adminToken) {
+        this.exchange = exchange;
+        this.tokens = tokens;
+        this.dpop = dpop;
+        this.adminToken = adminToken;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/oauth2/token", ctx -> answer(ctx, () -> token(ctx)));
+        routes.post("/oauth2/introspect", ctx -> answer(ctx, () -> introspect(ctx)));
+        routes.get("/.well-known/oauth-authorization-server", ctx -> ctx.json(metadata()));
+    }
+
+    private interface Handler {
+        Map<String, Object> handle();
+    }
+
+    private static void answer(Context ctx, Handler handler) {
+        ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+        try {
+            ctx.json(handler.handle());
+        } catch (OAuthException e) {
+            error(ctx, e.error(), e.getMessage());
+        } catch (MandateException e) {
+            OAuthError error = switch (e.code()) {
+                case BAD_REQUEST, NOT_FOUND, CONFLICT -> OAuthError.INVALID_REQUEST;
+                case UNAUTHENTICATED -> OAuthError.INVALID_CLIENT;
+                case FORBIDDEN -> OAuthError.UNAUTHORIZED_CLIENT;
+                case UNAVAILABLE -> OAuthError.TEMPORARILY_UNAVAILABLE;
+                case BAD_CONFIG, INTERNAL -> OAuthError.SERVER_ERROR;
+            };
+            error(ctx, error, error == OAuthError.SERVER_ERROR ? incident(ctx, e) : e.getMessage());
+        } catch (HttpResponseException e) {
+            error(ctx, OAuthError.INVALID_REQUEST, "the request was refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            error(ctx, OAuthError.SERVER_ERROR, incident(ctx, e));
+        }
+    }
+
+    private static String incident(Context ctx, Exception e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("internal error {} on {} {}", incident, ctx.method(), ctx.path(), e);
+        return "internal error; the server log has the details under " + incident;
+    }
+
+    private static void error(Context ctx, OAuthError error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.wireName());
+        body.put("error_description", description);
+        if (error == OAuthError.INVALID_CLIENT) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"mandate\"");
+        }
+        ctx.status(error.httpStatus()).json(body);
+    }
+
+    private Map<String, Object> token(Context ctx) {
+        Map<String, String> form = form(ctx, TOKEN_PARAMS);
+        String grantType = required(form, "grant_type");
+        if (!TokenExchange.GRANT_TYPE.equals(grantType)) {
+            throw new OAuthException(
+                    OAuthError.UNSUPPORTED_GRANT_TYPE,
+                    "grant_type '" + abbreviate(grantType) + "' is not supported; use " + TokenExchange.GRANT_TYPE);
+        }
+        String requested = form.get("requested_token_type");
+        if (requested != null && !TokenExchange.ACCESS_TOKEN_TYPE.equals(requested)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "requested_token_type must be " + TokenExchange.ACCESS_TOKEN_TYPE + " (a mandate token)");
+        }
+        String audience = form.get("audience");
+        if (audience != null && !audience.equals(tokens.audience())) {
+            throw new OAuthException(
+                    OAuthError.INVALID_TARGET, "audience must be '" + tokens.audience() + "' (config oauth.audience)");
+        }
+        String subjectToken = required(form, "subject_token");
+        String subjectType = required(form, "subject_token_type");
+        MandateDetails details = details(form.get("authorization_details"));
+        String jkt = dpopKey(ctx);
+        String actorToken = form.get("actor_token");
+        TokenExchange.Result r;
+        if (actorToken == null) {
+            if (form.containsKey("actor_token_type")) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "actor_token_type without actor_token");
+            }
+            r = exchange.open(subjectToken, subjectType, details, jkt);
+        } else {
+            r = exchange.delegate(
+                    subjectToken, subjectType, actorToken, required(form, "actor_token_type"), details, jkt);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("access_token", r.token().token());
+        out.put("issued_token_type", TokenExchange.ACCESS_TOKEN_TYPE);
+        out.put("token_type", r.tokenType());
+        out.put("expires_in", r.expiresIn());
+        out.put("scope", String.join(" ", r.mandate().tools()));
+        out.put("mandate_id", r.mandate().id());
+        Map<String, Object> granted = new LinkedHashMap<>();
+        granted.put("type", MandateDetails.TYPE);
+        granted.put("purpose", r.mandate().purpose());
+        granted.put("tools", List.copyOf(r.mandate().tools()));
+        granted.put("resources", List.copyOf(r.mandate().resources()));
+        granted.put("expires", r.mandate().expires().toString());
+        out.put("authorization_details", List.of(granted));
+        return out;
+    }
+
+    private @Nullable String dpopKey(Context ctx) {
+        List<String> proofs = java.util.Collections.list(ctx.req().getHeaders("DPoP"));
+        if (proofs.isEmpty()) {
+            return null;
+        }
+        if (proofs.size() > 1) {
+            throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "send exactly one DPoP header");
+        }
+        return dpop.verify(proofs.get(0), ctx.method().name(), URI.create(ctx.url()), null);
+    }
+
+    private Map<String, Object> introspect(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null
+                || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !adminToken.matches(header.substring(7).strip())) {
+            throw new OAuthException(
+                    OAuthError.INVALID_CLIENT, "introspection needs the admin token: Authorization: Bearer <token>");
+        }
+        Map<String, String> form = form(ctx, Set.of("token", "token_type_hint"));
+        return exchange.introspect(required(form, "token"));
+    }
+
+    private Map<String, Object> metadata() {
+        String issuer = tokens.issuer();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("token_endpoint", issuer + "/oauth2/token");
+        m.put("introspection_endpoint", issuer + "/oauth2/introspect");
+        m.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        m.put("grant_types_supported", List.of(TokenExchange.GRANT_TYPE));
+        m.put("response_types_supported", List.of());
+        m.put("token_endpoint_auth_methods_supported", List.of("none"));
+        m.put("introspection_endpoint_auth_methods_supported", List.of("bearer"));
+        m.put("dpop_signing_alg_values_supported", List.of("ES256", "ES384", "ES512", "RS256", "PS256"));
+        m.put("authorization_details_types_supported", List.of(MandateDetails.TYPE));
+        return m;
+    }
+
+    private static Map<String, String> form(Context ctx, Set<String> allowed) {
+        String contentType = ctx.contentType();
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "the body must be application/x-www-form-urlencoded");
+        }
+        Map<String, List<String>> raw;
+        try {
+            raw = ctx.formParamMap();
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "the form body is malformed");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : raw.entrySet()) {
+            String name = e.getKey();
+            if (!allowed.contains(name)) {
+                continue; // RFC 6749 §3.2: unrecognised parameters are ignored
+            }
+            if (e.getValue().size() != 1) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "parameter " + name + " is repeated");
+            }
+            String value = e.getValue().get(0);
+            int max = name.equals("authorization_details") ? MAX_DETAILS_LENGTH : MAX_PARAM_LENGTH;
+            if (value.length() > max) {
+                throw new OAuthException(
+                        OAuthError.INVALID_REQUEST, "parameter " + name + " is longer than " + max + " characters");
+            }
+            if (!value.isEmpty()) {
+                out.put(name, value);
+            }
+        }
+        return out;
+    }
+
+    private static String required(Map<String, String> form, String name) {
+        String v = form.get(name);
+        if (v == null) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "parameter " + name + " is required");
+        }
+        return v;
+    }
+
+    static MandateDetails details(@Nullable String text) {
+        if (text == null) {
+            return new MandateDetails(null, null, null, null, null);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw badDetails("authorization_details is not valid JSON");
+        }
+        if (root == null || !root.isArray() || root.size() != 1 || !root.get(0).isObject()) {
+            throw badDetails("authorization_details must be a JSON array of exactly one object");
+        }
+        JsonNode d = root.get(0);
+        for (String field : (Iterable<String>) d::fieldNames) {
+            if (!DETAIL_FIELDS.contains(field)) {
+                throw badDetails("unknown field '" + abbreviate(field) + "' in the mandate detail; accepted: "
+                        + String.join(", ", DETAIL_FIELDS));
+            }
+        }
+        JsonNode type = d.get("type");
+        if (type == null || !MandateDetails.TYPE.equals(type.asText(null))) {
+            throw badDetails("the authorization detail's type must be '" + MandateDetails.TYPE + "'");
+        }
+        JsonNode ttl = d.get("ttl");
+        Duration duration = null;
+        if (ttl != null && !ttl.isNull()) {
+            if (!ttl.canConvertToLong() || !ttl.isIntegralNumber() || ttl.asLong() < 1 || ttl.asLong() > 31_536_000) {
+                throw badDetails("ttl must be a whole number of seconds from 1 to 31536000");
+            }
+            duration = Duration.ofSeconds(ttl.asLong());
+        }
+        try {
+            return new MandateDetails(
+                    text(d, "purpose"), words(d, "tools"), words(d, "resources"), duration, text(d, "on_behalf_of"));
+        } catch (OAuthException e) {
+            throw e;
+        } catch (MandateException e) {
+            throw badDetails(e.getMessage());
+        }
+    }
+
+    private static @Nullable String text(JsonNode d, String field) {
+        JsonNode v = d.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw badDetails(field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static @Nullable Set<String> words(JsonNode d, String field) {
+        JsonNode v = d.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw badDetails(field + " must be an array of strings");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw badDetails(field + " must be an array of strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static OAuthException badDetails(String why) {
+        return new OAuthException(OAuthError.INVALID_AUTHORIZATION_DETAILS, why);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mandate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.app.config.Config;
+import dev.mandate.app.config.ConfigKey;
+import dev.mandate.app.config.ConfigLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Starts a node on 127.0.0.1 port 0 and calls it over real HTTP, for the app's route tests. */
+final class NodeTesting {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One HTTP answer: status and JSON body (an empty object when the body is empty or not JSON). */
+    record Answer(int status, JsonNode body, String raw) {}
+
+    private NodeTesting() {}
+
+    static Config config(Path dataDir, Map<ConfigKey, String> extra) {
+        Map<ConfigKey, String> flags = new java.util.EnumMap<>(ConfigKey.class);
+        flags.put(ConfigKey.LISTEN, "127.0.0.1:0");
+        flags.put(ConfigKey.DATA_DIR, dataDir.toString());
+        flags.putAll(extra);
+        return ConfigLoader.load(null, Map.of(), flags);
+    }
+
+    static String adminToken(MandateNode node) throws IOException {
+        return Files.readString(node.dataDir().resolve("admin.token")).strip();
+    }
+
+    static Answer call(MandateNode node, String method, String path, @Nullable Object body, @Nullable String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(
+                    method,
+                    HttpRequest.BodyPublishers.ofString(
+                            body instanceof String text ? text : JSON.writeValueAsString(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        } catch (IOException e) {
+            json = JSON.createObjectNode();
+        }
+        return new Answer(r.statusCode(), json, r.body());
+    }
+
+    static Answer admin(MandateNode node, String method, String path, @Nullable Object body)
+            throws IOException, InterruptedException {
+        return call(node, method, path, body, adminToken(node));
+    }
+}

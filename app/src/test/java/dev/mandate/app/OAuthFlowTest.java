@@ -1,0 +1,347 @@
+package dev.mandate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
+import dev.mandate.app.config.ConfigKey;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.identity.SpiffeId;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The token endpoint, introspection and the mandate control plane over real HTTP. Agents authenticate with a test
+ * stand-in for JWT-SVIDs ({@code test-svid:<spiffe-id>}); the end-to-end test uses real SVIDs.
+ */
+final class OAuthFlowTest {
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+    static final String ACCESS = "urn:ietf:params:oauth:token-type:access_token";
+
+    @TempDir
+    Path tmp;
+
+    private MandateNode node;
+
+    @BeforeEach
+    void start() {
+        node = MandateNode.start(
+                NodeTesting.config(tmp.resolve("data"), Map.of(ConfigKey.AUDIT_CHECKPOINT_EVERY, "5")), svid -> {
+                    if (!svid.startsWith("test-svid:")) {
+                        throw new MandateException(ErrorCode.UNAUTHENTICATED, "not a test SVID");
+                    }
+                    return SpiffeId.parse(svid.substring("test-svid:".length()));
+                });
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    static String form(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    static NodeTesting.Answer post(MandateNode node, String path, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = NodeTesting.JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            json = NodeTesting.JSON.createObjectNode();
+        }
+        return new NodeTesting.Answer(
+                r.statusCode(), json == null ? NodeTesting.JSON.createObjectNode() : json, r.body());
+    }
+
+    static String details(String purpose, @Nullable List<String> tools, @Nullable Integer ttl) throws Exception {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", "mandate");
+        d.put("purpose", purpose);
+        if (tools != null) {
+            d.put("tools", tools);
+        }
+        if (ttl != null) {
+            d.put("ttl", ttl);
+        }
+        return NodeTesting.JSON.writeValueAsString(List.of(d));
+    }
+
+    static String proof(MandateNode node, ECKey key) throws Exception {
+        return new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256)
+                .createDPoPJWT("POST", URI.create("http://127.0.0.1:" + node.port() + "/oauth2/token"))
+                .serialize();
+    }
+
+    private void register(String name, String tier) throws Exception {
+        NodeTesting.Answer a = NodeTesting.admin(
+                node,
+                "POST",
+                "/v1/agents",
+                Map.of("name", name, "owner", "team-a", "tier", tier, "purposes", List.of("support")));
+        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+    }
+
+    private static String svid(String name) {
+        return "test-svid:spiffe://mandate.local/agent/" + name;
+    }
+
+    @Test
+    void openDelegateRevokeAndIntrospect() throws Exception {
+        register("lead", "autonomous");
+        register("helper", "autonomous");
+        ECKey leadKey = new ECKeyGenerator(Curve.P_256).generate();
+        ECKey helperKey = new ECKeyGenerator(Curve.P_256).generate();
+
+        NodeTesting.Answer open = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("lead"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", List.of("crm.read", "mail.send"), 600))),
+                Map.of("DPoP", proof(node, leadKey)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        assertThat(open.body().get("token_type").asText()).isEqualTo("DPoP");
+        String parentToken = open.body().get("access_token").asText();
+        SignedJWT parentJwt = SignedJWT.parse(parentToken);
+        assertThat(parentJwt.getHeader().getType().toString()).isEqualTo("at+jwt");
+        Map<String, Object> claims = parentJwt.getJWTClaimsSet().getClaims();
+        assertThat(claims)
+                .containsKeys(
+                        "iss", "sub", "aud", "iat", "exp", "jti", "client_id", "scope", "mdt", "purp", "tier", "cnf");
+        assertThat(parentJwt.getJWTClaimsSet().getJSONObjectClaim("cnf").get("jkt"))
+                .isEqualTo(leadKey.computeThumbprint().toString());
+
+        NodeTesting.Answer widen = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type", EXCHANGE,
+                        "subject_token", parentToken,
+                        "subject_token_type", ACCESS,
+                        "actor_token", svid("helper"),
+                        "actor_token_type", JWT,
+                        "authorization_details", details("support", List.of("crm.read", "db.drop"), null))),
+                Map.of("DPoP", proof(node, helperKey)));
+        assertThat(widen.status()).isEqualTo(400);
+        assertThat(widen.body().get("error").asText()).isEqualTo("invalid_target");
+        assertThat(widen.body().get("error_description").asText()).contains("db.drop");
+
+        NodeTesting.Answer child = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type", EXCHANGE,
+                        "subject_token", parentToken,
+                        "subject_token_type", ACCESS,
+                        "actor_token", svid("helper"),
+                        "actor_token_type", JWT,
+                        "authorization_details", details("support", List.of("crm.read"), 300))),
+                Map.of("DPoP", proof(node, helperKey)));
+        assertThat(child.status()).as(child.raw()).isEqualTo(200);
+        String childToken = child.body().get("access_token").asText();
+        SignedJWT childJwt = SignedJWT.parse(childToken);
+        assertThat(childJwt.getJWTClaimsSet().getJSONObjectClaim("act").get("sub"))
+                .isEqualTo("spiffe://mandate.local/agent/lead");
+        assertThat(childJwt.getJWTClaimsSet().getStringClaim("scope")).isEqualTo("crm.read");
+
+        String token = NodeTesting.adminToken(node);
+        assertThat(post(
+                                node,
+                                "/oauth2/introspect",
+                                form(Map.of("token", childToken)),
+                                Map.of("Authorization", "Bearer " + token))
+                        .body()
+                        .get("active")
+                        .asBoolean())
+                .isTrue();
+
+        String parentId = open.body().get("mandate_id").asText();
+        NodeTesting.Answer tree = NodeTesting.admin(node, "GET", "/v1/mandates/" + parentId, null);
+        assertThat(tree.body().get("tree").get(0).get("id").asText())
+                .isEqualTo(child.body().get("mandate_id").asText());
+
+        NodeTesting.Answer revoked =
+                NodeTesting.admin(node, "POST", "/v1/mandates/" + parentId + "/revoke", Map.of("reason", "test"));
+        assertThat(revoked.status()).as(revoked.raw()).isEqualTo(200);
+        assertThat(revoked.body().get("revoked")).hasSize(2);
+
+        NodeTesting.Answer intro = post(
+                node,
+                "/oauth2/introspect",
+                form(Map.of("token", childToken)),
+                Map.of("Authorization", "Bearer " + token));
+        assertThat(intro.status()).isEqualTo(200);
+        assertThat(intro.body().get("active").asBoolean()).isFalse();
+
+        NodeTesting.Answer verify = NodeTesting.admin(node, "POST", "/v1/audit/verify", null);
+        assertThat(verify.body().get("ok").asBoolean()).as(verify.raw()).isTrue();
+        assertThat(verify.body().get("checkpointsChecked").asInt()).isPositive();
+    }
+
+    @Test
+    void autonomousAgentsNeedDPoPAndAdminCanIssueForCopilots() throws Exception {
+        register("auto", "autonomous");
+        register("pilot", "copilot");
+        NodeTesting.Answer bearer = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("auto"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", null, 60))),
+                Map.of());
+        assertThat(bearer.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(bearer.body().get("error_description").asText()).contains("tier.autonomous.allow-bearer");
+
+        NodeTesting.Answer issued = NodeTesting.admin(
+                node,
+                "POST",
+                "/v1/tokens",
+                Map.of("agent", "pilot", "purpose", "support", "tools", List.of("crm.read")));
+        assertThat(issued.status()).as(issued.raw()).isEqualTo(201);
+        assertThat(issued.body().get("token_type").asText()).isEqualTo("Bearer");
+
+        NodeTesting.Answer wrongPurpose =
+                NodeTesting.admin(node, "POST", "/v1/tokens", Map.of("agent", "pilot", "purpose", "billing"));
+        assertThat(wrongPurpose.status()).isEqualTo(400);
+
+        NodeTesting.Answer kill = NodeTesting.admin(node, "POST", "/v1/agents/pilot/revoke", Map.of("reason", "leak"));
+        assertThat(kill.body().get("revoked")).hasSize(1);
+        assertThat(NodeTesting.admin(node, "GET", "/v1/agents/pilot", null)
+                        .body()
+                        .get("status")
+                        .asText())
+                .isNotEqualTo("active");
+        NodeTesting.Answer list = NodeTesting.admin(node, "GET", "/v1/mandates?agent=pilot&state=revoked", null);
+        assertThat(list.body().get("mandates")).hasSize(1);
+    }
+
+    static List<Object[]> badRequests() {
+        String longToken = "x".repeat(9000);
+        return List.of(
+                new Object[] {"grant_type=password&username=a", "unsupported_grant_type"},
+                new Object[] {"grant_type=" + EXCHANGE, "invalid_request"},
+                new Object[] {"grant_type=" + EXCHANGE + "&grant_type=" + EXCHANGE, "invalid_request"},
+                new Object[] {"%zz=%%%", "invalid_request"},
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token=" + longToken + "&subject_token_type=" + JWT,
+                    "invalid_request"
+                },
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token=abc&subject_token_type=" + JWT
+                            + "&authorization_details=%7Bnot-json",
+                    "invalid_authorization_details"
+                },
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token=abc&subject_token_type=" + JWT
+                            + "&authorization_details="
+                            + URLEncoder.encode("[{\"type\":\"other\"}]", StandardCharsets.UTF_8),
+                    "invalid_authorization_details"
+                },
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token=abc&subject_token_type=" + JWT
+                            + "&authorization_details="
+                            + URLEncoder.encode(
+                                    "[{\"type\":\"mandate\",\"purpose\":\"support\"}]", StandardCharsets.UTF_8),
+                    "invalid_request"
+                },
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token="
+                            + URLEncoder.encode(svid("ghost"), StandardCharsets.UTF_8)
+                            + "&subject_token_type=" + JWT + "&authorization_details="
+                            + URLEncoder.encode(
+                                    "[{\"type\":\"mandate\",\"purpose\":\"support\"}]", StandardCharsets.UTF_8),
+                    "unauthorized_client"
+                },
+                new Object[] {
+                    "grant_type=" + EXCHANGE + "&subject_token=not.a.jwt&subject_token_type=" + ACCESS
+                            + "&actor_token=x&actor_token_type=" + JWT,
+                    "invalid_request"
+                });
+    }
+
+    @ParameterizedTest
+    @MethodSource("badRequests")
+    void badInputGetsAnOAuthErrorNeverA500(String body, String error) throws Exception {
+        NodeTesting.Answer a = post(node, "/oauth2/token", body, Map.of());
+        assertThat(a.status()).as(a.raw()).isBetween(400, 499);
+        assertThat(a.body().get("error").asText()).as(a.raw()).isEqualTo(error);
+        assertThat(a.body().get("error_description").asText()).isNotBlank();
+    }
+
+    @Test
+    void aBadDPoPProofIsRefused() throws Exception {
+        register("lead", "autonomous");
+        NodeTesting.Answer a = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("lead"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", null, 60))),
+                Map.of("DPoP", "garbage"));
+        assertThat(a.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+    }
+
+    @Test
+    void metadataDescribesTheEndpoints() throws Exception {
+        NodeTesting.Answer a = NodeTesting.call(node, "GET", "/.well-known/oauth-authorization-server", null, null);
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body().get("token_endpoint").asText()).endsWith("/oauth2/token");
+        assertThat(a.body().get("issuer").asText()).isEqualTo("http://127.0.0.1:" + node.port());
+        assertThat(a.body().get("grant_types_supported").get(0).asText()).isEqualTo(EXCHANGE);
+    }
+}

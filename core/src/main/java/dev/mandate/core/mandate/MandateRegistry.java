@@ -1,0 +1,662 @@
+package dev.mandate.core.mandate;
+
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.audit.BatchAuditSink;
+import dev.mandate.core.identity.SpiffeId;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every mandate of this node, in memory, written through to a {@link MandateStore}: the hot path of enforcement.
+ *
+ * <p>{@link #checkLive} walks from a mandate up its parent links reading only volatile fields: O(depth), no locks,
+ * no I/O, no allocation. Changes (open, delegate, renew, close, revoke, expire) take one lock, are made durable in the
+ * store, are recorded in the audit log, and then tell the {@link MandateEndListener}s about every mandate that ended.
+ * Revoking or closing a mandate ends its whole delegation subtree; revoking an agent ends every mandate it holds and
+ * their subtrees.
+ *
+ * <p>This class is larger than most because it is the hot path and the one owner of the in-memory tree.
+ */
+public final class MandateRegistry {
+    /** The most mandates {@link #list} returns. */
+    public static final int MAX_LIST = 1000;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** One mandate in memory: the immutable grant plus the fields that change, read without locks. */
+    private static final class Node {
+        final Mandate grant;
+        final @Nullable Node parent;
+        final long maxExpiresMillis;
+        final List<Node> children = new ArrayList<>(0); // guarded by the registry lock
+        volatile MandateState state;
+        volatile long expiresMillis;
+        volatile @Nullable Instant ended;
+        volatile @Nullable String endReason;
+        boolean notDurable; // guarded by the registry lock: ended in memory, but the store has not recorded it yet
+
+        Node(Mandate grant, @Nullable Node parent) {
+            this.grant = grant;
+            this.parent = parent;
+            this.state = grant.state();
+            this.expiresMillis = grant.expires().toEpochMilli();
+            this.maxExpiresMillis = grant.maxExpires().toEpochMilli();
+            this.ended = grant.ended();
+            this.endReason = grant.endReason();
+        }
+
+        LiveCheck own(long now) {
+            return switch (state) {
+                case ACTIVE -> now < expiresMillis ? LiveCheck.LIVE : LiveCheck.EXPIRED;
+                case CLOSED -> LiveCheck.CLOSED;
+                case REVOKED -> LiveCheck.REVOKED;
+                case EXPIRED -> LiveCheck.EXPIRED;
+            };
+        }
+
+        Mandate snapshot() {
+            MandateState s = state;
+            Instant end = ended;
+            return new Mandate(
+                    grant.id(),
+                    grant.agent(),
+                    grant.onBehalfOf(),
+                    grant.purpose(),
+                    grant.tools(),
+                    grant.resources(),
+                    grant.tier(),
+                    grant.parentId(),
+                    grant.depth(),
+                    grant.issued(),
+                    Instant.ofEpochMilli(expiresMillis),
+                    grant.maxExpires(),
+                    grant.ttl(),
+                    s,
+                    grant.flowLabels(),
+                    grant.labelCeiling(),
+                    grant.callBudget(),
+                    s == MandateState.ACTIVE ? null : (end == null ? Instant.EPOCH : end),
+                    s == MandateState.ACTIVE ? null : endReason);
+        }
+    }
+
+    private final MandateStore store;
+    private final AuditSink audit;
+    private final InstantSource clock;
+    private final MandateLimits limits;
+    private final BiConsumer<String, RuntimeException> listenerFailures;
+    private final List<MandateEndListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+
+    /**
+     * Creates the registry and loads every stored mandate into memory.
+     *
+     * @param store where mandates persist
+     * @param audit where changes are recorded; a {@link BatchAuditSink} records a cascade in one write
+     * @param clock the time source for issue, expiry and checks
+     * @param limits depth and per-tier limits
+     * @param listenerFailures told when an end listener throws (the mandate has ended regardless)
+     * @throws MandateException with {@code UNAVAILABLE} if the store cannot be read
+     */
+    public MandateRegistry(
+            MandateStore store,
+            AuditSink audit,
+            InstantSource clock,
+            MandateLimits limits,
+            BiConsumer<String, RuntimeException> listenerFailures) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.listenerFailures = Objects.requireNonNull(listenerFailures, "listenerFailures");
+        List<Mandate> all = new ArrayList<>(store.loadAll());
+        all.sort(Comparator.comparingInt(Mandate::depth));
+        synchronized (lock) {
+            for (Mandate m : all) {
+                String pid = m.parentId();
+                Node parent = pid == null ? null : nodes.get(pid);
+                Node n = new Node(m, parent);
+                if (parent != null) {
+                    parent.children.add(n);
+                }
+                nodes.put(m.id(), n);
+            }
+        }
+    }
+
+    /**
+     * Adds a listener told about every mandate that ends, after its new state is durable.
+     *
+     * @param listener the listener; it must not block for long
+     */
+    public void addEndListener(MandateEndListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Returns the limits in force.
+     *
+     * @return the limits
+     */
+    public MandateLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Tells whether a mandate may be used right now: it and every ancestor are active and unexpired. In memory,
+     * O(depth), lock-free and allocation-free.
+     *
+     * @param id the mandate id
+     * @return {@link LiveCheck#LIVE} or why not
+     */
+    public LiveCheck checkLive(String id) {
+        Node n = nodes.get(id);
+        if (n == null) {
+            return LiveCheck.UNKNOWN;
+        }
+        long now = clock.millis();
+        LiveCheck own = n.own(now);
+        if (own != LiveCheck.LIVE) {
+            return own;
+        }
+        for (Node p = n.parent; p != null; p = p.parent) {
+            if (p.own(now) != LiveCheck.LIVE) {
+                return LiveCheck.ANCESTOR_ENDED;
+            }
+        }
+        return LiveCheck.LIVE;
+    }
+
+    /**
+     * Returns a mandate as it stands now (an active mandate past its expiry shows as active until swept).
+     *
+     * @param id the mandate id
+     * @return the mandate, if known
+     */
+    public Optional<Mandate> find(String id) {
+        Node n = nodes.get(id);
+        return n == null ? Optional.empty() : Optional.of(n.snapshot());
+    }
+
+    /**
+     * Returns a mandate, or fails.
+     *
+     * @param id the mandate id
+     * @return the mandate
+     * @throws MandateException with {@code NOT_FOUND} if there is none
+     */
+    public Mandate get(String id) {
+        return find(id).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * Returns the direct children of a mandate.
+     *
+     * @param id the mandate id
+     * @return its children, oldest first
+     * @throws MandateException with {@code NOT_FOUND} if there is no such mandate
+     */
+    public List<Mandate> children(String id) {
+        Node n = nodes.get(id);
+        if (n == null) {
+            throw notFound(id);
+        }
+        synchronized (lock) {
+            return n.children.stream().map(Node::snapshot).toList();
+        }
+    }
+
+    /**
+     * Lists mandates matching a filter, newest first.
+     *
+     * @param filter which to return
+     * @param limit the most to return, 1 to {@value #MAX_LIST}
+     * @return the mandates
+     * @throws MandateException with {@code BAD_REQUEST} for a limit out of range
+     */
+    public List<Mandate> list(Predicate<Mandate> filter, int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw new MandateException(ErrorCode.BAD_REQUEST, "limit must be 1-" + MAX_LIST + ", got " + limit);
+        }
+        return nodes.values().stream()
+                .map(Node::snapshot)
+                .filter(filter)
+                .sorted(Comparator.comparing(Mandate::issued).reversed().thenComparing(Mandate::id))
+                .limit(limit)
+                .toList();
+    }
+
+    /**
+     * Opens a root mandate.
+     *
+     * @param request what is asked, for an agent already authenticated and allowed the purpose
+     * @param actor who asks, for the audit log
+     * @return the new mandate
+     * @throws MandateRefused with {@code TTL} if the ttl or max lifetime exceed the tier's limits
+     * @throws MandateException with {@code UNAVAILABLE} if it could not be stored or audited (then it is not open)
+     */
+    public Mandate open(OpenRequest request, String actor) {
+        TierLimits tier = limits.of(request.tier());
+        Duration ttl = request.ttl();
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(tier.maxTtl()) > 0) {
+            throw new MandateRefused(
+                    MandateRefused.Rule.TTL,
+                    "ttl " + ttl + " must be positive and at most the "
+                            + request.tier().wireName() + " tier's " + tier.maxTtl() + " (config tier."
+                            + request.tier().wireName() + ".max-ttl)");
+        }
+        Duration life = request.maxLifetime() == null ? tier.maxLifetime() : request.maxLifetime();
+        if (life.compareTo(ttl) < 0 || life.compareTo(tier.maxLifetime()) > 0) {
+            throw new MandateRefused(
+                    MandateRefused.Rule.TTL,
+                    "max lifetime " + life + " must be between the ttl " + ttl + " and the "
+                            + request.tier().wireName() + " tier's " + tier.maxLifetime() + " (config tier."
+                            + request.tier().wireName() + ".max-lifetime)");
+        }
+        if (request.callBudget() < 0) {
+            throw new MandateRefused(MandateRefused.Rule.BUDGET, "call budget < 0: " + request.callBudget());
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Mandate m = new Mandate(
+                newId(),
+                request.agent(),
+                request.onBehalfOf(),
+                request.purpose(),
+                request.tools(),
+                request.resources(),
+                request.tier(),
+                null,
+                0,
+                now,
+                now.plus(ttl),
+                now.plus(life),
+                ttl,
+                MandateState.ACTIVE,
+                Set.of(),
+                request.labelCeiling(),
+                request.callBudget(),
+                null,
+                null);
+        persistAndAudit(m, "mandate.opened", actor);
+        synchronized (lock) {
+            nodes.put(m.id(), new Node(m, null));
+        }
+        return m;
+    }
+
+    /**
+     * Delegates part of a live mandate to a sub-agent (see {@link Attenuation} for the rules).
+     *
+     * @param parentId the parent mandate
+     * @param request what the sub-agent asks for
+     * @param actor who asks, for the audit log
+     * @return the child mandate
+     * @throws MandateException with {@code NOT_FOUND} for an unknown parent
+     * @throws MandateRefused if the parent is not live or the request would widen it
+     */
+    public Mandate delegate(String parentId, DelegationRequest request, String actor) {
+        Node parent = nodes.get(parentId);
+        if (parent == null) {
+            throw notFound(parentId);
+        }
+        requireLive(parentId);
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Mandate child = Attenuation.derive(parent.snapshot(), request, now, limits.maxDepth(), newId());
+        persistAndAudit(child, "mandate.delegated", actor);
+        synchronized (lock) {
+            // The parent may have ended between the check and now; a child attached after that would escape its
+            // cascade, so it ends here instead.
+            LiveCheck again = checkLive(parentId);
+            Node n = new Node(child, parent);
+            nodes.put(child.id(), n);
+            parent.children.add(n);
+            if (!again.isLive()) {
+                endSubtrees(List.of(n), MandateState.REVOKED, "parent " + parentId + " ended before delegation");
+                throw new MandateRefused(
+                        MandateRefused.Rule.PARENT_NOT_LIVE, "parent mandate " + parentId + " is " + describe(again));
+            }
+        }
+        return child;
+    }
+
+    /**
+     * Renews (heartbeats) a live mandate: it now expires one ttl from now, capped by its max lifetime and by its
+     * parent's expiry.
+     *
+     * @param id the mandate
+     * @param actor who renews, for the audit log
+     * @return the mandate with its new expiry
+     * @throws MandateException with {@code NOT_FOUND} for an unknown mandate, {@code CONFLICT} if it is not live or
+     *     has reached its max lifetime, {@code UNAVAILABLE} if the renewal could not be stored or audited
+     */
+    public Mandate renew(String id, String actor) {
+        synchronized (lock) {
+            Node n = nodes.get(id);
+            if (n == null) {
+                throw notFound(id);
+            }
+            LiveCheck live = checkLive(id);
+            if (!live.isLive()) {
+                throw new MandateException(ErrorCode.CONFLICT, "mandate " + id + " is " + describe(live));
+            }
+            long cap = n.maxExpiresMillis;
+            if (n.parent != null) {
+                cap = Math.min(cap, n.parent.expiresMillis);
+            }
+            if (n.expiresMillis >= cap) {
+                throw new MandateException(
+                        ErrorCode.CONFLICT,
+                        "mandate " + id + " cannot be renewed past " + Instant.ofEpochMilli(n.expiresMillis)
+                                + ": it reached its max lifetime " + n.grant.maxExpires()
+                                + (n.parent == null ? "" : " or its parent's expiry"));
+            }
+            long target = Math.min(clock.millis() + n.grant.ttl().toMillis(), cap);
+            if (target > n.expiresMillis) {
+                Instant expires = Instant.ofEpochMilli(target);
+                store.renew(id, expires);
+                n.expiresMillis = target;
+            }
+            audit.record(new AuditEntry(
+                    "mandate.renewed",
+                    actor,
+                    id,
+                    null,
+                    Map.of("expires", Instant.ofEpochMilli(n.expiresMillis).toString())));
+            return n.snapshot();
+        }
+    }
+
+    /**
+     * Closes a mandate because its task ended; its live descendants close with it.
+     *
+     * @param id the mandate
+     * @param actor who closes it, for the audit log
+     * @return the ids that ended, the mandate first
+     * @throws MandateException with {@code NOT_FOUND} for an unknown mandate, {@code CONFLICT} if it already ended,
+     *     {@code UNAVAILABLE} if the change could not be stored or audited
+     */
+    public List<String> close(String id, String actor) {
+        return endOne(id, MandateState.CLOSED, "closed", actor);
+    }
+
+    /**
+     * Revokes a mandate and its whole delegation subtree. Takes effect in memory before this returns.
+     *
+     * @param id the mandate
+     * @param reason why, for the audit log and the listeners
+     * @param actor who revokes it
+     * @return the ids that ended, the mandate first
+     * @throws MandateException with {@code NOT_FOUND} for an unknown mandate, {@code CONFLICT} if it already ended,
+     *     {@code UNAVAILABLE} if the revocation could not be stored or audited (it is in force in memory regardless)
+     */
+    public List<String> revoke(String id, String reason, String actor) {
+        return endOne(id, MandateState.REVOKED, reason, actor);
+    }
+
+    /**
+     * Revokes every active mandate an agent holds, and their subtrees: the kill switch.
+     *
+     * @param agent the agent
+     * @param reason why
+     * @param actor who pulls the switch
+     * @return the ids that ended
+     * @throws MandateException with {@code UNAVAILABLE} if the revocation could not be stored or audited (it is in
+     *     force in memory regardless)
+     */
+    public List<String> revokeAgent(SpiffeId agent, String reason, String actor) {
+        List<Node> roots = new ArrayList<>();
+        List<Node> ended;
+        synchronized (lock) {
+            for (Node n : nodes.values()) {
+                if (n.state == MandateState.ACTIVE && n.grant.agent().equals(agent)) {
+                    roots.add(n);
+                }
+            }
+            ended = endSubtrees(roots, MandateState.REVOKED, reason);
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        entries.add(new AuditEntry(
+                "agent.revoked", actor, agent.toString(), reason, Map.of("mandates", Integer.toString(ended.size()))));
+        for (Node n : ended) {
+            entries.add(endEntry(n, MandateState.REVOKED, reason, actor, "agent " + agent + " revoked"));
+        }
+        recordAll(entries);
+        notifyEnded(ended, reason);
+        return ended.stream().map(n -> n.grant.id()).toList();
+    }
+
+    /**
+     * Marks every active mandate whose time ran out as expired, with its live descendants. The node calls this
+     * periodically; checks already treat such mandates as not live in between.
+     *
+     * @return how many mandates ended
+     * @throws MandateException with {@code UNAVAILABLE} if the change could not be stored or audited
+     */
+    public int expireDue() {
+        long now = clock.millis();
+        List<Node> ended;
+        synchronized (lock) {
+            List<Node> due = new ArrayList<>();
+            for (Node n : nodes.values()) {
+                if (n.state == MandateState.ACTIVE && n.expiresMillis <= now) {
+                    due.add(n);
+                }
+            }
+            if (due.isEmpty()) {
+                return 0;
+            }
+            ended = endSubtrees(due, MandateState.EXPIRED, "expired");
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (Node n : ended) {
+            entries.add(endEntry(n, MandateState.EXPIRED, "expired", "system", null));
+        }
+        recordAll(entries);
+        notifyEnded(ended, "expired");
+        return ended.size();
+    }
+
+    /**
+     * Returns how many mandates are in memory, ended ones included.
+     *
+     * @return the count
+     */
+    public int size() {
+        return nodes.size();
+    }
+
+    private List<String> endOne(String id, MandateState state, String reason, String actor) {
+        List<Node> ended;
+        synchronized (lock) {
+            Node n = nodes.get(id);
+            if (n == null) {
+                throw notFound(id);
+            }
+            if (n.state != MandateState.ACTIVE && !n.notDurable) {
+                throw new MandateException(
+                        ErrorCode.CONFLICT, "mandate " + id + " already ended: it is " + n.state.wireName());
+            }
+            ended = endSubtrees(List.of(n), state, reason);
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        String type = state == MandateState.CLOSED ? "closed" : "revoked";
+        for (Node n : ended) {
+            entries.add(
+                    endEntry(n, state, reason, actor, n.grant.id().equals(id) ? null : "ancestor " + id + " " + type));
+        }
+        recordAll(entries);
+        notifyEnded(ended, reason);
+        return ended.stream().map(n -> n.grant.id()).toList();
+    }
+
+    /**
+     * Ends the active mandates of the given subtrees: durable first, then in memory. Must hold the lock. If the
+     * store fails, memory still ends them (fail closed: a revocation is never undone by an outage) and the failure is
+     * thrown so the caller can retry.
+     */
+    private List<Node> endSubtrees(List<Node> roots, MandateState state, String reason) {
+        Map<String, Node> ended = new LinkedHashMap<>();
+        Deque<Node> todo = new ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if ((n.state == MandateState.ACTIVE || n.notDurable) && !ended.containsKey(n.grant.id())) {
+                ended.put(n.grant.id(), n);
+            }
+            todo.addAll(n.children);
+        }
+        if (ended.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        MandateException failure = null;
+        try {
+            store.end(ended.keySet(), state, now, reason);
+        } catch (MandateException e) {
+            failure = e;
+        }
+        for (Node n : ended.values()) {
+            if (n.state == MandateState.ACTIVE) {
+                n.ended = now;
+                n.endReason = reason;
+                n.state = state;
+            }
+            n.notDurable = failure != null;
+        }
+        if (failure != null) {
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE,
+                    ended.size() + " mandate(s) are " + state.wireName()
+                            + " in memory but the store could not record it; retry: " + failure.getMessage(),
+                    failure);
+        }
+        return new ArrayList<>(ended.values());
+    }
+
+    private void persistAndAudit(Mandate m, String type, String actor) {
+        store.insert(m);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("agent", m.agent().toString());
+        details.put("purpose", m.purpose());
+        details.put("tier", m.tier().wireName());
+        details.put("depth", Integer.toString(m.depth()));
+        details.put("expires", m.expires().toString());
+        details.put("max_expires", m.maxExpires().toString());
+        details.put("tools", fit(String.join(" ", m.tools())));
+        details.put("resources", fit(String.join(" ", m.resources())));
+        if (m.parentId() != null) {
+            details.put("parent", m.parentId());
+        }
+        if (m.onBehalfOf() != null) {
+            details.put("on_behalf_of", fit(m.onBehalfOf()));
+        }
+        try {
+            audit.record(new AuditEntry(type, actor, m.id(), null, details));
+        } catch (MandateException e) {
+            try {
+                store.end(List.of(m.id()), MandateState.REVOKED, clock.instant(), "audit unavailable");
+            } catch (MandateException ignored) {
+                // it was never in memory, so it is not live either way
+            }
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE, "mandate not opened: the audit log is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static AuditEntry endEntry(
+            Node n, MandateState state, String reason, String actor, @Nullable String cascade) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("agent", n.grant.agent().toString());
+        if (cascade != null) {
+            details.put("cascade", cascade);
+        }
+        return new AuditEntry("mandate." + state.wireName(), actor, n.grant.id(), fit(reason), details);
+    }
+
+    private void recordAll(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            if (audit instanceof BatchAuditSink batch) {
+                batch.recordAll(entries);
+            } else {
+                for (AuditEntry e : entries) {
+                    audit.record(e);
+                }
+            }
+        } catch (MandateException e) {
+            // The mandates have ended (durably); only their record is missing, and the caller must hear it.
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE,
+                    "the change is in force but the audit log could not record it: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void notifyEnded(List<Node> ended, String reason) {
+        for (Node n : ended) {
+            for (MandateEndListener l : listeners) {
+                try {
+                    l.mandateEnded(n.grant.id(), reason);
+                } catch (RuntimeException e) {
+                    listenerFailures.accept(n.grant.id(), e);
+                }
+            }
+        }
+    }
+
+    private void requireLive(String id) {
+        LiveCheck live = checkLive(id);
+        if (!live.isLive()) {
+            throw new MandateRefused(
+                    MandateRefused.Rule.PARENT_NOT_LIVE, "parent mandate " + id + " is " + describe(live));
+        }
+    }
+
+    static String describe(LiveCheck check) {
+        return switch (check) {
+            case LIVE -> "live";
+            case UNKNOWN -> "unknown";
+            case EXPIRED -> "expired";
+            case CLOSED -> "closed";
+            case REVOKED -> "revoked";
+            case ANCESTOR_ENDED -> "no longer live: an ancestor ended";
+        };
+    }
+
+    private static String fit(String s) {
+        return s.length() <= AuditEntry.MAX_FIELD_LENGTH ? s : dev.mandate.core.audit.AuditDigest.of(s);
+    }
+
+    private static MandateException notFound(String id) {
+        return new MandateException(ErrorCode.NOT_FOUND, "no mandate with id '" + Scope.abbreviate(id) + "'");
+    }
+
+    private static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return "mdt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mandate.core.mandate;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** Where mandates are kept so that they survive a restart. Every method is durable when it returns. */
+public interface MandateStore {
+    /**
+     * Stores a new mandate.
+     *
+     * @param mandate the mandate
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if it could not be stored
+     */
+    void insert(Mandate mandate);
+
+    /**
+     * Ends active mandates, in one transaction.
+     *
+     * @param ids the mandates
+     * @param state the final state
+     * @param at when they ended
+     * @param reason why
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
+     */
+    void end(Collection<String> ids, MandateState state, Instant at, String reason);
+
+    /**
+     * Moves a mandate's expiry (a renewal).
+     *
+     * @param id the mandate
+     * @param expires the new expiry
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
+     */
+    void renew(String id, Instant expires);
+
+    /**
+     * Loads every mandate, parents before their children.
+     *
+     * @return the mandates
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the store cannot be read
+     */
+    List<Mandate> loadAll();
+}

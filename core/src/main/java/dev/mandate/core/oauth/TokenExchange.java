@@ -1,0 +1,331 @@
+package dev.mandate.core.oauth;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.DelegationRequest;
+import dev.mandate.core.mandate.LiveCheck;
+import dev.mandate.core.mandate.Mandate;
+import dev.mandate.core.mandate.MandateRefused;
+import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.mandate.OpenRequest;
+import dev.mandate.core.mandate.Scope;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.mandate.TierLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The token endpoint's logic (RFC 8693 token exchange), free of HTTP: opening a mandate from an agent's JWT-SVID,
+ * delegating a child mandate from a parent mandate token plus the sub-agent's JWT-SVID, and introspection (RFC 7662).
+ * Every failure is an {@link OAuthException} with the error the RFCs prescribe and a description naming the rule.
+ */
+public final class TokenExchange {
+    /** The grant type of token exchange. */
+    public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    /** The token type of JWT-SVIDs and other JWTs. */
+    public static final String JWT_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+
+    /** The token type of mandate tokens (access tokens). */
+    public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+    /**
+     * A successful exchange.
+     *
+     * @param mandate the mandate opened or delegated
+     * @param token the mandate token
+     * @param tokenType {@code DPoP} for a bound token, {@code Bearer} otherwise
+     * @param expiresIn seconds until the token expires
+     */
+    public record Result(Mandate mandate, MandateTokens.Issued token, String tokenType, long expiresIn) {}
+
+    private final MandateRegistry registry;
+    private final MandateTokens tokens;
+    private final WorkloadAuthenticator workloads;
+    private final AgentGrants agents;
+    private final @Nullable PrincipalVerifier principals;
+    private final int defaultCallBudget;
+
+    /**
+     * Creates the service.
+     *
+     * @param registry the mandates
+     * @param tokens issues and verifies mandate tokens
+     * @param workloads verifies agents' JWT-SVIDs
+     * @param agents what each registered agent may be granted
+     * @param principals verifies principals' ID tokens, or null if no OIDC issuer is configured
+     * @param defaultCallBudget the call budget of a root mandate
+     */
+    public TokenExchange(
+            MandateRegistry registry,
+            MandateTokens tokens,
+            WorkloadAuthenticator workloads,
+            AgentGrants agents,
+            @Nullable PrincipalVerifier principals,
+            int defaultCallBudget) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.workloads = Objects.requireNonNull(workloads, "workloads");
+        this.agents = Objects.requireNonNull(agents, "agents");
+        this.principals = principals;
+        this.defaultCallBudget = defaultCallBudget;
+    }
+
+    /**
+     * Opens a root mandate for the agent that the subject token proves.
+     *
+     * @param subjectToken the agent's JWT-SVID
+     * @param subjectTokenType must be {@value #JWT_TYPE}
+     * @param details the task
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null for a bearer token
+     * @return the mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result open(String subjectToken, String subjectTokenType, MandateDetails details, @Nullable String jkt) {
+        if (!JWT_TYPE.equals(subjectTokenType)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "subject_token_type must be " + JWT_TYPE + " (a JWT-SVID) to open a mandate, or "
+                            + ACCESS_TOKEN_TYPE + " (a mandate token) with an actor_token to delegate");
+        }
+        AgentGrant agent = authenticate(subjectToken, "subject_token");
+        return openFor(agent, details, jkt, agent.id().toString());
+    }
+
+    /**
+     * Opens a root mandate for a registered agent without its credential: for the admin's {@code mandate token}
+     * command (tests and demos). The agent must still be active and allowed the purpose.
+     *
+     * @param agentId the agent
+     * @param details the task
+     * @param jkt a DPoP key thumbprint to bind the token to, or null
+     * @param actor who asks, for the audit log
+     * @return the mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result openAsAdmin(SpiffeId agentId, MandateDetails details, @Nullable String jkt, String actor) {
+        AgentGrant agent = agents.find(agentId)
+                .orElseThrow(() ->
+                        new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + agentId + " is not registered"));
+        if (!agent.active()) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + agentId + " is not active");
+        }
+        return openFor(agent, details, jkt, actor);
+    }
+
+    private Result openFor(AgentGrant agent, MandateDetails details, @Nullable String jkt, String actor) {
+        String purpose = details.purpose();
+        if (purpose == null) {
+            throw new OAuthException(OAuthError.INVALID_AUTHORIZATION_DETAILS, "the mandate detail needs a purpose");
+        }
+        requirePurpose(agent, purpose);
+        TierLimits tier = registry.limits().of(agent.tier());
+        requireBinding(agent.tier(), tier, jkt);
+        String obo = details.onBehalfOf() == null ? null : principal(details.onBehalfOf());
+        Duration ttl = details.ttl() == null ? tier.maxTtl() : details.ttl();
+        Mandate m = refusing(() -> registry.open(
+                new OpenRequest(
+                        agent.id(),
+                        agent.tier(),
+                        obo,
+                        purpose,
+                        details.tools() == null ? Set.of() : details.tools(),
+                        details.resources() == null ? Set.of() : details.resources(),
+                        ttl,
+                        null,
+                        Set.of(Scope.ANY_LABEL),
+                        defaultCallBudget),
+                actor));
+        return issue(m, tier, jkt, List.of());
+    }
+
+    /**
+     * Delegates a child mandate to the sub-agent that the actor token proves, from the parent mandate token.
+     *
+     * @param parentToken the parent's mandate token
+     * @param subjectTokenType must be {@value #ACCESS_TOKEN_TYPE}
+     * @param actorToken the sub-agent's JWT-SVID
+     * @param actorTokenType must be {@value #JWT_TYPE}
+     * @param details what the sub-agent asks for; null fields mean the parent's
+     * @param jkt the thumbprint of the sub-agent's verified DPoP proof key, or null for a bearer token
+     * @return the child mandate and its token
+     * @throws OAuthException naming the rule broken; widening is {@code invalid_target}
+     */
+    public Result delegate(
+            String parentToken,
+            String subjectTokenType,
+            String actorToken,
+            String actorTokenType,
+            MandateDetails details,
+            @Nullable String jkt) {
+        if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType) || !JWT_TYPE.equals(actorTokenType)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "to delegate, subject_token_type must be " + ACCESS_TOKEN_TYPE + " (the parent's mandate token)"
+                            + " and actor_token_type " + JWT_TYPE + " (the sub-agent's JWT-SVID)");
+        }
+        MandateTokens.Verified parent;
+        try {
+            parent = tokens.verify(parentToken);
+        } catch (OAuthException e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "subject_token: " + e.getMessage());
+        }
+        LiveCheck live = registry.checkLive(parent.mandateId());
+        if (!live.isLive()) {
+            throw new OAuthException(
+                    OAuthError.INVALID_GRANT,
+                    "the parent mandate " + parent.mandateId() + " is "
+                            + live.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        AgentGrant sub = authenticate(actorToken, "actor_token");
+        Mandate parentMandate = registry.get(parent.mandateId());
+        String purpose = details.purpose() == null ? parentMandate.purpose() : details.purpose();
+        requirePurpose(sub, purpose);
+        if (details.onBehalfOf() != null) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "a delegated mandate acts for its parent's principal: omit on_behalf_of");
+        }
+        Tier childTier =
+                parentMandate.tier() == Tier.COPILOT || sub.tier() == Tier.COPILOT ? Tier.COPILOT : Tier.AUTONOMOUS;
+        TierLimits tier = registry.limits().of(childTier);
+        requireBinding(childTier, tier, jkt);
+        Mandate child = refusing(() -> registry.delegate(
+                parent.mandateId(),
+                new DelegationRequest(
+                        sub.id(), sub.tier(), purpose, details.tools(), details.resources(), details.ttl(), null, null),
+                parent.subject()));
+        List<String> actors = new ArrayList<>();
+        actors.add(parent.subject());
+        actors.addAll(actorChain(parent.claims()));
+        return issue(child, tier, jkt, actors);
+    }
+
+    /**
+     * Introspects a mandate token (RFC 7662): active only if it verifies and its mandate and every ancestor are live.
+     *
+     * @param token the token
+     * @return the introspection answer: {@code active} and, when active, the token's claims
+     */
+    public Map<String, Object> introspect(String token) {
+        MandateTokens.Verified v;
+        try {
+            v = tokens.verify(token);
+        } catch (OAuthException e) {
+            return Map.of("active", false);
+        }
+        if (!registry.checkLive(v.mandateId()).isLive()) {
+            return Map.of("active", false);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", true);
+        out.put("token_type", v.jkt() == null ? "Bearer" : "DPoP");
+        out.putAll(v.claims().toJSONObject());
+        return out;
+    }
+
+    private Result issue(Mandate m, TierLimits tier, @Nullable String jkt, List<String> actors) {
+        MandateTokens.Issued t = tokens.issue(m, tier.tokenTtl(), jkt, actors);
+        long expiresIn = Math.max(0, Duration.between(t.issuedAt(), t.expires()).toSeconds());
+        return new Result(m, t, jkt == null ? "Bearer" : "DPoP", expiresIn);
+    }
+
+    private AgentGrant authenticate(String svid, String param) {
+        if (svid.length() > MandateTokens.MAX_TOKEN_LENGTH) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    param + " is longer than " + MandateTokens.MAX_TOKEN_LENGTH + " characters");
+        }
+        SpiffeId id;
+        try {
+            id = workloads.authenticate(svid);
+        } catch (MandateException e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, param + " is not a valid JWT-SVID: " + e.getMessage());
+        }
+        AgentGrant agent = agents.find(id)
+                .orElseThrow(
+                        () -> new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + id + " is not registered"));
+        if (!agent.active()) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + id + " is not active");
+        }
+        return agent;
+    }
+
+    private static void requirePurpose(AgentGrant agent, String purpose) {
+        if (!agent.purposes().contains(purpose)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_TARGET,
+                    "agent " + agent.id() + " may not act for purpose '" + purpose + "'; its purposes are "
+                            + new java.util.TreeSet<>(agent.purposes()));
+        }
+    }
+
+    private static void requireBinding(Tier tier, TierLimits limits, @Nullable String jkt) {
+        if (jkt == null && !limits.bearerAllowed()) {
+            throw new OAuthException(
+                    OAuthError.INVALID_DPOP_PROOF,
+                    "a DPoP proof is required: the " + tier.wireName()
+                            + " tier does not allow bearer tokens (config tier." + tier.wireName() + ".allow-bearer)");
+        }
+    }
+
+    private String principal(String idToken) {
+        PrincipalVerifier p = principals;
+        if (p == null) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST, "on_behalf_of needs an OIDC issuer, and none is configured");
+        }
+        try {
+            return p.verify(idToken);
+        } catch (MandateException e) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST, "on_behalf_of is not a valid ID token: " + e.getMessage());
+        }
+    }
+
+    private static List<String> actorChain(JWTClaimsSet claims) {
+        List<String> out = new ArrayList<>();
+        Object act = claims.getClaim("act");
+        while (act instanceof Map<?, ?> m && m.get("sub") instanceof String s) {
+            out.add(s);
+            act = m.get("act");
+        }
+        return out;
+    }
+
+    private interface Action {
+        Mandate run();
+    }
+
+    private static Mandate refusing(Action action) {
+        try {
+            return action.run();
+        } catch (MandateRefused e) {
+            OAuthError error = switch (e.rule()) {
+                case PURPOSE, TOOLS, RESOURCES, LABELS -> OAuthError.INVALID_TARGET;
+                case BUDGET, LIFETIME, TTL, DEPTH -> OAuthError.INVALID_REQUEST;
+                case PARENT_NOT_LIVE -> OAuthError.INVALID_GRANT;
+                case AGENT -> OAuthError.UNAUTHORIZED_CLIENT;
+            };
+            throw new OAuthException(error, e.getMessage(), e);
+        } catch (OAuthException e) {
+            throw e;
+        } catch (MandateException e) {
+            if (e.code() == ErrorCode.UNAVAILABLE) {
+                throw new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, e.getMessage(), e);
+            }
+            if (e.code() == ErrorCode.BAD_REQUEST) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

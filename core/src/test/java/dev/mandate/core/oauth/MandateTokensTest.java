@@ -1,0 +1,95 @@
+package dev.mandate.core.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.Mandate;
+import dev.mandate.core.mandate.MandateState;
+import dev.mandate.core.mandate.Tier;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+final class MandateTokensTest {
+    private Instant now = Instant.parse("2026-11-24T12:00:00Z");
+    private final InstantSource clock = () -> now;
+    private final TestSigningKeys keys = new TestSigningKeys();
+    private final MandateTokens tokens = new MandateTokens(keys, clock, () -> "http://127.0.0.1:1", "mandate");
+
+    private Mandate mandate(Duration life) {
+        return new Mandate(
+                "mdt_1",
+                SpiffeId.parse("spiffe://t/agent/sub"),
+                "alice",
+                "support",
+                Set.of("a", "b"),
+                Set.of(),
+                Tier.AUTONOMOUS,
+                "mdt_0",
+                1,
+                now,
+                now.plus(life),
+                now.plus(life),
+                life,
+                MandateState.ACTIVE,
+                Set.of(),
+                Set.of("*"),
+                5,
+                null,
+                null);
+    }
+
+    @Test
+    void aTokenCarriesTheMandateAndExpiresNoLaterThanIt() {
+        MandateTokens.Issued t = tokens.issue(
+                mandate(Duration.ofMinutes(2)),
+                Duration.ofMinutes(5),
+                "thumb",
+                List.of("spiffe://t/agent/lead", "spiffe://t/agent/root"));
+        assertThat(t.expires()).isEqualTo(now.plus(Duration.ofMinutes(2)));
+        MandateTokens.Verified v = tokens.verify(t.token());
+        assertThat(v.mandateId()).isEqualTo("mdt_1");
+        assertThat(v.jkt()).isEqualTo("thumb");
+        Map<String, Object> claims = v.claims().getClaims();
+        assertThat(claims)
+                .containsEntry("purp", "support")
+                .containsEntry("tier", "autonomous")
+                .containsEntry("scope", "a b")
+                .containsEntry("obo", "alice")
+                .containsEntry("client_id", "spiffe://t/agent/sub");
+        assertThat(v.claims().getClaim("act").toString()).contains("lead").contains("root");
+    }
+
+    @Test
+    void expiredForeignOrMistypedTokensAreInvalid() {
+        String token = tokens.issue(mandate(Duration.ofMinutes(10)), Duration.ofMinutes(5), null, List.of())
+                .token();
+        MandateTokens otherAudience = new MandateTokens(keys, clock, () -> "http://127.0.0.1:1", "gateway");
+        assertThatThrownBy(() -> otherAudience.verify(token)).hasMessageContaining("audience");
+        MandateTokens otherIssuer = new MandateTokens(keys, clock, () -> "http://elsewhere", "mandate");
+        assertThatThrownBy(() -> otherIssuer.verify(token)).hasMessageContaining("issuer");
+        String svid = keys.sign(
+                new JWTClaimsSet.Builder()
+                        .subject("x")
+                        .expirationTime(Date.from(now.plusSeconds(60)))
+                        .build(),
+                JOSEObjectType.JWT);
+        assertThatThrownBy(() -> tokens.verify(svid)).hasMessageContaining("typ");
+        assertThatThrownBy(() -> new MandateTokens(new TestSigningKeys(), clock, () -> "http://127.0.0.1:1", "mandate")
+                        .verify(token))
+                .hasMessageContaining("signature");
+        now = now.plus(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> tokens.verify(token))
+                .isInstanceOfSatisfying(
+                        OAuthException.class, e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_TOKEN))
+                .hasMessageContaining("expired");
+    }
+}

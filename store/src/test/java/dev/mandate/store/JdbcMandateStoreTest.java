@@ -1,0 +1,107 @@
+package dev.mandate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.DelegationRequest;
+import dev.mandate.core.mandate.LiveCheck;
+import dev.mandate.core.mandate.Mandate;
+import dev.mandate.core.mandate.MandateLimits;
+import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.mandate.MandateState;
+import dev.mandate.core.mandate.OpenRequest;
+import dev.mandate.core.mandate.Tier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+final class JdbcMandateStoreTest {
+    private static final SpiffeId BOT = SpiffeId.parse("spiffe://mandate.local/agent/bot");
+
+    @TempDir
+    Path tmp;
+
+    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-24T12:00:00Z"));
+
+    private MandateRegistry registry(Database db) {
+        AuditLog audit = new AuditLog(new JdbcAuditStore(db), new TestSigningKeys(), clock, 100);
+        return new MandateRegistry(new JdbcMandateStore(db), audit, clock, MandateLimits.defaults(), (id, e) -> {});
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aMandateRevokedBeforeARestartIsStillRevokedAfterIt(TestDatabases.Kind kind) {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            MandateRegistry before = registry(db);
+            Mandate root = before.open(
+                    new OpenRequest(
+                            BOT,
+                            Tier.COPILOT,
+                            "alice",
+                            "support",
+                            Set.of("crm.read", "mail.send"),
+                            Set.of("db://t"),
+                            Duration.ofMinutes(30),
+                            null,
+                            Set.of("*"),
+                            50),
+                    "admin");
+            Mandate child = before.delegate(
+                    root.id(),
+                    new DelegationRequest(
+                            SpiffeId.parse("spiffe://mandate.local/agent/sub"),
+                            Tier.AUTONOMOUS,
+                            null,
+                            Set.of("crm.read"),
+                            null,
+                            Duration.ofMinutes(5),
+                            null,
+                            5),
+                    "bot");
+            Mandate other = before.open(
+                    new OpenRequest(
+                            BOT,
+                            Tier.COPILOT,
+                            null,
+                            "support",
+                            Set.of(),
+                            Set.of(),
+                            Duration.ofMinutes(30),
+                            null,
+                            Set.of(),
+                            0),
+                    "admin");
+            before.renew(other.id(), "bot");
+            before.revoke(root.id(), "leaked", "admin");
+
+            MandateRegistry after = registry(db);
+
+            assertThat(after.checkLive(root.id())).isEqualTo(LiveCheck.REVOKED);
+            assertThat(after.checkLive(child.id())).isEqualTo(LiveCheck.REVOKED);
+            assertThat(after.checkLive(other.id())).isEqualTo(LiveCheck.LIVE);
+            Mandate reloaded = after.get(child.id());
+            assertThat(reloaded.state()).isEqualTo(MandateState.REVOKED);
+            assertThat(reloaded.endReason()).isEqualTo("leaked");
+            assertThat(reloaded.tools()).containsExactly("crm.read");
+            assertThat(reloaded.tier()).isEqualTo(Tier.COPILOT);
+            assertThat(reloaded.parentId()).isEqualTo(root.id());
+            assertThat(reloaded.onBehalfOf()).isEqualTo("alice");
+            assertThat(after.children(root.id())).extracting(Mandate::id).containsExactly(child.id());
+            assertThat(new AuditLog(new JdbcAuditStore(db), new TestSigningKeys(), clock, 100).page(0, 100))
+                    .extracting(e -> e.type())
+                    .containsExactly(
+                            "mandate.opened",
+                            "mandate.delegated",
+                            "mandate.opened",
+                            "mandate.renewed",
+                            "mandate.revoked",
+                            "mandate.revoked");
+        }
+    }
+}
