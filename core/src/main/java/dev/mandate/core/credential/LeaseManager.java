@@ -8,6 +8,7 @@ import dev.mandate.core.mandate.MandateEndListener;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -152,13 +153,13 @@ public final class LeaseManager implements MandateEndListener {
                     "unknown credential backend '" + backendName + "': configured are " + backends.keySet());
         }
         backend.validateScope(scope);
-        Instant now = clock.instant();
+        Instant now = now();
         if (!mandateExpires.isAfter(now)) {
             throw new MandateException(
                     ErrorCode.CONFLICT,
                     "mandate " + mandateId + " expired at " + mandateExpires + "; no lease can be issued for it");
         }
-        Instant expires = min(now.plus(terms.ttl()), mandateExpires);
+        Instant expires = min(now.plus(terms.ttl()), mandateExpires.truncatedTo(ChronoUnit.MILLIS));
         Lease lease = new Lease(
                 newId(),
                 mandateId,
@@ -214,8 +215,9 @@ public final class LeaseManager implements MandateEndListener {
         if (!lease.renewable()) {
             throw new MandateException(ErrorCode.CONFLICT, "lease " + leaseId + " is not renewable");
         }
-        Instant now = clock.instant();
-        Instant newExpires = min(min(now.plus(lease.ttl()), lease.maxExpires()), mandateExpires);
+        Instant now = now();
+        Instant newExpires =
+                min(min(now.plus(lease.ttl()), lease.maxExpires()), mandateExpires.truncatedTo(ChronoUnit.MILLIS));
         if (!newExpires.isAfter(lease.expires())) {
             throw new MandateException(
                     ErrorCode.CONFLICT,
@@ -531,6 +533,11 @@ public final class LeaseManager implements MandateEndListener {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Lease times are kept to the millisecond, which every store holds exactly. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static Instant min(Instant a, Instant b) {
