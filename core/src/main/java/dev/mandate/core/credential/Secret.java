@@ -1,6 +1,7 @@
 package dev.mandate.core.credential;
 
 import dev.mandate.core.audit.AuditDigest;
+import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Objects;
 public final class Secret {
     /** The longest secret accepted, in characters. */
     public static final int MAX_LENGTH = 16_384;
+
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String value;
 
@@ -32,6 +36,24 @@ public final class Secret {
                     "a secret must be 1 to " + MAX_LENGTH + " characters, got " + value.length());
         }
         return new Secret(value);
+    }
+
+    /**
+     * Generates a random secret of letters and digits, safe to place inside a quoted SQL literal or a header.
+     *
+     * @param length how many characters, 16 to 256
+     * @return the secret
+     * @throws IllegalArgumentException if the length is out of range
+     */
+    public static Secret generate(int length) {
+        if (length < 16 || length > 256) {
+            throw new IllegalArgumentException("a generated secret is 16 to 256 characters, got " + length);
+        }
+        char[] out = new char[length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+        }
+        return new Secret(new String(out));
     }
 
     /**

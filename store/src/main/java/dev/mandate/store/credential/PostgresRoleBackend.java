@@ -9,7 +9,6 @@ import dev.mandate.core.credential.IssuedCredential;
 import dev.mandate.core.credential.Lease;
 import dev.mandate.core.credential.LeaseRequest;
 import dev.mandate.core.credential.Secret;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,8 +34,6 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
     public static final String ROLE_PREFIX = "mandate_l_";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final char[] ALPHABET =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final int PASSWORD_LENGTH = 32;
 
     private final String name;
@@ -44,7 +41,6 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
     private final @Nullable AutoCloseable ownedPool;
     private final String clientUrl;
     private final Map<String, GrantTemplate> scopes;
-    private final SecureRandom random = new SecureRandom();
 
     /**
      * Creates a backend over an admin data source the caller owns.
@@ -150,12 +146,12 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
         }
         String role = roleName(request.leaseId());
         String quoted = GrantTemplate.quote(role);
-        Secret password = Secret.of(randomPassword());
+        Secret password = Secret.generate(PASSWORD_LENGTH);
         try (Connection c = admin.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 // DDL takes no bind parameters; the role name is derived from a validated lease id, the password is
-                // drawn from [A-Za-z0-9] and the timestamp is formatted by Java, so nothing here is caller text.
+                // generated from [A-Za-z0-9] and the timestamp is formatted by Java, so nothing here is caller text.
                 s.execute("CREATE ROLE " + quoted + " LOGIN NOINHERIT PASSWORD '" + password.reveal()
                         + "' VALID UNTIL '" + validUntil(request.expires()) + "'");
                 for (String grant : template.grants(quoted)) {
@@ -247,14 +243,6 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
                 return rs.next();
             }
         }
-    }
-
-    private String randomPassword() {
-        char[] out = new char[PASSWORD_LENGTH];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-        }
-        return new String(out);
     }
 
     private static String validUntil(Instant expires) {

@@ -254,12 +254,10 @@ final class PostgresRoleBackendTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        try (PostgresRoleBackend down = PostgresRoleBackend.open(
-                "pg-orders",
-                "jdbc:postgresql://127.0.0.1:" + closedPort + "/x?connectTimeout=2",
-                "postgres",
-                Secret.of("x"),
-                SCOPES)) {
+        // A plain data source fails at once with "connection refused"; a pool would wait for its timeout.
+        org.postgresql.ds.PGSimpleDataSource refused = new org.postgresql.ds.PGSimpleDataSource();
+        refused.setUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/x");
+        try (PostgresRoleBackend down = new PostgresRoleBackend("pg-orders", refused, refused.getUrl(), SCOPES)) {
             LeaseManager manager =
                     new LeaseManager(new JdbcLeaseStore(store), List.of(down), audit, clock, RevocationBackoff.DEFAULT);
 
