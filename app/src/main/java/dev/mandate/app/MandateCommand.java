@@ -33,7 +33,12 @@ import picocli.CommandLine.Spec;
             "  4 forbidden, 5 not found, 6 conflict, 69 unavailable, 70 internal error,",
             "  78 bad configuration."
         },
-        subcommands = {ServeCommand.class, StatusCommand.class, picocli.CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            StatusCommand.class,
+            LeaseCommand.class,
+            picocli.CommandLine.HelpCommand.class
+        })
 final class MandateCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -6,12 +6,17 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.app.lease.LeaseModule;
+import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running Mandate node and the composition root: the one place that builds every part and wires them together by
@@ -22,12 +27,14 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final LeaseModule leases;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+    private MandateNode(Config config, Path dataDir, Database database, HttpServer http, LeaseModule leases) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.leases = leases;
     }
 
     /**
@@ -45,18 +52,25 @@ public final class MandateNode implements AutoCloseable {
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        @Nullable LeaseModule leases = null;
         try {
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            AuditSink audit = new LogAuditSink();
+            leases = LeaseModule.start(config.credentials(), database, audit, null, "mandate", Clock.systemUTC());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(leases.routes());
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http);
+            return new MandateNode(config, dataDir, database, http, leases);
         } catch (RuntimeException e) {
+            if (leases != null) {
+                leases.close();
+            }
             database.close();
             throw e;
         }
@@ -81,6 +95,15 @@ public final class MandateNode implements AutoCloseable {
     }
 
     /**
+     * Returns the lease manager; it is also the {@code MandateEndListener} that revokes a mandate's leases.
+     *
+     * @return the lease manager
+     */
+    public LeaseManager leases() {
+        return leases.manager();
+    }
+
+    /**
      * Returns the configuration the node runs with.
      *
      * @return the configuration
@@ -95,7 +118,11 @@ public final class MandateNode implements AutoCloseable {
         try {
             http.close();
         } finally {
-            database.close();
+            try {
+                leases.close();
+            } finally {
+                database.close();
+            }
         }
     }
 }

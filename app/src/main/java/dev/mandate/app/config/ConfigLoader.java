@@ -33,6 +33,7 @@ public final class ConfigLoader {
     private record Setting(String value, String source) {}
 
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+    private CredentialsConfig credentials = CredentialsConfig.NONE;
 
     private ConfigLoader() {
         for (ConfigKey key : ConfigKey.values()) {
@@ -92,6 +93,11 @@ public final class ConfigLoader {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = prefix + field.getKey();
             JsonNode value = field.getValue();
+            if (name.equals("credentials")) {
+                // Backends are a mapping of names the operator chooses, so they are not flat ConfigKeys.
+                credentials = CredentialsConfig.parse(value, "config file " + file);
+                continue;
+            }
             if (value.isObject() && ConfigKey.byKey(name).isEmpty()) {
                 flatten(value, name + ".", file);
                 continue;
@@ -125,7 +131,8 @@ public final class ConfigLoader {
                 parse(ConfigKey.STORE_MAX_POOL_SIZE, v -> (int) wholeNumber(v, 1, 200)),
                 parse(ConfigKey.SHUTDOWN_TIMEOUT, v -> duration(v, Duration.ZERO, Duration.ofMinutes(10))),
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
-                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain));
+                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
+                credentials);
     }
 
     private String text(ConfigKey key) {

@@ -1,7 +1,5 @@
 package dev.mandate.store.credential;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.credential.CredentialBackend;
@@ -92,31 +90,21 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
      * @param name the backend's configured name
      * @param adminUrl the JDBC URL of the target database
      * @param adminUser the admin role
-     * @param adminPassword the admin password; never logged
+     * @param adminPassword the admin password, or null for none; never logged
      * @param scopeTemplates scope name to grant template
      * @return the backend
      * @throws MandateException with {@code BAD_CONFIG} for a bad name, URL or template; the pool connects lazily, so an
      *     unreachable database shows at the first issue as {@code UNAVAILABLE}
      */
     public static PostgresRoleBackend open(
-            String name, String adminUrl, String adminUser, Secret adminPassword, Map<String, String> scopeTemplates) {
-        if (!adminUrl.startsWith("jdbc:postgresql:")) {
-            throw new MandateException(
-                    ErrorCode.BAD_CONFIG,
-                    "credentials.backends." + name + ".url must start with jdbc:postgresql: (got '"
-                            + adminUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + "')");
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(adminUrl);
-        config.setUsername(adminUser);
-        config.setPassword(adminPassword.reveal());
-        config.setMaximumPoolSize(4);
-        config.setPoolName("mandate-credential-" + name);
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(5_000);
-        HikariDataSource pool = new HikariDataSource(config);
+            String name,
+            String adminUrl,
+            String adminUser,
+            @Nullable Secret adminPassword,
+            Map<String, String> scopeTemplates) {
+        AdminPool pool = AdminPool.open(name, adminUrl, adminUser, adminPassword);
         try {
-            return new PostgresRoleBackend(name, pool, pool, adminUrl, scopeTemplates);
+            return new PostgresRoleBackend(name, pool.dataSource(), pool, adminUrl, scopeTemplates);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
