@@ -358,8 +358,24 @@ public final class LeaseManager implements MandateEndListener {
      * @return the earliest due instant, or empty if nothing is armed
      */
     public synchronized Optional<Instant> nextDue() {
+        while (!queue.isEmpty() && !isCurrent(queue.peek())) {
+            queue.poll();
+        }
         Due due = queue.peek();
         return due == null ? Optional.empty() : Optional.of(due.at());
+    }
+
+    /** Entries are never removed when a lease is renewed or ends; they are skipped once they no longer match. */
+    private boolean isCurrent(Due due) {
+        Lease lease = live.get(due.leaseId());
+        if (lease == null) {
+            return false;
+        }
+        return switch (lease.state()) {
+            case ACTIVE -> due.at().equals(lease.expires());
+            case REVOKING -> due.at().equals(retryAt.get(lease.id()));
+            case REVOKED, EXPIRED -> false;
+        };
     }
 
     /**
@@ -408,12 +424,19 @@ public final class LeaseManager implements MandateEndListener {
         return result;
     }
 
-    /** Moves a live lease to {@code revoking} durably, drops its secret, and tries the backend. */
+    /**
+     * Moves a live lease to {@code revoking}, drops its secret, and tries the backend. A store failure never stops the
+     * revocation itself: killing the credential comes first, and the retry makes the state durable later.
+     */
     private Lease end(Lease lease, String actor, String reason) {
         Lease revoking = lease.withState(LeaseState.REVOKING, reason);
         secrets.remove(lease.id());
         live.put(lease.id(), revoking);
-        store.update(revoking);
+        try {
+            store.update(revoking);
+        } catch (RuntimeException e) {
+            // Still revoke at the backend now; the final write below, or its retry, records the outcome.
+        }
         return attemptRevoke(revoking, actor);
     }
 
@@ -436,7 +459,13 @@ public final class LeaseManager implements MandateEndListener {
         LeaseState finalState =
                 Lease.EXPIRED_REASON.equals(lease.endReason()) ? LeaseState.EXPIRED : LeaseState.REVOKED;
         Lease ended = lease.withState(finalState, lease.endReason());
-        store.update(ended);
+        try {
+            store.update(ended);
+        } catch (RuntimeException e) {
+            // The credential is gone but the store does not know yet: stay revoking and retry (revoke is idempotent).
+            scheduleRetry(lease);
+            return lease;
+        }
         live.remove(lease.id());
         retryAt.remove(lease.id());
         int attempts = failures.getOrDefault(lease.id(), 0) + 1;

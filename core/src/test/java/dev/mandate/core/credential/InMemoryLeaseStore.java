@@ -11,6 +11,7 @@ import java.util.Optional;
 /** The lease port in memory, for core tests; the JDBC store has its own tests on H2 and PostgreSQL. */
 final class InMemoryLeaseStore implements LeaseStore {
     private final Map<String, Lease> leases = new LinkedHashMap<>();
+    volatile boolean failingWrites;
 
     @Override
     public synchronized void insert(Lease lease) {
@@ -21,6 +22,9 @@ final class InMemoryLeaseStore implements LeaseStore {
 
     @Override
     public synchronized void update(Lease lease) {
+        if (failingWrites) {
+            throw new MandateException(ErrorCode.UNAVAILABLE, "store down (test)");
+        }
         if (leases.replace(lease.id(), lease) == null) {
             throw new MandateException(ErrorCode.NOT_FOUND, "no lease " + lease.id());
         }

@@ -207,6 +207,24 @@ final class LeaseManagerTest {
     }
 
     @Test
+    void storeDownAtRevokeStillKillsTheCredentialAndRetriesUntilTheStateIsDurable() {
+        Lease lease = issue("m1").lease();
+        store.failingWrites = true;
+
+        Lease after = manager.revoke(lease.id(), "admin", "incident");
+
+        assertThat(backend.alive(lease.id())).isFalse();
+        assertThat(after.state()).isEqualTo(LeaseState.REVOKING);
+        assertThat(store.find(lease.id()).orElseThrow().state()).isEqualTo(LeaseState.ACTIVE);
+
+        store.failingWrites = false;
+        clock.advance(Duration.ofSeconds(1));
+        manager.runDue();
+        assertThat(store.find(lease.id()).orElseThrow().state()).isEqualTo(LeaseState.REVOKED);
+        assertThat(manager.nextDue()).isEmpty();
+    }
+
+    @Test
     void backoffIsCappedAtItsMaximum() {
         RevocationBackoff b = new RevocationBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8));
         assertThat(List.of(b.delay(1), b.delay(2), b.delay(4), b.delay(5), b.delay(1000)))
