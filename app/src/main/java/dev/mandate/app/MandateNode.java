@@ -6,6 +6,7 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.app.lease.LeaseMetrics;
 import dev.mandate.app.lease.LeaseModule;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.credential.LeaseManager;
@@ -58,7 +59,9 @@ public final class MandateNode implements AutoCloseable {
             AuditSink audit = new LogAuditSink();
             leases = LeaseModule.start(config.credentials(), database, audit, null, "mandate", Clock.systemUTC());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
-            groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            LeaseMetrics.bind(metrics, leases.manager());
+            groups.add(new MetricsRoutes(metrics));
             groups.add(new StatusRoutes(config, Version.current()));
             groups.add(leases.routes());
             HttpServer http = HttpServer.start(

@@ -176,6 +176,22 @@ final class LeaseRoutesTest {
     }
 
     @Test
+    void metricsCountActiveLeasesPerBackendAndRevocations() throws Exception {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        LeaseMetrics.bind(registry, leases.manager());
+        IssuedLease a = issue("m1");
+        issue("m2");
+        leases.manager().revoke(a.lease().id(), "admin", "done");
+
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("mandate_leases_active{backend=\"tickets\"} 1.0")
+                .contains("mandate_leases_revoking{backend=\"tickets\"} 0.0")
+                .contains("mandate_lease_revocation_seconds_count 1");
+    }
+
+    @Test
     void unknownLeaseIsNotFoundAndBadFiltersAreBadRequests() throws Exception {
         assertThat(send("GET", "/v1/leases/nope", "").statusCode()).isEqualTo(404);
         assertThat(send("POST", "/v1/leases/nope/revoke", "").statusCode()).isEqualTo(404);

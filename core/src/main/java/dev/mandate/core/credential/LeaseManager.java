@@ -6,6 +6,7 @@ import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.mandate.MandateEndListener;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -49,6 +50,9 @@ public final class LeaseManager implements MandateEndListener {
     private final Map<String, IssuedCredential> secrets = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Instant> retryAt = new HashMap<>();
+    private final Map<String, Instant> revokingSince = new HashMap<>();
+    private long revocations;
+    private Duration revocationTime = Duration.ZERO;
     private final PriorityQueue<Due> queue = new PriorityQueue<>(Comparator.comparing(Due::at));
 
     private record Due(Instant at, String leaseId) {}
@@ -117,7 +121,10 @@ public final class LeaseManager implements MandateEndListener {
                         end(lease, SYSTEM, Lease.EXPIRED_REASON);
                     }
                 }
-                case REVOKING -> attemptRevoke(lease, SYSTEM);
+                case REVOKING -> {
+                    revokingSince.put(lease.id(), now);
+                    attemptRevoke(lease, SYSTEM);
+                }
                 case REVOKED, EXPIRED -> live.remove(lease.id());
             }
         }
@@ -402,6 +409,28 @@ public final class LeaseManager implements MandateEndListener {
     }
 
     /**
+     * Returns live lease counts per backend and revocation latency so far, for metrics.
+     *
+     * @return the snapshot
+     */
+    public synchronized LeaseStats stats() {
+        Map<String, Integer> active = new TreeMap<>();
+        Map<String, Integer> revoking = new TreeMap<>();
+        for (String b : backends.keySet()) {
+            active.put(b, 0);
+            revoking.put(b, 0);
+        }
+        for (Lease l : live.values()) {
+            switch (l.state()) {
+                case ACTIVE -> active.merge(l.backend(), 1, Integer::sum);
+                case REVOKING -> revoking.merge(l.backend(), 1, Integer::sum);
+                case REVOKED, EXPIRED -> {}
+            }
+        }
+        return new LeaseStats(active, revoking, revocations, revocationTime);
+    }
+
+    /**
      * Returns the names of the configured backends.
      *
      * @return the names, sorted
@@ -430,6 +459,7 @@ public final class LeaseManager implements MandateEndListener {
      */
     private Lease end(Lease lease, String actor, String reason) {
         Lease revoking = lease.withState(LeaseState.REVOKING, reason);
+        revokingSince.putIfAbsent(lease.id(), clock.instant());
         secrets.remove(lease.id());
         live.put(lease.id(), revoking);
         try {
@@ -468,6 +498,11 @@ public final class LeaseManager implements MandateEndListener {
         }
         live.remove(lease.id());
         retryAt.remove(lease.id());
+        Instant since = revokingSince.remove(lease.id());
+        if (since != null) {
+            revocations++;
+            revocationTime = revocationTime.plus(Duration.between(since, clock.instant()));
+        }
         int attempts = failures.getOrDefault(lease.id(), 0) + 1;
         failures.remove(lease.id());
         audit.record(entry(

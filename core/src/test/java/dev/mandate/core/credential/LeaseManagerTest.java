@@ -225,6 +225,25 @@ final class LeaseManagerTest {
     }
 
     @Test
+    void statsCountLiveLeasesPerBackendAndRevocationLatency() {
+        Lease a = issue("m1").lease();
+        issue("m2");
+        backend.revokeFailuresLeft = 1;
+        manager.revoke(a.id(), "admin", "x");
+
+        LeaseStats during = manager.stats();
+        assertThat(during.active()).containsEntry("pg", 1);
+        assertThat(during.revoking()).containsEntry("pg", 1);
+
+        clock.advance(Duration.ofSeconds(1));
+        manager.runDue();
+        LeaseStats after = manager.stats();
+        assertThat(after.revoking()).containsEntry("pg", 0);
+        assertThat(after.revocations()).isEqualTo(1);
+        assertThat(after.revocationTime()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void backoffIsCappedAtItsMaximum() {
         RevocationBackoff b = new RevocationBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8));
         assertThat(List.of(b.delay(1), b.delay(2), b.delay(4), b.delay(5), b.delay(1000)))
