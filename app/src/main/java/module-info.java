@@ -12,6 +12,8 @@ module dev.mandate.app {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
 
+    opens dev.mandate.app.lease to
+            com.fasterxml.jackson.databind;
     opens dev.mandate.app.cli to
             info.picocli;
     opens dev.mandate.app to

@@ -8,6 +8,7 @@ module dev.mandate.store {
     requires org.postgresql.jdbc;
 
     exports dev.mandate.store;
+    exports dev.mandate.store.credential;
 
     opens db.migration;
 }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             AuditCommand.class,
             TokenCommand.class,
             PolicyCommand.class,
+            LeaseCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {

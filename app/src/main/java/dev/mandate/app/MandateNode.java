@@ -12,6 +12,9 @@ import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.app.lease.LeaseMetrics;
+import dev.mandate.app.lease.LeaseModule;
+import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.store.Database;
 import dev.mandate.store.JdbcAgentDirectory;
 import dev.mandate.store.JdbcKeyRepository;
@@ -43,7 +46,8 @@ public final class MandateNode implements AutoCloseable {
             HttpServer http,
             RotatingSigningKeys signingKeys,
             AgentRegistry agents,
-            MandatePart mandatePart) {
+            MandatePart mandatePart,
+            LeaseModule leases) {
         this.mandatePart = mandatePart;
         this.config = config;
         this.dataDir = dataDir;
@@ -51,6 +55,7 @@ public final class MandateNode implements AutoCloseable {
         this.http = http;
         this.signingKeys = signingKeys;
         this.agents = agents;
+        this.leases = leases;
     }
 
     /**
@@ -80,6 +85,8 @@ public final class MandateNode implements AutoCloseable {
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        @Nullable LeaseModule leases = null;
+        @Nullable MandatePart mandatePart = null;
         try {
             Clock clock = Clock.systemUTC();
             LateSigningKeys lateKeys = new LateSigningKeys();
@@ -94,7 +101,8 @@ public final class MandateNode implements AutoCloseable {
             lateKeys.set(signingKeys);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
-            groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            groups.add(new MetricsRoutes(metrics));
             groups.add(new StatusRoutes(config, Version.current()));
             groups.add(new KeyRoutes(signingKeys));
             AgentRegistry agents =
@@ -102,7 +110,7 @@ public final class MandateNode implements AutoCloseable {
             groups.add(new AgentRoutes(agents));
             java.util.concurrent.atomic.AtomicReference<HttpServer> httpRef =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            MandatePart mandatePart = new MandatePart(
+            mandatePart = new MandatePart(
                     config,
                     database,
                     audit,
@@ -114,20 +122,24 @@ public final class MandateNode implements AutoCloseable {
                             .port(),
                     workloads);
             groups.addAll(mandatePart.routes());
-            HttpServer http;
-            try {
-                http = HttpServer.start(
-                        new HttpServer.Settings(
-                                config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
-                        database::isReady,
-                        groups);
-            } catch (RuntimeException e) {
-                mandatePart.close();
-                throw e;
-            }
+            leases = LeaseModule.start(config.credentials(), database, audit, signingKeys, "mandate", clock);
+            mandatePart.mandates().addEndListener(leases.manager());
+            LeaseMetrics.bind(metrics, leases.manager());
+            groups.add(leases.routes());
+            HttpServer http = HttpServer.start(
+                    new HttpServer.Settings(
+                            config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
+                    database::isReady,
+                    groups);
             httpRef.set(http);
-            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart);
+            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart, leases);
         } catch (RuntimeException e) {
+            if (leases != null) {
+                leases.close();
+            }
+            if (mandatePart != null) {
+                mandatePart.close();
+            }
             database.close();
             throw e;
         }
@@ -170,6 +182,15 @@ public final class MandateNode implements AutoCloseable {
     }
 
     /**
+     * Returns the lease manager; it is also the {@code MandateEndListener} that revokes a mandate's leases.
+     *
+     * @return the lease manager
+     */
+    public LeaseManager leases() {
+        return leases.manager();
+    }
+
+    /**
      * Returns the configuration the node runs with.
      *
      * @return the configuration
@@ -203,9 +224,13 @@ public final class MandateNode implements AutoCloseable {
             http.close();
         } finally {
             try {
-                mandatePart.close();
+                leases.close();
             } finally {
-                database.close();
+                try {
+                    mandatePart.close();
+                } finally {
+                    database.close();
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param trustDomain the embedded SPIFFE trust domain
  * @param keysRetiredRetention how long a retired signing key stays published
  * @param mandates limits of mandates, their tokens, DPoP and the audit log
+ * @param credentials the credential backends leases are issued by
  */
 public record Config(
         HostPort listen,
@@ -31,7 +32,8 @@ public record Config(
         long maxRequestBytes,
         String trustDomain,
         Duration keysRetiredRetention,
-        MandateSettings mandates) {
+        MandateSettings mandates,
+        CredentialsConfig credentials) {
 
     @Override
     public String toString() {
@@ -40,6 +42,10 @@ public record Config(
                 + (storeUrl == null ? "embedded" : storeUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"))
                 + ", storeUser=" + storeUser + ", storeMaxPoolSize=" + storeMaxPoolSize + ", shutdownTimeout="
                 + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain
-                + ", keysRetiredRetention=" + keysRetiredRetention + "]";
+                + ", keysRetiredRetention=" + keysRetiredRetention
+                + ", credentials="
+                + credentials.backends().stream()
+                        .map(CredentialsConfig.Backend::name)
+                        .toList() + "]";
     }
 }

@@ -36,6 +36,7 @@ public final class ConfigLoader {
     private record Setting(String value, String source) {}
 
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+    private CredentialsConfig credentials = CredentialsConfig.NONE;
 
     private ConfigLoader() {
         for (ConfigKey key : ConfigKey.values()) {
@@ -95,6 +96,11 @@ public final class ConfigLoader {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = prefix + field.getKey();
             JsonNode value = field.getValue();
+            if (name.equals("credentials")) {
+                // Backends are a mapping of names the operator chooses, so they are not flat ConfigKeys.
+                credentials = CredentialsConfig.parse(value, "config file " + file);
+                continue;
+            }
             if (value.isObject() && ConfigKey.byKey(name).isEmpty()) {
                 flatten(value, name + ".", file);
                 continue;
@@ -130,7 +136,8 @@ public final class ConfigLoader {
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
                 parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
                 parse(ConfigKey.KEYS_RETIRED_RETENTION, v -> duration(v, Duration.ofMinutes(1), Duration.ofDays(30))),
-                mandateSettings());
+                mandateSettings(),
+                credentials);
     }
 
     private MandateSettings mandateSettings() {

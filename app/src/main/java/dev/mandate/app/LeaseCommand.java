@@ -1,0 +1,135 @@
+package dev.mandate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mandate.app.cli.NodeOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mandate lease list|revoke}: the just-in-time credentials a node has issued. */
+@Command(
+        name = "lease",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        header = "List and revoke just-in-time credential leases.",
+        subcommands = {LeaseCommand.ListLeases.class, LeaseCommand.RevokeLease.class})
+final class LeaseCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    LeaseCommand() {
+        this.spec = CommandSpec.create();
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "name a subcommand: 'mandate lease list' or 'mandate lease revoke <id>'");
+    }
+
+    /** {@code mandate lease list}. */
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            header = "List leases, newest first, as JSON.",
+            footer = {"", "Example:", "  mandate lease list --state revoking     revocations still being retried"})
+    static final class ListLeases implements Callable<Integer> {
+        @Spec
+        CommandSpec spec = CommandSpec.create();
+
+        @Mixin
+        NodeOptions node = new NodeOptions();
+
+        @Option(names = "--mandate", paramLabel = "<id>", description = "Only leases of this mandate.")
+        @Nullable
+        String mandate;
+
+        @Option(names = "--agent", paramLabel = "<spiffe-id>", description = "Only leases of this agent.")
+        @Nullable
+        String agent;
+
+        @Option(names = "--backend", paramLabel = "<name>", description = "Only leases of this backend.")
+        @Nullable
+        String backend;
+
+        @Option(
+                names = "--state",
+                paramLabel = "<state>",
+                description = "Only leases in this state: active, revoking, revoked, expired.")
+        @Nullable
+        String state;
+
+        @Option(names = "--limit", paramLabel = "<n>", description = "At most this many (1-1000). Default 100.")
+        int limit = 100;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> params = new ArrayList<>();
+            add(params, "mandate", mandate);
+            add(params, "agent", agent);
+            add(params, "backend", backend);
+            add(params, "state", state);
+            add(params, "limit", Integer.toString(limit));
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            JsonNode answer = node.client(System.getenv(), json).get("v1/leases?" + String.join("&", params));
+            spec.commandLine().getOut().println(json.writeValueAsString(answer));
+            return 0;
+        }
+
+        private static void add(List<String> params, String name, @Nullable String value) {
+            if (value != null) {
+                params.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** {@code mandate lease revoke <id>}. */
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            header = "Revoke a lease at its backend now and print it.",
+            description = {
+                "",
+                "Prints the lease: 'revoked', or 'revoking' if the backend could not be",
+                "reached (the node retries with backoff until it can).",
+                ""
+            })
+    static final class RevokeLease implements Callable<Integer> {
+        @Spec
+        CommandSpec spec = CommandSpec.create();
+
+        @Mixin
+        NodeOptions node = new NodeOptions();
+
+        @Parameters(index = "0", paramLabel = "<lease-id>", description = "The lease to revoke.")
+        String id = "";
+
+        @Option(names = "--reason", paramLabel = "<text>", description = "Why, for the audit log.")
+        String reason = "revoked by admin";
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            JsonNode answer = node.client(System.getenv(), json)
+                    .post(
+                            "v1/leases/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/revoke",
+                            Map.of("reason", reason));
+            spec.commandLine().getOut().println(json.writeValueAsString(answer));
+            return 0;
+        }
+    }
+}
