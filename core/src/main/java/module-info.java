@@ -11,4 +11,5 @@ module dev.mandate.core {
     exports dev.mandate.core.identity;
     exports dev.mandate.core.mandate;
     exports dev.mandate.core.audit;
+    exports dev.mandate.core.flow;
 }
