@@ -12,4 +12,5 @@ module dev.mandate.core {
     exports dev.mandate.core.mandate;
     exports dev.mandate.core.audit;
     exports dev.mandate.core.flow;
+    exports dev.mandate.core.catalog;
 }
