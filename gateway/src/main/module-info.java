@@ -1,0 +1,12 @@
+/** Mandate's MCP gateway: the enforcement pipeline in front of upstream MCP servers. */
+module dev.mandate.gateway {
+    requires static transitive org.jspecify;
+    requires transitive dev.mandate.core;
+    requires transitive com.fasterxml.jackson.databind;
+    requires transitive io.javalin;
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires org.slf4j;
+    requires java.net.http;
+
+    exports dev.mandate.gateway;
+}
