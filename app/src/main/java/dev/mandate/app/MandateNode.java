@@ -6,6 +6,7 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.gateway.McpGateway;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,12 +23,14 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final McpGateway gateway;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+    private MandateNode(Config config, Path dataDir, Database database, HttpServer http, McpGateway gateway) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.gateway = gateway;
     }
 
     /**
@@ -45,18 +48,24 @@ public final class MandateNode implements AutoCloseable {
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        McpGateway gateway = null;
         try {
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            gateway = GatewayWiring.build(config, json, Version.current());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(gateway::register);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http);
+            return new MandateNode(config, dataDir, database, http, gateway);
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
             database.close();
             throw e;
         }
@@ -89,10 +98,11 @@ public final class MandateNode implements AutoCloseable {
         return config;
     }
 
-    /** Stops the HTTP server (in-flight requests finish) and then closes the store. */
+    /** Ends MCP sessions (so their streams let the HTTP server stop), stops the HTTP server, closes the store. */
     @Override
     public void close() {
         try {
+            gateway.close();
             http.close();
         } finally {
             database.close();
