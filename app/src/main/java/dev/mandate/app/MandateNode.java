@@ -7,14 +7,15 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.app.lease.LeaseMetrics;
+import dev.mandate.app.lease.LeaseModule;
 import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
-import dev.mandate.app.lease.LeaseMetrics;
-import dev.mandate.app.lease.LeaseModule;
-import dev.mandate.core.credential.LeaseManager;
+import dev.mandate.gateway.McpGateway;
 import dev.mandate.store.Database;
 import dev.mandate.store.JdbcAgentDirectory;
 import dev.mandate.store.JdbcKeyRepository;
@@ -38,6 +39,8 @@ public final class MandateNode implements AutoCloseable {
     private final RotatingSigningKeys signingKeys;
     private final AgentRegistry agents;
     private final MandatePart mandatePart;
+    private final LeaseModule leases;
+    private final McpGateway gateway;
 
     private MandateNode(
             Config config,
@@ -47,7 +50,8 @@ public final class MandateNode implements AutoCloseable {
             RotatingSigningKeys signingKeys,
             AgentRegistry agents,
             MandatePart mandatePart,
-            LeaseModule leases) {
+            LeaseModule leases,
+            McpGateway gateway) {
         this.mandatePart = mandatePart;
         this.config = config;
         this.dataDir = dataDir;
@@ -56,6 +60,7 @@ public final class MandateNode implements AutoCloseable {
         this.signingKeys = signingKeys;
         this.agents = agents;
         this.leases = leases;
+        this.gateway = gateway;
     }
 
     /**
@@ -87,6 +92,7 @@ public final class MandateNode implements AutoCloseable {
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
         @Nullable LeaseModule leases = null;
         @Nullable MandatePart mandatePart = null;
+        @Nullable McpGateway gateway = null;
         try {
             Clock clock = Clock.systemUTC();
             LateSigningKeys lateKeys = new LateSigningKeys();
@@ -100,6 +106,7 @@ public final class MandateNode implements AutoCloseable {
                     audit);
             lateKeys.set(signingKeys);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            gateway = GatewayWiring.build(config, json, Version.current());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
@@ -126,14 +133,18 @@ public final class MandateNode implements AutoCloseable {
             mandatePart.mandates().addEndListener(leases.manager());
             LeaseMetrics.bind(metrics, leases.manager());
             groups.add(leases.routes());
+            groups.add(gateway::register);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
             httpRef.set(http);
-            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart, leases);
+            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart, leases, gateway);
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
             if (leases != null) {
                 leases.close();
             }
@@ -217,10 +228,14 @@ public final class MandateNode implements AutoCloseable {
         return mandatePart.audit();
     }
 
-    /** Stops the HTTP server (in-flight requests finish), signs a last audit checkpoint, then closes the store. */
+    /**
+     * Ends MCP sessions (so their streams let the HTTP server stop), stops the HTTP server (in-flight requests
+     * finish), revokes nothing but stops lease timers, signs a last audit checkpoint, then closes the store.
+     */
     @Override
     public void close() {
         try {
+            gateway.close();
             http.close();
         } finally {
             try {

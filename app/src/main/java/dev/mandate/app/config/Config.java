@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param keysRetiredRetention how long a retired signing key stays published
  * @param mandates limits of mandates, their tokens, DPoP and the audit log
  * @param credentials the credential backends leases are issued by
+ * @param gateway the MCP gateway's options
  */
 public record Config(
         HostPort listen,
@@ -33,7 +34,8 @@ public record Config(
         String trustDomain,
         Duration keysRetiredRetention,
         MandateSettings mandates,
-        CredentialsConfig credentials) {
+        CredentialsConfig credentials,
+        GatewayOptions gateway) {
 
     @Override
     public String toString() {
@@ -46,6 +48,8 @@ public record Config(
                 + ", credentials="
                 + credentials.backends().stream()
                         .map(CredentialsConfig.Backend::name)
-                        .toList() + "]";
+                        .toList()
+                + ", gateway="
+                + gateway + "]";
     }
 }
