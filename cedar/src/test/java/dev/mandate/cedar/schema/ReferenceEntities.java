@@ -27,8 +27,18 @@ final class ReferenceEntities {
     /** Returns null when the reference agrees with our model, else what went wrong. */
     static @Nullable String disagreement(String cedarText, Schema mine) {
         try {
-            com.cedarpolicy.model.schema.Schema reference = com.cedarpolicy.model.schema.Schema.parse(
-                    com.cedarpolicy.model.schema.Schema.JsonOrCedar.Cedar, cedarText);
+            return disagreement(
+                    com.cedarpolicy.model.schema.Schema.parse(
+                            com.cedarpolicy.model.schema.Schema.JsonOrCedar.Cedar, cedarText),
+                    mine);
+        } catch (Exception e) {
+            return "reference failure: " + e;
+        }
+    }
+
+    /** Returns null when the reference agrees with our model, else what went wrong. */
+    static @Nullable String disagreement(com.cedarpolicy.model.schema.Schema reference, Schema mine) {
+        try {
             List<ObjectNode> entities = new ArrayList<>();
             for (EntityTypeDecl decl : mine.entityTypes().values()) {
                 entities.add(entity(mine, decl));

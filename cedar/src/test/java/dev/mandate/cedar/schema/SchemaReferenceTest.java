@@ -207,7 +207,7 @@ final class SchemaReferenceTest {
      * Generates mostly valid schemas dense in legal name clashes: an entity type and a common type of one name,
      * types named like builtins, the same basename in two namespaces, references qualified or not.
      */
-    private static final class Tame {
+    static final class Tame {
         private static final String[] NS = {"", "M", "P::Q"};
         private static final String[] POOL = {"D", "E", "Long", "ipaddr", "Set", "String", "decimal"};
 

@@ -279,13 +279,12 @@ final class SchemaTest {
     }
 
     @Test
-    void jsonKeepsAdditionalAttributesWhichTheCedarSyntaxCannotExpress() {
-        Schema schema = Schema.parseJson("""
-                {"": {"entityTypes": {"E": {"shape": {"type": "Record", "attributes": {},
-                  "additionalAttributes": true}}}, "actions": {}}}
-                """);
-        assertThat(entity(schema, "E").shape().additionalAttributes()).isTrue();
-        assertThatThrownBy(schema::toCedar).isInstanceOf(IllegalStateException.class);
+    void toCedarRefusesOpenRecordsWhichNoSchemaTextCanDeclare() {
+        Schema open = new Schema(
+                Map.of("E", new EntityTypeDecl("E", Set.of(), new RecordType(Map.of(), true), null, null)), Map.of());
+        assertThatThrownBy(open::toCedar)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("additionalAttributes");
     }
 
     record JsonRejected(String json, String message) {}
@@ -320,6 +319,21 @@ final class SchemaTest {
                         "{\"\": {\"commonTypes\": {\"A\": {\"type\": \"A\"}}, \"entityTypes\": {}, \"actions\": {}}}",
                         "cycle in common type references"),
                 new JsonRejected("{\"a b\": {\"entityTypes\": {}, \"actions\": {}}}", "`a b` is not a valid namespace"),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\", \"attributes\": {},"
+                                + " \"additionalAttributes\": true}}}, \"actions\": {}}}",
+                        "is not supported by Cedar"),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\"}}}, \"actions\": {}}}",
+                        "missing member \"attributes\""),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\", \"attributes\": {"
+                                + "\"a\": {\"type\": \"Long\", \"name\": \"x\"}}}}}, \"actions\": {}}}",
+                        "unknown member \"name\" in a type of kind \"Long\""),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"ipaddr\": {}, \"E\": {\"shape\": {\"type\": \"Record\","
+                                + " \"attributes\": {\"a\": {\"type\": \"ipaddr\"}}}}}, \"actions\": {}}}",
+                        "undefined type `ipaddr`"),
                 new JsonRejected("{\"\": {", "Unexpected end-of-input"));
     }
 
