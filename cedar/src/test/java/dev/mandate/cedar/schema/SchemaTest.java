@@ -195,6 +195,11 @@ final class SchemaTest {
                 new Rejected("@doc(\"a\") @doc(\"b\") entity E;", 1, 12, "duplicate annotation `@doc`"),
                 new Rejected("entity E { a: \"x };", 1, 15, "string literal is not closed"),
                 new Rejected("entity E { \"\\q\": Long };", 1, 13, "invalid escape `\\q`"),
+                new Rejected("entity E enum [\"\\x80\"];", 1, 17, "two hex digits up to 7f"),
+                new Rejected("entity E enum [\"\\x4\"];", 1, 17, "two hex digits up to 7f"),
+                new Rejected("entity E enum [\"\\u{_41}\"];", 1, 17, "1 to 6 hex digits"),
+                new Rejected("entity E enum [\"\\u{0000041}\"];", 1, 17, "1 to 6 hex digits"),
+                new Rejected("entity E enum [\"\\u{D800}\"];", 1, 17, "not a Unicode scalar value"),
                 new Rejected(
                         "namespace A::B { entity E; }\nnamespace A { entity F in B::E; }",
                         2,
@@ -219,6 +224,13 @@ final class SchemaTest {
                         assertThat(e.line() + ":" + e.column()).isEqualTo(c.line() + ":" + c.column());
                     }
                 });
+    }
+
+    @Test
+    void unescapesStringsAsTheReference() {
+        Schema schema = Schema.parseCedar(
+                "entity E enum [\"\\x41\\x7f\", \"\\u{1_F600}\\u{e9}\", \"\\n\\r\\t\\0\\\\\\\"\\'\"];");
+        assertThat(entity(schema, "E").enumIds()).containsExactly("A\u007f", "\uD83D\uDE00\u00e9", "\n\r\t\0\\\"'");
     }
 
     @Test
