@@ -20,6 +20,28 @@ final class SchemaReferenceTest {
     private static final String[] NAMES = {"A", "B", "C", "Long", "ipaddr", "Set", "T", "Action", "in", "Bool"};
     private static final String[] TAME_DECLARED = {"D", "E", "F", "G", "H", "I"};
     private static final String[] TAME_REFERENCED = {"A", "B", "N::C", "N::T", "D", "E", "Long", "ipaddr", "Set"};
+    /** Quoted attribute names, valid and not, that exercise the string unescaper. */
+    private static final String[] QUOTED = {
+        "\"q\"",
+        "\"\\x41\"",
+        "\"\\x7f\"",
+        "\"\\x80\"",
+        "\"\\u{1_F600}\"",
+        "\"\\u{_1}\"",
+        "\"\\u{110000}\"",
+        "\"\\u{D800}\"",
+        "\"\\q\"",
+        "\"\\'\"",
+        "\"\\0\"",
+        "\"\\*\"",
+        "\"a b\"",
+        "\"\"",
+        "\"\\u{0000041}\"",
+        "\"\\u{41}\""
+    };
+    /** Annotations, valid and not. */
+    private static final String[] ANNOTATIONS = {"@doc(\"x\")", "@a", "@a @b(\"\")", "@a @a", "@if", "@a(x)"};
+
     private static final String[] BUILTINS = {"Long", "String", "Bool", "decimal", "__cedar::Long", "Boolean"};
 
     @Test
@@ -178,7 +200,9 @@ final class SchemaReferenceTest {
             int n = r.nextInt(3);
             for (int i = 0; i < n; i++) {
                 sb.append(i > 0 ? ", " : " ")
-                        .append(r.nextInt(8) == 0 ? "\"q\"" : "f" + r.nextInt(3))
+                        .append(r.nextInt(6) == 0 ? "// c\n" : "")
+                        .append(r.nextInt(6) == 0 ? pick(r, ANNOTATIONS) + " " : "")
+                        .append(r.nextInt(4) == 0 ? pick(r, QUOTED) : "f" + r.nextInt(3))
                         .append(r.nextBoolean() ? "?" : "")
                         .append(": ")
                         .append(type(r, depth + 1));
