@@ -145,33 +145,56 @@ final class CedarSchemaLexer {
                 case '"' -> sb.append('"');
                 case '\'' -> sb.append('\'');
                 case 'u' -> sb.appendCodePoint(readUnicodeEscape(escCol));
+                case 'x' -> sb.append(readAsciiEscape(escCol));
                 default ->
                     throw new SchemaParseException(
                             line,
                             escCol,
                             "invalid escape `\\" + e
-                                    + "` in string literal; allowed: \\n \\r \\t \\0 \\\\ \\\" \\' \\u{hex}");
+                                    + "` in string literal; allowed: \\n \\r \\t \\0 \\\\ \\\" \\' \\x41 \\u{hex}");
             }
         }
     }
 
+    /** {@code \\xHH}: exactly two hex digits naming an ASCII character, as in Rust string literals. */
+    private char readAsciiEscape(int escCol) {
+        int value = pos + 2 <= src.length() ? hex(src.charAt(pos)) * 16 + hex(src.charAt(pos + 1)) : -1;
+        if (value < 0 || value > 0x7f || hex(src.charAt(pos)) < 0 || hex(src.charAt(pos + 1)) < 0) {
+            throw new SchemaParseException(line, escCol, "invalid escape; expected \\x and two hex digits up to 7f");
+        }
+        pos += 2;
+        return (char) value;
+    }
+
+    /** {@code \\u{...}}: 1 to 6 hex digits (underscores allowed after the first), a Unicode scalar value. */
     private int readUnicodeEscape(int escCol) {
         int close = src.indexOf('}', pos);
-        if (pos >= src.length() || src.charAt(pos) != '{' || close < 0 || close - pos - 1 < 1 || close - pos - 1 > 6) {
+        if (pos >= src.length() || src.charAt(pos) != '{' || close < 0) {
             throw new SchemaParseException(line, escCol, "invalid unicode escape; expected \\u{1 to 6 hex digits}");
         }
-        String hex = src.substring(pos + 1, close);
-        int cp;
-        try {
-            cp = Integer.parseInt(hex, 16);
-        } catch (NumberFormatException ex) {
-            throw new SchemaParseException(line, escCol, "invalid unicode escape \\u{" + hex + "}: not hex digits");
+        int cp = 0;
+        int digits = 0;
+        for (int i = pos + 1; i < close; i++) {
+            char c = src.charAt(i);
+            if (c == '_' && i > pos + 1) {
+                continue;
+            }
+            if (hex(c) < 0 || ++digits > 6) {
+                throw new SchemaParseException(line, escCol, "invalid unicode escape; expected \\u{1 to 6 hex digits}");
+            }
+            cp = cp * 16 + hex(c);
         }
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || hex.startsWith("+") || hex.startsWith("-")) {
+        if (digits == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
             throw new SchemaParseException(
-                    line, escCol, "invalid unicode escape \\u{" + hex + "}: not a Unicode scalar value");
+                    line,
+                    escCol,
+                    "invalid unicode escape \\u{" + src.substring(pos + 1, close) + "}: not a Unicode scalar value");
         }
         pos = close + 1;
         return cp;
+    }
+
+    private static int hex(char c) {
+        return c < 128 ? Character.digit(c, 16) : -1;
     }
 }

@@ -33,8 +33,21 @@ final class JsonSchemaReader {
     private static final Set<String> ENTITY_KEYS = Set.of("memberOfTypes", "shape", "tags", "enum", "annotations");
     private static final Set<String> ACTION_KEYS = Set.of("memberOf", "appliesTo", "annotations");
     private static final Set<String> APPLIES_KEYS = Set.of("principalTypes", "resourceTypes", "context");
-    private static final Set<String> TYPE_KEYS =
-            Set.of("type", "element", "attributes", "additionalAttributes", "name", "annotations", "required");
+
+    /** Where a type object sits, which decides the members it may carry beside its own. */
+    private enum Place {
+        ATTRIBUTE,
+        COMMON_DECLARATION,
+        NESTED;
+
+        Set<String> extraKeys() {
+            return switch (this) {
+                case ATTRIBUTE -> Set.of("required", "annotations");
+                case COMMON_DECLARATION -> Set.of("annotations");
+                case NESTED -> Set.of();
+            };
+        }
+    }
 
     private JsonSchemaReader() {}
 
@@ -79,7 +92,8 @@ final class JsonSchemaReader {
             for (Map.Entry<String, JsonNode> c : fields(object(commonTypes, at(path + ".commonTypes"), null))) {
                 String cpath = path + ".commonTypes." + c.getKey();
                 checkName(c.getKey(), false, at(cpath));
-                commons.add(new Raw.Common(c.getKey(), type(c.getValue(), cpath, 1), at(cpath)));
+                commons.add(
+                        new Raw.Common(c.getKey(), type(c.getValue(), cpath, 1, Place.COMMON_DECLARATION), at(cpath)));
             }
         }
         return new Raw.Namespace(name, entities, actions, commons, pos);
@@ -112,8 +126,8 @@ final class JsonSchemaReader {
         return new Raw.Entity(
                 name,
                 memberOf,
-                shape == null ? null : type(shape, path + ".shape", 1),
-                tags == null ? null : type(tags, path + ".tags", 1),
+                shape == null ? null : type(shape, path + ".shape", 1, Place.NESTED),
+                tags == null ? null : type(tags, path + ".tags", 1, Place.NESTED),
                 enumIds,
                 pos);
     }
@@ -146,7 +160,7 @@ final class JsonSchemaReader {
             appliesTo = new Raw.AppliesTo(
                     entityRefs(applies.get("principalTypes"), apath + ".principalTypes"),
                     entityRefs(applies.get("resourceTypes"), apath + ".resourceTypes"),
-                    context == null ? null : type(context, apath + ".context", 1));
+                    context == null ? null : type(context, apath + ".context", 1, Place.NESTED));
         }
         return new Raw.Action(id, memberOf, appliesTo, pos);
     }
@@ -161,39 +175,58 @@ final class JsonSchemaReader {
         return out;
     }
 
-    private static Raw.Type type(JsonNode node, String path, int depth) {
+    private static Raw.Type type(JsonNode node, String path, int depth, Place place) {
         Raw.Pos pos = at(path);
         if (depth > Schema.MAX_NESTING_DEPTH) {
             throw pos.error("types are nested more than " + Schema.MAX_NESTING_DEPTH
                     + " levels deep (Schema.MAX_NESTING_DEPTH)");
         }
-        object(node, pos, TYPE_KEYS);
+        object(node, pos, null);
         String type = text(required(node, "type", pos), pos);
+        Set<String> own = switch (type) {
+            case "Set" -> Set.of("element");
+            case "Record" -> Set.of("attributes", "additionalAttributes");
+            case "Entity", "EntityOrCommon", "Extension" -> Set.of("name");
+            default -> Set.of();
+        };
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.equals("type") && !own.contains(key) && !place.extraKeys().contains(key)) {
+                throw pos.error("unknown member \"" + key + "\" in a type of kind \"" + type + "\"");
+            }
+        }
         return switch (type) {
             case "Long" -> new Raw.Builtin(new SchemaType.LongType());
             case "String" -> new Raw.Builtin(new SchemaType.StringType());
             case "Boolean" -> new Raw.Builtin(new SchemaType.BoolType());
-            case "Set" -> new Raw.SetT(type(required(node, "element", pos), path + ".element", depth + 1));
+            case "Set" ->
+                new Raw.SetT(type(required(node, "element", pos), path + ".element", depth + 1, Place.NESTED));
             case "Record" -> {
                 Map<String, Raw.Attr> attributes = new LinkedHashMap<>();
-                JsonNode attrs = node.get("attributes");
-                if (attrs != null) {
-                    for (Map.Entry<String, JsonNode> a : fields(object(attrs, at(path + ".attributes"), null))) {
-                        String apath = path + ".attributes." + a.getKey();
-                        JsonNode req = a.getValue().get("required");
-                        if (req != null && !req.isBoolean()) {
-                            throw at(apath + ".required").error("expected true or false");
-                        }
-                        attributes.put(
-                                a.getKey(),
-                                new Raw.Attr(type(a.getValue(), apath, depth + 1), req == null || req.booleanValue()));
+                JsonNode attrs = required(node, "attributes", pos);
+                for (Map.Entry<String, JsonNode> a : fields(object(attrs, at(path + ".attributes"), null))) {
+                    String apath = path + ".attributes." + a.getKey();
+                    JsonNode req = a.getValue().get("required");
+                    if (req != null && !req.isBoolean()) {
+                        throw at(apath + ".required").error("expected true or false");
                     }
+                    attributes.put(
+                            a.getKey(),
+                            new Raw.Attr(
+                                    type(a.getValue(), apath, depth + 1, Place.ATTRIBUTE),
+                                    req == null || req.booleanValue()));
                 }
                 JsonNode additional = node.get("additionalAttributes");
                 if (additional != null && !additional.isBoolean()) {
                     throw at(path + ".additionalAttributes").error("expected true or false");
                 }
-                yield new Raw.RecordT(attributes, additional != null && additional.booleanValue());
+                if (additional != null && additional.booleanValue()) {
+                    // Cedar 4 refuses open records ("unsupported feature used in schema"); so do we.
+                    throw at(path + ".additionalAttributes")
+                            .error("\"additionalAttributes\": true is not supported"
+                                    + " by Cedar; declare every attribute");
+                }
+                yield new Raw.RecordT(attributes, false);
             }
             case "Entity" -> new Raw.Ref(text(required(node, "name", pos), pos), Raw.Kind.ENTITY, pos);
             case "EntityOrCommon" -> new Raw.Ref(text(required(node, "name", pos), pos), Raw.Kind.ANY, pos);

@@ -268,9 +268,18 @@ final class SchemaResolver {
                 }
             }
         }
-        SchemaType builtin = builtin(name.startsWith("__cedar::") ? name.substring("__cedar::".length()) : name);
-        if (builtin != null && (name.startsWith("__cedar::") || !name.contains("::"))) {
-            return builtin;
+        // The reference models each builtin B as a common type `B` in the empty namespace, defined only when the
+        // empty namespace declares nothing named B itself; `__cedar::B` always names the builtin.
+        if (name.startsWith("__cedar::")) {
+            SchemaType builtin = builtin(name.substring("__cedar::".length()));
+            if (builtin != null) {
+                return builtin;
+            }
+        } else if (!name.contains("::") && !commons.containsKey(name) && !entities.containsKey(name)) {
+            SchemaType builtin = builtin(name);
+            if (builtin != null) {
+                return builtin;
+            }
         }
         String kinds = ref.kind() == Raw.Kind.ANY ? "common type, entity type or builtin" : "common type or builtin";
         throw ref.pos()

@@ -35,7 +35,8 @@ public sealed interface SchemaType {
      * A record: named attributes, each required or optional.
      *
      * @param attributes attribute name to its declaration, in declaration order
-     * @param additionalAttributes whether values may carry attributes beyond these (JSON schemas only)
+     * @param additionalAttributes whether values may carry attributes beyond these; never true in a parsed
+     *     schema, because Cedar 4 rejects {@code "additionalAttributes": true}
      */
     record RecordType(Map<String, Attribute> attributes, boolean additionalAttributes) implements SchemaType {
         /** A record with no attributes and no additional attributes. */

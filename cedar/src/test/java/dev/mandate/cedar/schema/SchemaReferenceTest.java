@@ -15,11 +15,33 @@ import org.junit.jupiter.api.Test;
  * the reference's JSON rendering must read to the same model.
  */
 final class SchemaReferenceTest {
-    private static final int SAMPLES = 4000;
+    private static final int SAMPLES = 3000;
     private static final String[] NAMESPACES = {"", "", "N", "M", "N::M"};
     private static final String[] NAMES = {"A", "B", "C", "Long", "ipaddr", "Set", "T", "Action", "in", "Bool"};
     private static final String[] TAME_DECLARED = {"D", "E", "F", "G", "H", "I"};
     private static final String[] TAME_REFERENCED = {"A", "B", "N::C", "N::T", "D", "E", "Long", "ipaddr", "Set"};
+    /** Quoted attribute names, valid and not, that exercise the string unescaper. */
+    private static final String[] QUOTED = {
+        "\"q\"",
+        "\"\\x41\"",
+        "\"\\x7f\"",
+        "\"\\x80\"",
+        "\"\\u{1_F600}\"",
+        "\"\\u{_1}\"",
+        "\"\\u{110000}\"",
+        "\"\\u{D800}\"",
+        "\"\\q\"",
+        "\"\\'\"",
+        "\"\\0\"",
+        "\"\\*\"",
+        "\"a b\"",
+        "\"\"",
+        "\"\\u{0000041}\"",
+        "\"\\u{41}\""
+    };
+    /** Annotations, valid and not. */
+    private static final String[] ANNOTATIONS = {"@doc(\"x\")", "@a", "@a @b(\"\")", "@a @a", "@if", "@a(x)"};
+
     private static final String[] BUILTINS = {"Long", "String", "Bool", "decimal", "__cedar::Long", "Boolean"};
 
     @Test
@@ -28,7 +50,8 @@ final class SchemaReferenceTest {
         List<String> disagreements = new ArrayList<>();
         int accepted = 0;
         for (int i = 0; i < SAMPLES; i++) {
-            String text = new Gen(random.nextBoolean()).schema(random);
+            String text =
+                    random.nextBoolean() ? new Gen(random.nextBoolean()).schema(random) : new Tame(random).schema();
             String mine = outcome(text);
             String reference;
             String referenceJson = null;
@@ -45,6 +68,10 @@ final class SchemaReferenceTest {
             } else if (referenceJson != null) {
                 accepted++;
                 Schema fromCedar = Schema.parseCedar(text);
+                String entities = ReferenceEntities.disagreement(text, fromCedar);
+                if (entities != null) {
+                    disagreements.add(text + "\n  " + entities);
+                }
                 if (!Schema.parseJson(referenceJson).equals(fromCedar)) {
                     disagreements.add(text + "\n  the reference's JSON form reads to a different model");
                 }
@@ -173,7 +200,9 @@ final class SchemaReferenceTest {
             int n = r.nextInt(3);
             for (int i = 0; i < n; i++) {
                 sb.append(i > 0 ? ", " : " ")
-                        .append(r.nextInt(8) == 0 ? "\"q\"" : "f" + r.nextInt(3))
+                        .append(r.nextInt(6) == 0 ? "// c\n" : "")
+                        .append(r.nextInt(6) == 0 ? pick(r, ANNOTATIONS) + " " : "")
+                        .append(r.nextInt(4) == 0 ? pick(r, QUOTED) : "f" + r.nextInt(3))
                         .append(r.nextBoolean() ? "?" : "")
                         .append(": ")
                         .append(type(r, depth + 1));
@@ -197,4 +226,119 @@ final class SchemaReferenceTest {
             return options[r.nextInt(options.length)];
         }
     }
+
+    /**
+     * Generates mostly valid schemas dense in legal name clashes: an entity type and a common type of one name,
+     * types named like builtins, the same basename in two namespaces, references qualified or not.
+     */
+    static final class Tame {
+        private static final String[] NS = {"", "M", "P::Q"};
+        private static final String[] POOL = {"D", "E", "Long", "ipaddr", "Set", "String", "decimal"};
+
+        private final Random r;
+        private final List<String> visibleNames = new ArrayList<>();
+        private final java.util.Set<String> emptyNamespaceNames = new java.util.HashSet<>();
+        private final List<String> actionIds = new ArrayList<>();
+
+        Tame(Random r) {
+            this.r = r;
+        }
+
+        String schema() {
+            StringBuilder sb = new StringBuilder();
+            List<String> namespaces = new ArrayList<>(List.of(NS));
+            java.util.Collections.shuffle(namespaces.subList(1, namespaces.size()), r);
+            int count = 1 + r.nextInt(3);
+            for (String ns : namespaces.subList(0, count)) {
+                StringBuilder body = new StringBuilder();
+                java.util.Set<String> entities = new java.util.HashSet<>();
+                java.util.Set<String> commons = new java.util.HashSet<>();
+                for (int d = 0; d < 2 + r.nextInt(5); d++) {
+                    String name = POOL[r.nextInt(POOL.length)];
+                    if (!ns.isEmpty() && emptyNamespaceNames.contains(name)) {
+                        continue;
+                    }
+                    boolean entity = r.nextInt(3) > 0 || RESERVED_COMMON.contains(name);
+                    if (!(entity ? entities : commons).add(name)) {
+                        continue;
+                    }
+                    if (ns.isEmpty()) {
+                        emptyNamespaceNames.add(name);
+                    }
+                    visibleNames.add(ns.isEmpty() ? name : ns + "::" + name);
+                    if (entity) {
+                        body.append("entity ")
+                                .append(name)
+                                .append(' ')
+                                .append(record(0))
+                                .append(";\n");
+                    } else {
+                        body.append("type ")
+                                .append(name)
+                                .append(" = ")
+                                .append(type(0))
+                                .append(";\n");
+                    }
+                }
+                for (int a = 0; a < r.nextInt(3); a++) {
+                    String id = "a" + actionIds.size();
+                    body.append("action ").append(id);
+                    if (!actionIds.isEmpty() && r.nextBoolean()) {
+                        body.append(" in [\"")
+                                .append(actionIds.get(r.nextInt(actionIds.size())))
+                                .append("\"]");
+                    }
+                    actionIds.add(id);
+                    if (r.nextBoolean()) {
+                        body.append(" appliesTo { principal: ")
+                                .append(ref())
+                                .append(", resource: [")
+                                .append(ref())
+                                .append(", ")
+                                .append(ref())
+                                .append("], context: ")
+                                .append(record(0))
+                                .append(" }");
+                    }
+                    body.append(";\n");
+                }
+                sb.append(ns.isEmpty() ? body : "namespace " + ns + " {\n" + body + "}\n");
+            }
+            return sb.toString();
+        }
+
+        private String ref() {
+            if (visibleNames.isEmpty() || r.nextInt(8) == 0) {
+                return POOL[r.nextInt(POOL.length)];
+            }
+            String name = visibleNames.get(r.nextInt(visibleNames.size()));
+            int sep = name.lastIndexOf("::");
+            return sep >= 0 && r.nextBoolean() ? name.substring(sep + 2) : name;
+        }
+
+        private String type(int depth) {
+            return switch (r.nextInt(depth > 2 ? 2 : 5)) {
+                case 0 -> ref();
+                case 1 -> BUILTINS[r.nextInt(BUILTINS.length)];
+                case 2 -> "Set<" + type(depth + 1) + ">";
+                default -> record(depth + 1);
+            };
+        }
+
+        private String record(int depth) {
+            StringBuilder sb = new StringBuilder("{");
+            int n = depth > 2 ? 0 : r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                sb.append(i > 0 ? ", " : " ")
+                        .append("f")
+                        .append(i)
+                        .append(r.nextInt(4) == 0 ? "?" : "")
+                        .append(": ")
+                        .append(type(depth + 1));
+            }
+            return sb.append(" }").toString();
+        }
+    }
+
+    private static final java.util.Set<String> RESERVED_COMMON = java.util.Set.of("Long", "Set", "String");
 }

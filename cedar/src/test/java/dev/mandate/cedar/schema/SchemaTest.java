@@ -195,6 +195,11 @@ final class SchemaTest {
                 new Rejected("@doc(\"a\") @doc(\"b\") entity E;", 1, 12, "duplicate annotation `@doc`"),
                 new Rejected("entity E { a: \"x };", 1, 15, "string literal is not closed"),
                 new Rejected("entity E { \"\\q\": Long };", 1, 13, "invalid escape `\\q`"),
+                new Rejected("entity E enum [\"\\x80\"];", 1, 17, "two hex digits up to 7f"),
+                new Rejected("entity E enum [\"\\x4\"];", 1, 17, "two hex digits up to 7f"),
+                new Rejected("entity E enum [\"\\u{_41}\"];", 1, 17, "1 to 6 hex digits"),
+                new Rejected("entity E enum [\"\\u{0000041}\"];", 1, 17, "1 to 6 hex digits"),
+                new Rejected("entity E enum [\"\\u{D800}\"];", 1, 17, "not a Unicode scalar value"),
                 new Rejected(
                         "namespace A::B { entity E; }\nnamespace A { entity F in B::E; }",
                         2,
@@ -219,6 +224,13 @@ final class SchemaTest {
                         assertThat(e.line() + ":" + e.column()).isEqualTo(c.line() + ":" + c.column());
                     }
                 });
+    }
+
+    @Test
+    void unescapesStringsAsTheReference() {
+        Schema schema = Schema.parseCedar(
+                "entity E enum [\"\\x41\\x7f\", \"\\u{1_F600}\\u{e9}\", \"\\n\\r\\t\\0\\\\\\\"\\'\"];");
+        assertThat(entity(schema, "E").enumIds()).containsExactly("A\u007f", "\uD83D\uDE00\u00e9", "\n\r\t\0\\\"'");
     }
 
     @Test
@@ -279,13 +291,12 @@ final class SchemaTest {
     }
 
     @Test
-    void jsonKeepsAdditionalAttributesWhichTheCedarSyntaxCannotExpress() {
-        Schema schema = Schema.parseJson("""
-                {"": {"entityTypes": {"E": {"shape": {"type": "Record", "attributes": {},
-                  "additionalAttributes": true}}}, "actions": {}}}
-                """);
-        assertThat(entity(schema, "E").shape().additionalAttributes()).isTrue();
-        assertThatThrownBy(schema::toCedar).isInstanceOf(IllegalStateException.class);
+    void toCedarRefusesOpenRecordsWhichNoSchemaTextCanDeclare() {
+        Schema open = new Schema(
+                Map.of("E", new EntityTypeDecl("E", Set.of(), new RecordType(Map.of(), true), null, null)), Map.of());
+        assertThatThrownBy(open::toCedar)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("additionalAttributes");
     }
 
     record JsonRejected(String json, String message) {}
@@ -320,6 +331,21 @@ final class SchemaTest {
                         "{\"\": {\"commonTypes\": {\"A\": {\"type\": \"A\"}}, \"entityTypes\": {}, \"actions\": {}}}",
                         "cycle in common type references"),
                 new JsonRejected("{\"a b\": {\"entityTypes\": {}, \"actions\": {}}}", "`a b` is not a valid namespace"),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\", \"attributes\": {},"
+                                + " \"additionalAttributes\": true}}}, \"actions\": {}}}",
+                        "is not supported by Cedar"),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\"}}}, \"actions\": {}}}",
+                        "missing member \"attributes\""),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"E\": {\"shape\": {\"type\": \"Record\", \"attributes\": {"
+                                + "\"a\": {\"type\": \"Long\", \"name\": \"x\"}}}}}, \"actions\": {}}}",
+                        "unknown member \"name\" in a type of kind \"Long\""),
+                new JsonRejected(
+                        "{\"\": {\"entityTypes\": {\"ipaddr\": {}, \"E\": {\"shape\": {\"type\": \"Record\","
+                                + " \"attributes\": {\"a\": {\"type\": \"ipaddr\"}}}}}, \"actions\": {}}}",
+                        "undefined type `ipaddr`"),
                 new JsonRejected("{\"\": {", "Unexpected end-of-input"));
     }
 
