@@ -2,6 +2,7 @@ package dev.mandate.core.audit;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,12 +19,15 @@ public record AuditEntry(
     /** The longest value of any field or detail accepted. */
     public static final int MAX_FIELD_LENGTH = 4096;
 
+    // Compiled once: revoking a large delegation tree builds one entry per mandate.
+    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+");
+
     /** Validates the fields and copies the details. */
     public AuditEntry {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(subject, "subject");
-        if (!type.matches("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+")) {
+        if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("audit event type '" + type + "' must be dotted lower case");
         }
         details = Map.copyOf(details);

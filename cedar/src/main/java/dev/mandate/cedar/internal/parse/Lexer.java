@@ -51,9 +51,7 @@ final class Lexer {
             while (pos < src.length() && src.charAt(pos) >= '0' && src.charAt(pos) <= '9') {
                 pos++;
             }
-            if (pos < src.length() && isIdentPart(src.charAt(pos))) {
-                throw new CedarParseException("invalid number `" + src.substring(start, pos + 1) + "`", line, col);
-            }
+            // Like the reference lexer, digits end where letters begin: `1is User` is `1 is User`.
             return new Token(Token.Kind.INT, src.substring(start, pos), line, col);
         }
         if (c == '"') {

@@ -17,7 +17,7 @@ final class ParserRobustnessTest {
             unless { if principal.age < 3 then "a*" like "a\\*" else !(resource in ?resource) };
             """;
 
-    @Property(tries = 2000)
+    @Property(tries = 2000, seed = "20261124") // fixed so CI is repeatable; change it to explore
     void mutatedPolicyTextOnlyEverFailsWithTheParseException(@ForAll("mutations") String text) {
         assertThatCode(() -> {
                     try {
@@ -29,7 +29,7 @@ final class ParserRobustnessTest {
                 .doesNotThrowAnyException();
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = "20261124") // fixed so CI is repeatable; change it to explore
     void randomTextOnlyEverFailsWithTheParseException(@ForAll("cedarish") String text) {
         assertThatCode(() -> {
                     try {

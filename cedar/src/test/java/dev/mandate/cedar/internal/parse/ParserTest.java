@@ -17,6 +17,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 final class ParserTest {
 
     @Test
+    void digitsFollowedByLettersAreANumberAndAnIdentifierLikeInTheReference() {
+        // Found by the differential test: cedar-java accepts `--1is User`.
+        List<PolicyAst> ps = Parser.parsePolicies(
+                "permit (principal, action, resource) when { principal.age --1is User };", Limits.DEFAULTS);
+        assertThat(ps).hasSize(1);
+    }
+
+    @Test
     void aFullPolicyParsesWithAnnotationsScopeAndConditions() {
         List<PolicyAst> ps = Parser.parsePolicies("""
                 // leading comment
