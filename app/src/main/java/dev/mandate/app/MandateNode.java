@@ -2,24 +2,24 @@ package dev.mandate.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.identity.AgentRegistry;
-import dev.mandate.core.keys.RotatingSigningKeys;
+import dev.mandate.core.identity.EmbeddedTrustDomain;
+import dev.mandate.core.identity.PrincipalVerifier;
+import dev.mandate.core.identity.WorkloadVerifier;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.store.Database;
-import dev.mandate.store.JdbcAgentDirectory;
-import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A running Mandate node and the composition root: the one place that builds every part and wires them together by
@@ -30,27 +30,19 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
-    private final RotatingSigningKeys signingKeys;
-    private final AgentRegistry agents;
+    private final Identity identity;
 
-    private MandateNode(
-            Config config,
-            Path dataDir,
-            Database database,
-            HttpServer http,
-            RotatingSigningKeys signingKeys,
-            AgentRegistry agents) {
+    private MandateNode(Config config, Path dataDir, Database database, HttpServer http, Identity identity) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
-        this.signingKeys = signingKeys;
-        this.agents = agents;
+        this.identity = identity;
     }
 
     /**
-     * Builds and starts a node: data directory, store (migrated), admin token, signing keys (created on first
-     * start), HTTP server.
+     * Builds and starts a node: data directory, store (migrated), admin token, identity (signing keys, embedded
+     * trust domain's CA and keys, all created on first start; agents; verifiers), HTTP server.
      *
      * @param config the validated configuration
      * @return the running node
@@ -67,27 +59,18 @@ public final class MandateNode implements AutoCloseable {
         try {
             Clock clock = Clock.systemUTC();
             AuditSink audit = new LogAuditSink();
-            RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
-                    new JdbcKeyRepository(database),
-                    "mandate",
-                    KeyUse.SIGNATURE,
-                    clock,
-                    config.keysRetiredRetention(),
-                    audit);
+            Identity identity = Identity.build(config, database, audit, clock);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
-            groups.add(new KeyRoutes(signingKeys));
-            AgentRegistry agents =
-                    new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
-            groups.add(new AgentRoutes(agents));
+            groups.addAll(identity.routes());
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http, signingKeys, agents);
+            return new MandateNode(config, dataDir, database, http, identity);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -118,7 +101,7 @@ public final class MandateNode implements AutoCloseable {
      * @return the key set
      */
     public SigningKeys signingKeys() {
-        return signingKeys;
+        return identity.signingKeys();
     }
 
     /**
@@ -127,7 +110,35 @@ public final class MandateNode implements AutoCloseable {
      * @return the registry
      */
     public AgentRegistry agents() {
-        return agents;
+        return identity.agents();
+    }
+
+    /**
+     * Returns the verifier of workload identities: JWT-SVIDs and X.509-SVIDs of the embedded trust domain and of every
+     * trust domain configured under {@code identity.trust-bundle-dir}.
+     *
+     * @return the verifier
+     */
+    public WorkloadVerifier workloadVerifier() {
+        return identity.workloads();
+    }
+
+    /**
+     * Returns the verifier of OIDC ID tokens of human principals, if an issuer is configured.
+     *
+     * @return the verifier, or empty when {@code oidc.issuer} is not set
+     */
+    public Optional<PrincipalVerifier> principalVerifier() {
+        return Optional.ofNullable(identity.principals());
+    }
+
+    /**
+     * Returns the embedded SPIFFE trust domain (join tokens, SVID issuance, its bundle).
+     *
+     * @return the trust domain
+     */
+    public EmbeddedTrustDomain trustDomain() {
+        return identity.trustDomain();
     }
 
     /**
