@@ -2,25 +2,28 @@ package dev.mandate.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.identity.AgentRegistry;
-import dev.mandate.core.keys.RotatingSigningKeys;
+import dev.mandate.core.identity.EmbeddedTrustDomain;
+import dev.mandate.core.identity.PrincipalVerifier;
+import dev.mandate.core.identity.WorkloadVerifier;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.oauth.WorkloadAuthenticator;
 import dev.mandate.store.Database;
-import dev.mandate.store.JdbcAgentDirectory;
-import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +35,7 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
-    private final RotatingSigningKeys signingKeys;
-    private final AgentRegistry agents;
+    private final Identity identity;
     private final MandatePart mandatePart;
 
     private MandateNode(
@@ -41,21 +43,19 @@ public final class MandateNode implements AutoCloseable {
             Path dataDir,
             Database database,
             HttpServer http,
-            RotatingSigningKeys signingKeys,
-            AgentRegistry agents,
+            Identity identity,
             MandatePart mandatePart) {
         this.mandatePart = mandatePart;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
-        this.signingKeys = signingKeys;
-        this.agents = agents;
+        this.identity = identity;
     }
 
     /**
-     * Builds and starts a node: data directory, store (migrated), admin token, signing keys (created on first
-     * start), HTTP server.
+     * Builds and starts a node: data directory, store (migrated), admin token, identity (signing keys, embedded
+     * trust domain's CA and keys, all created on first start; agents; verifiers), HTTP server.
      *
      * @param config the validated configuration
      * @return the running node
@@ -67,13 +67,13 @@ public final class MandateNode implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a node with a given JWT-SVID verifier (tests use a fake one).
+     * Builds and starts a node with a stand-in JWT-SVID verifier for the token endpoint (tests use a fake one).
      *
      * @param config the validated configuration
-     * @param workloads verifies agents' JWT-SVIDs, or null for the node's own
+     * @param workloads verifies agents' JWT-SVIDs at the token endpoint, or null for the node's own verifier
      * @return the running node
      */
-    static MandateNode start(Config config, dev.mandate.core.oauth.@Nullable WorkloadAuthenticator workloads) {
+    static MandateNode start(Config config, @Nullable WorkloadAuthenticator workloads) {
         Path dataDir = DataDirectory.prepare(config.dataDir());
         AdminToken adminToken = AdminToken.loadOrCreate(dataDir);
         String storeUrl = config.storeUrl();
@@ -84,33 +84,22 @@ public final class MandateNode implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             LateSigningKeys lateKeys = new LateSigningKeys();
             AuditLog audit = MandatePart.openAudit(database, lateKeys, clock, config.mandates());
-            RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
-                    new JdbcKeyRepository(database),
-                    "mandate",
-                    KeyUse.SIGNATURE,
-                    clock,
-                    config.keysRetiredRetention(),
-                    audit);
-            lateKeys.set(signingKeys);
+            Identity identity = Identity.build(config, database, audit, clock);
+            lateKeys.set(identity.signingKeys());
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
-            groups.add(new KeyRoutes(signingKeys));
-            AgentRegistry agents =
-                    new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
-            groups.add(new AgentRoutes(agents));
-            java.util.concurrent.atomic.AtomicReference<HttpServer> httpRef =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            groups.addAll(identity.routes());
+            AtomicReference<HttpServer> started = new AtomicReference<>();
             MandatePart mandatePart = new MandatePart(
                     config,
                     database,
                     audit,
-                    signingKeys,
-                    agents,
+                    identity,
                     clock,
                     adminToken,
-                    () -> java.util.Objects.requireNonNull(httpRef.get(), "started")
+                    () -> Objects.requireNonNull(started.get(), "the server has started")
                             .port(),
                     workloads);
             groups.addAll(mandatePart.routes());
@@ -125,8 +114,8 @@ public final class MandateNode implements AutoCloseable {
                 mandatePart.close();
                 throw e;
             }
-            httpRef.set(http);
-            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart);
+            started.set(http);
+            return new MandateNode(config, dataDir, database, http, identity, mandatePart);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -157,7 +146,7 @@ public final class MandateNode implements AutoCloseable {
      * @return the key set
      */
     public SigningKeys signingKeys() {
-        return signingKeys;
+        return identity.signingKeys();
     }
 
     /**
@@ -166,7 +155,35 @@ public final class MandateNode implements AutoCloseable {
      * @return the registry
      */
     public AgentRegistry agents() {
-        return agents;
+        return identity.agents();
+    }
+
+    /**
+     * Returns the verifier of workload identities: JWT-SVIDs and X.509-SVIDs of the embedded trust domain and of every
+     * trust domain configured under {@code identity.trust-bundle-dir}.
+     *
+     * @return the verifier
+     */
+    public WorkloadVerifier workloadVerifier() {
+        return identity.workloads();
+    }
+
+    /**
+     * Returns the verifier of OIDC ID tokens of human principals, if an issuer is configured.
+     *
+     * @return the verifier, or empty when {@code oidc.issuer} is not set
+     */
+    public Optional<PrincipalVerifier> principalVerifier() {
+        return Optional.ofNullable(identity.principals());
+    }
+
+    /**
+     * Returns the embedded SPIFFE trust domain (join tokens, SVID issuance, its bundle).
+     *
+     * @return the trust domain
+     */
+    public EmbeddedTrustDomain trustDomain() {
+        return identity.trustDomain();
     }
 
     /**

@@ -98,9 +98,12 @@ final class MandateLifeEndToEndTest {
                     node,
                     "/oauth2/token",
                     OAuthFlowTest.form(Map.of(
-                            "grant_type", OAuthFlowTest.EXCHANGE,
-                            "subject_token", leadSvid,
-                            "subject_token_type", OAuthFlowTest.JWT,
+                            "grant_type",
+                            OAuthFlowTest.EXCHANGE,
+                            "subject_token",
+                            leadSvid,
+                            "subject_token_type",
+                            OAuthFlowTest.JWT,
                             "authorization_details",
                             OAuthFlowTest.details("support", List.of("crm.read", "mail.send"), 600))),
                     Map.of("DPoP", OAuthFlowTest.proof(node, leadKey)));
@@ -109,7 +112,8 @@ final class MandateLifeEndToEndTest {
             String parentToken = open.body().get("access_token").asText();
             String parentId = open.body().get("mandate_id").asText();
 
-            NodeTesting.Answer widen = delegate(node, parentToken, helperSvid, helperKey, List.of("crm.read", "crm.delete"));
+            NodeTesting.Answer widen =
+                    delegate(node, parentToken, helperSvid, helperKey, List.of("crm.read", "crm.delete"));
             assertThat(widen.status()).isEqualTo(400);
             assertThat(widen.body().get("error").asText()).isEqualTo("invalid_target");
             assertThat(widen.body().get("error_description").asText()).contains("crm.delete");
@@ -127,7 +131,9 @@ final class MandateLifeEndToEndTest {
             assertThat(introspect(node, childToken).get("active").asBoolean()).isFalse();
             assertThat(introspect(node, parentToken).get("active").asBoolean()).isFalse();
 
-            assertThat(cli(node, out, err, "audit", "verify")).as(err.toString()).isZero();
+            assertThat(cli(node, out, err, "audit", "verify"))
+                    .as(err.toString())
+                    .isZero();
             assertThat(out.toString()).contains("\"ok\" : true");
 
             long seq = flipOneByteOfTheRevocationEvent(store);
@@ -178,12 +184,18 @@ final class MandateLifeEndToEndTest {
                 node,
                 "/oauth2/token",
                 OAuthFlowTest.form(Map.of(
-                        "grant_type", OAuthFlowTest.EXCHANGE,
-                        "subject_token", parentToken,
-                        "subject_token_type", OAuthFlowTest.ACCESS,
-                        "actor_token", svid,
-                        "actor_token_type", OAuthFlowTest.JWT,
-                        "authorization_details", OAuthFlowTest.details("support", tools, 300))),
+                        "grant_type",
+                        OAuthFlowTest.EXCHANGE,
+                        "subject_token",
+                        parentToken,
+                        "subject_token_type",
+                        OAuthFlowTest.ACCESS,
+                        "actor_token",
+                        svid,
+                        "actor_token_type",
+                        OAuthFlowTest.JWT,
+                        "authorization_details",
+                        OAuthFlowTest.details("support", tools, 300))),
                 Map.of("DPoP", OAuthFlowTest.proof(node, key)));
     }
 

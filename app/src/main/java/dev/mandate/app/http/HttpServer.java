@@ -10,8 +10,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Handler;
@@ -51,6 +53,8 @@ public final class HttpServer implements AutoCloseable {
      * @throws MandateException with {@code BAD_CONFIG} if the address cannot be bound (in use, not local, no permission)
      */
     public static HttpServer start(Settings settings, BooleanSupplier storeReady, List<RouteGroup> groups) {
+        Set<String> publicPaths = new HashSet<>();
+        groups.forEach(g -> publicPaths.addAll(g.publicPaths()));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -76,7 +80,11 @@ public final class HttpServer implements AutoCloseable {
                     ctx.status(503).json(Map.of("status", "not-ready", "store", "unavailable"));
                 }
             });
-            routes.before("/v1/*", ctx -> requireAdmin(ctx, settings.adminToken()));
+            routes.before("/v1/*", ctx -> {
+                if (!publicPaths.contains(ctx.path())) {
+                    requireAdmin(ctx, settings.adminToken());
+                }
+            });
             for (RouteGroup group : groups) {
                 group.register(routes);
             }
