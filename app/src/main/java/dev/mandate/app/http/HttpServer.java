@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of a Mandate node. Serves {@code /healthz} and {@code /readyz} to anyone, guards {@code /v1/*} with
- * the admin token, and answers every error with the same JSON shape. Stopping it lets in-flight requests finish
+ * the admin token (except the exact paths a route group declares public in {@link RouteGroup#publicPaths()}), and
+ * answers every error with the same JSON shape. Stopping it lets in-flight requests finish
  * within the shutdown timeout.
  */
 public final class HttpServer implements AutoCloseable {
