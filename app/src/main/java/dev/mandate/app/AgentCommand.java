@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         name = "agent",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        header = "Register, list, show and disable agents.",
+        header = "Register, list, show and disable agents; create join tokens.",
         description = {"", "Calls /v1/agents on a running node with the admin token; answers are printed as JSON.", ""},
         footer = {
             "",
@@ -33,13 +33,15 @@ import picocli.CommandLine.Spec;
             "  mandate agent register support-bot --owner team-support --tier copilot --purpose support",
             "  mandate agent list",
             "  mandate agent get support-bot",
-            "  mandate agent disable support-bot --reason 'key leaked'"
+            "  mandate agent disable support-bot --reason 'key leaked'",
+            "  mandate agent join-token support-bot     one-time token for POST /v1/svid"
         },
         subcommands = {
             AgentCommand.Register.class,
             AgentCommand.ListAgents.class,
             AgentCommand.Get.class,
-            AgentCommand.Disable.class
+            AgentCommand.Disable.class,
+            AgentCommand.JoinToken.class
         })
 final class AgentCommand implements Runnable {
     @Spec
@@ -51,7 +53,8 @@ final class AgentCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: register, list, get or disable");
+        throw new ParameterException(
+                spec.commandLine(), "name a subcommand: register, list, get, disable or join-token");
     }
 
     static int print(CommandSpec spec, ObjectMapper json, JsonNode answer) throws Exception {
@@ -183,6 +186,35 @@ final class AgentCommand implements Runnable {
             ObjectMapper json = json();
             String path = "/v1/agents/" + segment(name) + (reason == null ? "" : "?reason=" + segment(reason));
             return print(spec, json, node.client(System.getenv(), json).delete(path));
+        }
+    }
+
+    /** {@code mandate agent join-token}. */
+    @Command(
+            name = "join-token",
+            mixinStandardHelpOptions = true,
+            header = "Create a one-time join token an agent exchanges for its SVIDs at POST /v1/svid.",
+            description = {
+                "",
+                "The token is printed once and stored only as a digest; it expires after svid.join-token-ttl."
+            })
+    static final class JoinToken implements Callable<Integer> {
+        @Spec
+        CommandSpec spec = CommandSpec.create();
+
+        @Mixin
+        NodeOptions node = new NodeOptions();
+
+        @Parameters(index = "0", paramLabel = "<name>")
+        String name = "";
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper json = json();
+            return print(
+                    spec,
+                    json,
+                    node.client(System.getenv(), json).post("/v1/agents/" + segment(name) + "/join-tokens", Map.of()));
         }
     }
 }

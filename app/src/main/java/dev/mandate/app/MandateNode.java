@@ -2,7 +2,6 @@ package dev.mandate.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
@@ -12,19 +11,23 @@ import dev.mandate.app.lease.LeaseModule;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.identity.AgentRegistry;
-import dev.mandate.core.keys.RotatingSigningKeys;
+import dev.mandate.core.identity.EmbeddedTrustDomain;
+import dev.mandate.core.identity.PrincipalVerifier;
+import dev.mandate.core.identity.WorkloadVerifier;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.oauth.WorkloadAuthenticator;
 import dev.mandate.gateway.McpGateway;
 import dev.mandate.store.Database;
-import dev.mandate.store.JdbcAgentDirectory;
-import dev.mandate.store.JdbcKeyRepository;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +39,7 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
-    private final RotatingSigningKeys signingKeys;
-    private final AgentRegistry agents;
+    private final Identity identity;
     private final MandatePart mandatePart;
     private final LeaseModule leases;
     private final McpGateway gateway;
@@ -47,25 +49,24 @@ public final class MandateNode implements AutoCloseable {
             Path dataDir,
             Database database,
             HttpServer http,
-            RotatingSigningKeys signingKeys,
-            AgentRegistry agents,
+            Identity identity,
             MandatePart mandatePart,
             LeaseModule leases,
             McpGateway gateway) {
         this.mandatePart = mandatePart;
+        this.leases = leases;
+        this.gateway = gateway;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
-        this.signingKeys = signingKeys;
-        this.agents = agents;
-        this.leases = leases;
-        this.gateway = gateway;
+        this.identity = identity;
     }
 
     /**
-     * Builds and starts a node: data directory, store (migrated), admin token, signing keys (created on first
-     * start), HTTP server.
+     * Builds and starts a node: data directory, store (migrated), admin token, identity (signing keys, embedded
+     * trust domain's CA and keys, all created on first start; agents; verifiers), mandates and the audit log, leases
+     * (restored: what expired while down is revoked), the MCP gateway, HTTP server.
      *
      * @param config the validated configuration
      * @return the running node
@@ -77,70 +78,59 @@ public final class MandateNode implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a node with a given JWT-SVID verifier (tests use a fake one).
+     * Builds and starts a node with a stand-in JWT-SVID verifier for the token endpoint (tests use a fake one).
      *
      * @param config the validated configuration
-     * @param workloads verifies agents' JWT-SVIDs, or null for the node's own
+     * @param workloads verifies agents' JWT-SVIDs at the token endpoint, or null for the node's own verifier
      * @return the running node
      */
-    static MandateNode start(Config config, dev.mandate.core.oauth.@Nullable WorkloadAuthenticator workloads) {
+    static MandateNode start(Config config, @Nullable WorkloadAuthenticator workloads) {
         Path dataDir = DataDirectory.prepare(config.dataDir());
         AdminToken adminToken = AdminToken.loadOrCreate(dataDir);
         String storeUrl = config.storeUrl();
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
-        @Nullable LeaseModule leases = null;
         @Nullable MandatePart mandatePart = null;
+        @Nullable LeaseModule leases = null;
         @Nullable McpGateway gateway = null;
         try {
             Clock clock = Clock.systemUTC();
             LateSigningKeys lateKeys = new LateSigningKeys();
             AuditLog audit = MandatePart.openAudit(database, lateKeys, clock, config.mandates());
-            RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
-                    new JdbcKeyRepository(database),
-                    "mandate",
-                    KeyUse.SIGNATURE,
-                    clock,
-                    config.keysRetiredRetention(),
-                    audit);
-            lateKeys.set(signingKeys);
+            Identity identity = Identity.build(config, database, audit, clock);
+            lateKeys.set(identity.signingKeys());
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-            gateway = GatewayWiring.build(config, json, Version.current());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
             groups.add(new StatusRoutes(config, Version.current()));
-            groups.add(new KeyRoutes(signingKeys));
-            AgentRegistry agents =
-                    new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
-            groups.add(new AgentRoutes(agents));
-            java.util.concurrent.atomic.AtomicReference<HttpServer> httpRef =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            groups.addAll(identity.routes());
+            AtomicReference<HttpServer> started = new AtomicReference<>();
             mandatePart = new MandatePart(
                     config,
                     database,
                     audit,
-                    signingKeys,
-                    agents,
+                    identity,
                     clock,
                     adminToken,
-                    () -> java.util.Objects.requireNonNull(httpRef.get(), "started")
+                    () -> Objects.requireNonNull(started.get(), "the server has started")
                             .port(),
                     workloads);
             groups.addAll(mandatePart.routes());
-            leases = LeaseModule.start(config.credentials(), database, audit, signingKeys, "mandate", clock);
+            leases = LeaseModule.start(config.credentials(), database, audit, identity.signingKeys(), "mandate", clock);
             mandatePart.mandates().addEndListener(leases.manager());
             LeaseMetrics.bind(metrics, leases.manager());
             groups.add(leases.routes());
+            gateway = GatewayWiring.build(config, json, Version.current());
             groups.add(gateway::register);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            httpRef.set(http);
-            return new MandateNode(config, dataDir, database, http, signingKeys, agents, mandatePart, leases, gateway);
+            started.set(http);
+            return new MandateNode(config, dataDir, database, http, identity, mandatePart, leases, gateway);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
@@ -180,7 +170,7 @@ public final class MandateNode implements AutoCloseable {
      * @return the key set
      */
     public SigningKeys signingKeys() {
-        return signingKeys;
+        return identity.signingKeys();
     }
 
     /**
@@ -189,7 +179,35 @@ public final class MandateNode implements AutoCloseable {
      * @return the registry
      */
     public AgentRegistry agents() {
-        return agents;
+        return identity.agents();
+    }
+
+    /**
+     * Returns the verifier of workload identities: JWT-SVIDs and X.509-SVIDs of the embedded trust domain and of every
+     * trust domain configured under {@code identity.trust-bundle-dir}.
+     *
+     * @return the verifier
+     */
+    public WorkloadVerifier workloadVerifier() {
+        return identity.workloads();
+    }
+
+    /**
+     * Returns the verifier of OIDC ID tokens of human principals, if an issuer is configured.
+     *
+     * @return the verifier, or empty when {@code oidc.issuer} is not set
+     */
+    public Optional<PrincipalVerifier> principalVerifier() {
+        return Optional.ofNullable(identity.principals());
+    }
+
+    /**
+     * Returns the embedded SPIFFE trust domain (join tokens, SVID issuance, its bundle).
+     *
+     * @return the trust domain
+     */
+    public EmbeddedTrustDomain trustDomain() {
+        return identity.trustDomain();
     }
 
     /**
@@ -230,7 +248,8 @@ public final class MandateNode implements AutoCloseable {
 
     /**
      * Ends MCP sessions (so their streams let the HTTP server stop), stops the HTTP server (in-flight requests
-     * finish), revokes nothing but stops lease timers, signs a last audit checkpoint, then closes the store.
+     * finish), stops the lease timers (leases stay live until their TTL or the next start's restore), signs a last
+     * audit checkpoint, then closes the store.
      */
     @Override
     public void close() {

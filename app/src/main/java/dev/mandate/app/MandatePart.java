@@ -4,8 +4,6 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.config.MandateSettings;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.RouteGroup;
-import dev.mandate.core.ErrorCode;
-import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.SigningKeys;
@@ -59,13 +57,14 @@ final class MandatePart implements AutoCloseable {
             Config config,
             Database db,
             AuditLog audit,
-            SigningKeys keys,
-            AgentRegistry agents,
+            Identity identity,
             Clock clock,
             AdminToken adminToken,
             IntSupplier port,
             @Nullable WorkloadAuthenticator workloads) {
         MandateSettings s = config.mandates();
+        SigningKeys keys = identity.signingKeys();
+        AgentRegistry agents = identity.agents();
         this.audit = audit;
         this.mandates = new MandateRegistry(
                 new JdbcMandateStore(db),
@@ -78,24 +77,27 @@ final class MandatePart implements AutoCloseable {
         String host = config.listen().host().indexOf(':') >= 0
                 ? "[" + config.listen().host() + "]"
                 : config.listen().host();
-        MandateTokens tokens = new MandateTokens(
-                keys,
-                clock,
-                () -> configured != null ? configured : "http://" + host + ":" + port.getAsInt(),
-                s.oauthAudience());
+        java.util.function.Supplier<String> issuer =
+                () -> configured != null ? configured : "http://" + host + ":" + port.getAsInt();
+        MandateTokens tokens = new MandateTokens(keys, clock, issuer, s.oauthAudience());
         DpopVerifier dpop = new DpopVerifier(clock, s.dpopIatWindow(), s.dpopReplayCacheSize());
+        // An agent's JWT-SVID for the token endpoint names this authorization server (its issuer) as audience.
         WorkloadAuthenticator verifier = workloads != null
                 ? workloads
-                : svid -> {
-                    throw new MandateException(
-                            ErrorCode.UNAUTHENTICATED, "no JWT-SVID verifier is configured on this node");
+                : svid -> identity.workloads().verifyJwtSvid(svid, issuer.get()).id();
+        dev.mandate.core.identity.PrincipalVerifier oidc = identity.principals();
+        dev.mandate.core.oauth.PrincipalVerifier principals = oidc == null
+                ? null
+                : idToken -> {
+                    dev.mandate.core.identity.VerifiedPrincipal p = oidc.verifyIdToken(idToken);
+                    return p.issuer() + "#" + p.subject();
                 };
         TokenExchange exchange = new TokenExchange(
                 mandates,
                 tokens,
                 verifier,
                 id -> agents.find(id).map(a -> new AgentGrant(a.id(), a.tier(), a.purposes(), a.isActive())),
-                null,
+                principals,
                 s.defaultCallBudget());
         this.routes = List.of(
                 new AuditRoutes(audit),

@@ -145,6 +145,8 @@ final class AgentRoutesTest {
         assertThat(out.toString())
                 .contains("\"spiffeId\" : \"spiffe://mandate.local/agent/bot\"")
                 .contains("triage");
+        assertThat(cli("agent", "join-token", "bot")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("\"token\" : \"mjt_");
         assertThat(cli("agent", "list")).isZero();
         assertThat(cli("agent", "get", "bot")).isZero();
         assertThat(cli("agent", "disable", "bot", "--reason", "done for today")).isZero();

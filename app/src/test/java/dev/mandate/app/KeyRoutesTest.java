@@ -63,4 +63,20 @@ final class KeyRoutesTest {
             assertThat(set.getKeyByKeyId(rotated.body().get("kid").asText())).isNotNull();
         }
     }
+
+    @Test
+    void theJwtSvidKeyRotatesOnlyForTheAdminAndBothKeysStayInTheBundle() throws Exception {
+        try (MandateNode node = MandateNode.start(NodeTesting.config(tmp.resolve("data"), Map.of()))) {
+            assertThat(NodeTesting.call(node, "POST", "/v1/trust-domain/rotate-jwt-key", null, null)
+                            .status())
+                    .isEqualTo(401);
+            NodeTesting.Answer rotated = NodeTesting.admin(node, "POST", "/v1/trust-domain/rotate-jwt-key", null);
+            assertThat(rotated.status()).isEqualTo(200);
+            assertThat(node.trustDomain().bundle().jwtAuthorities()).hasSize(2);
+            assertThat(node.trustDomain()
+                            .bundle()
+                            .jwtAuthority(rotated.body().get("kid").asText()))
+                    .isPresent();
+        }
+    }
 }

@@ -10,7 +10,6 @@ import dev.mandate.app.config.ConfigKey;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.Connection;
@@ -241,8 +240,6 @@ final class MandateLifeEndToEndTest {
                 assertThat(s.executeUpdate()).isEqualTo(1);
             }
             return seq;
-        } catch (java.sql.SQLException e) {
-            throw new UncheckedIOException(new java.io.IOException(e));
         }
     }
 }

@@ -148,6 +148,24 @@ final class JdbcAuditStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void twoNodesSharingOneStoreKeepOneChain(TestDatabases.Kind kind) {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            AuditLog first = new AuditLog(new JdbcAuditStore(db), keys, clock, 3);
+            AuditLog second = new AuditLog(new JdbcAuditStore(db), keys, clock, 3);
+            for (int i = 1; i <= 6; i++) {
+                (i % 2 == 0 ? first : second).record(entry(i));
+            }
+            AuditVerification v = first.verify();
+            assertThat(v.ok()).as(String.valueOf(v.problem())).isTrue();
+            assertThat(v.eventsChecked()).isEqualTo(6);
+            assertThat(first.page(0, 10))
+                    .extracting(AuditEvent::subject)
+                    .containsExactly("mdt_1", "mdt_2", "mdt_3", "mdt_4", "mdt_5", "mdt_6");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void aStoreThatCannotWriteFailsTheRecordAsUnavailable(TestDatabases.Kind kind) {
         Database db = TestDatabases.open(kind, tmp);
         AuditLog log = new AuditLog(new JdbcAuditStore(db), keys, clock, 10);

@@ -18,6 +18,14 @@ import org.jspecify.annotations.Nullable;
  * @param maxRequestBytes the largest request body accepted
  * @param trustDomain the embedded SPIFFE trust domain
  * @param keysRetiredRetention how long a retired signing key stays published
+ * @param svidJwtTtl lifetime of JWT-SVIDs of the embedded trust domain
+ * @param svidX509Ttl lifetime of X.509-SVIDs of the embedded trust domain
+ * @param joinTokenTtl lifetime of an unused join token
+ * @param clockSkew tolerated clock difference when token times are checked
+ * @param trustBundleDir directory of other trust domains' bundles, or null for none
+ * @param oidcIssuer the accepted OIDC issuer, or null for none
+ * @param oidcJwksFile the OIDC issuer's JWKS file, set exactly when {@code oidcIssuer} is
+ * @param oidcAudience the client id OIDC ID tokens must be issued to
  * @param mandates limits of mandates, their tokens, DPoP and the audit log
  * @param credentials the credential backends leases are issued by
  * @param gateway the MCP gateway's options
@@ -33,6 +41,14 @@ public record Config(
         long maxRequestBytes,
         String trustDomain,
         Duration keysRetiredRetention,
+        Duration svidJwtTtl,
+        Duration svidX509Ttl,
+        Duration joinTokenTtl,
+        Duration clockSkew,
+        @Nullable Path trustBundleDir,
+        @Nullable String oidcIssuer,
+        @Nullable Path oidcJwksFile,
+        String oidcAudience,
         MandateSettings mandates,
         CredentialsConfig credentials,
         GatewayOptions gateway) {

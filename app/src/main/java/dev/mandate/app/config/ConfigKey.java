@@ -30,6 +30,25 @@ public enum ConfigKey {
     TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _"),
     /** How long a retired signing key stays published: at least the longest lifetime of a token it signed. */
     KEYS_RETIRED_RETENTION("keys.retired-retention", "1h", "a duration from 1m to 30d, such as 15m or 1h"),
+    /** Lifetime of a JWT-SVID the embedded trust domain issues. */
+    SVID_JWT_TTL("svid.jwt-ttl", "5m", "a duration from 30s to 1h"),
+    /** Lifetime of an X.509-SVID the embedded trust domain issues. */
+    SVID_X509_TTL("svid.x509-ttl", "1h", "a duration from 1m to 24h"),
+    /** Lifetime of an unused join token. */
+    JOIN_TOKEN_TTL("svid.join-token-ttl", "10m", "a duration from 1m to 24h"),
+    /** How far a presenter's clock may be off when times in tokens are checked. */
+    CLOCK_SKEW("identity.clock-skew", "30s", "a duration from 0s to 5m"),
+    /** Trust bundles of other SPIFFE trust domains. */
+    TRUST_BUNDLE_DIR(
+            "identity.trust-bundle-dir",
+            "",
+            "empty for none, or a directory of SPIFFE bundle files named <trust-domain>.json"),
+    /** The OIDC issuer whose ID tokens identify human principals. */
+    OIDC_ISSUER("oidc.issuer", "", "empty for none, or the issuer's exact 'iss' value (https://...)"),
+    /** The OIDC issuer's keys. */
+    OIDC_JWKS_FILE("oidc.jwks-file", "", "empty for none, or a JWKS file of the issuer's public keys"),
+    /** The client id an ID token's audience must contain. */
+    OIDC_AUDIENCE("oidc.audience", "mandate", "the client id ID tokens are issued to, 1-256 characters"),
     /** How deep mandates may be delegated. */
     MANDATE_MAX_DEPTH("mandate.max-depth", "4", "a whole number from 0 to 32"),
     /** The call budget of a root mandate. */

@@ -125,6 +125,17 @@ public final class ConfigLoader {
     }
 
     private Config build() {
+        String oidcIssuer = parse(ConfigKey.OIDC_ISSUER, ConfigLoader::optionalText);
+        Path oidcJwksFile = parse(ConfigKey.OIDC_JWKS_FILE, v -> v.isEmpty() ? null : Path.of(v));
+        if ((oidcIssuer == null) != (oidcJwksFile == null)) {
+            throw new MandateException(
+                    ErrorCode.BAD_CONFIG,
+                    "configuration keys 'oidc.issuer' (from "
+                            + setting(ConfigKey.OIDC_ISSUER).source()
+                            + ") and 'oidc.jwks-file' (from "
+                            + setting(ConfigKey.OIDC_JWKS_FILE).source()
+                            + ") go together: set both to accept ID tokens, or neither");
+        }
         return new Config(
                 parse(ConfigKey.LISTEN, HostPort::parse),
                 parse(ConfigKey.DATA_DIR, Path::of),
@@ -136,6 +147,14 @@ public final class ConfigLoader {
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
                 parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
                 parse(ConfigKey.KEYS_RETIRED_RETENTION, v -> duration(v, Duration.ofMinutes(1), Duration.ofDays(30))),
+                parse(ConfigKey.SVID_JWT_TTL, v -> duration(v, Duration.ofSeconds(30), Duration.ofHours(1))),
+                parse(ConfigKey.SVID_X509_TTL, v -> duration(v, Duration.ofMinutes(1), Duration.ofHours(24))),
+                parse(ConfigKey.JOIN_TOKEN_TTL, v -> duration(v, Duration.ofMinutes(1), Duration.ofHours(24))),
+                parse(ConfigKey.CLOCK_SKEW, v -> duration(v, Duration.ZERO, Duration.ofMinutes(5))),
+                parse(ConfigKey.TRUST_BUNDLE_DIR, v -> v.isEmpty() ? null : Path.of(v)),
+                oidcIssuer,
+                oidcJwksFile,
+                parse(ConfigKey.OIDC_AUDIENCE, ConfigLoader::audience),
                 mandateSettings(),
                 credentials,
                 new GatewayOptions(
@@ -172,7 +191,7 @@ public final class ConfigLoader {
                 parse(ConfigKey.MANDATE_DEFAULT_CALL_BUDGET, v -> (int) wholeNumber(v, 0, 1_000_000)),
                 parse(ConfigKey.AUDIT_CHECKPOINT_EVERY, v -> (int) wholeNumber(v, 1, 1_000_000)),
                 parse(ConfigKey.OAUTH_ISSUER, ConfigLoader::issuer),
-                parse(ConfigKey.OAUTH_AUDIENCE, ConfigLoader::audience),
+                parse(ConfigKey.OAUTH_AUDIENCE, ConfigLoader::tokenAudience),
                 parse(ConfigKey.DPOP_IAT_WINDOW, v -> duration(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
                 parse(ConfigKey.DPOP_REPLAY_CACHE_SIZE, v -> (int) wholeNumber(v, 100, 10_000_000)));
     }
@@ -215,7 +234,7 @@ public final class ConfigLoader {
         return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
-    private static String audience(String value) {
+    private static String tokenAudience(String value) {
         if (!value.matches("[\\x21-\\x7e]{1,200}")) {
             throw new IllegalArgumentException("not 1-200 printable characters");
         }
@@ -254,6 +273,17 @@ public final class ConfigLoader {
         }
         if (!value.startsWith("jdbc:h2:") && !value.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("unsupported JDBC URL");
+        }
+        return value;
+    }
+
+    private static @Nullable String optionalText(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    private static String audience(String value) {
+        if (value.isEmpty() || value.length() > 256) {
+            throw new IllegalArgumentException("not an audience");
         }
         return value;
     }

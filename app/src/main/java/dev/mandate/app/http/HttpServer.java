@@ -10,8 +10,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Handler;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of a Mandate node. Serves {@code /healthz} and {@code /readyz} to anyone, guards {@code /v1/*} with
- * the admin token, and answers every error with the same JSON shape. Stopping it lets in-flight requests finish
+ * the admin token (except the exact paths a route group declares public in {@link RouteGroup#publicPaths()}), and
+ * answers every error with the same JSON shape. Stopping it lets in-flight requests finish
  * within the shutdown timeout.
  */
 public final class HttpServer implements AutoCloseable {
@@ -51,6 +54,8 @@ public final class HttpServer implements AutoCloseable {
      * @throws MandateException with {@code BAD_CONFIG} if the address cannot be bound (in use, not local, no permission)
      */
     public static HttpServer start(Settings settings, BooleanSupplier storeReady, List<RouteGroup> groups) {
+        Set<String> publicPaths = new HashSet<>();
+        groups.forEach(g -> publicPaths.addAll(g.publicPaths()));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -76,7 +81,11 @@ public final class HttpServer implements AutoCloseable {
                     ctx.status(503).json(Map.of("status", "not-ready", "store", "unavailable"));
                 }
             });
-            routes.before("/v1/*", ctx -> requireAdmin(ctx, settings.adminToken()));
+            routes.before("/v1/*", ctx -> {
+                if (!publicPaths.contains(ctx.path())) {
+                    requireAdmin(ctx, settings.adminToken());
+                }
+            });
             for (RouteGroup group : groups) {
                 group.register(routes);
             }

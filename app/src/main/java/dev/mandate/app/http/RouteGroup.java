@@ -11,4 +11,14 @@ public interface RouteGroup {
      * @param routes the server's route table
      */
     void register(RoutesConfig routes);
+
+    /**
+     * Returns the exact paths under {@code /v1} this group serves without the admin token, because their callers
+     * authenticate otherwise (an agent presenting a join token or its current SVID). Default: none.
+     *
+     * @return the public paths
+     */
+    default java.util.Set<String> publicPaths() {
+        return java.util.Set.of();
+    }
 }

@@ -34,6 +34,14 @@ final class ConfigLoaderTest {
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.trustDomain()).isEqualTo("mandate.local");
         assertThat(config.keysRetiredRetention()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.svidJwtTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.svidX509Ttl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.joinTokenTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.trustBundleDir()).isNull();
+        assertThat(config.oidcIssuer()).isNull();
+        assertThat(config.oidcJwksFile()).isNull();
+        assertThat(config.oidcAudience()).isEqualTo("mandate");
     }
 
     @Test
@@ -100,7 +108,12 @@ final class ConfigLoaderTest {
                 "store.url                | jdbc:mysql://x   | jdbc:postgresql:",
                 "trust-domain             | Mandate.Local    | a SPIFFE trust domain name",
                 "keys.retired-retention   | 30s              | a duration from 1m to 30d",
-                "keys.retired-retention   | 31d              | a duration from 1m to 30d"
+                "keys.retired-retention   | 31d              | a duration from 1m to 30d",
+                "svid.jwt-ttl             | 2h               | a duration from 30s to 1h",
+                "svid.x509-ttl            | 25h              | a duration from 1m to 24h",
+                "svid.join-token-ttl      | 10s              | a duration from 1m to 24h",
+                "identity.clock-skew      | 6m               | a duration from 0s to 5m",
+                "oidc.audience            | ''               | the client id"
             })
     void badValueNamesTheKeyTheSourceTheValueAndTheRule(String key, String value, String rule) throws IOException {
         Path file = yaml(key + ": \"" + value + "\"\n");

@@ -117,6 +117,39 @@ final class HttpServerTest {
     }
 
     @Test
+    void onlyTheExactPathsAGroupDeclaresPublicSkipTheAdminToken() throws Exception {
+        RouteGroup open = new RouteGroup() {
+            @Override
+            public void register(io.javalin.config.RoutesConfig routes) {
+                routes.get("/v1/open", ctx -> ctx.result("open"));
+                routes.get("/v1/open/more", ctx -> ctx.result("guarded"));
+            }
+
+            @Override
+            public java.util.Set<String> publicPaths() {
+                return java.util.Set.of("/v1/open");
+            }
+        };
+        try (HttpServer other = HttpServer.start(settings(0), () -> true, List.of(open))) {
+            String base = "http://127.0.0.1:" + other.port();
+            HttpResponse<String> publicAnswer = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/open")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(publicAnswer.statusCode()).isEqualTo(200);
+            assertThat(publicAnswer.body()).isEqualTo("open");
+            for (String path : List.of("/v1/open/more", "/v1/open/", "/v1/OPEN")) {
+                assertThat(client.send(
+                                        HttpRequest.newBuilder(URI.create(base + path))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .as(path)
+                        .isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
     void adminTokenFileIsOwnerOnly() throws Exception {
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(AdminToken.FILE_NAME)))
                 .containsExactlyInAnyOrder(

@@ -130,40 +130,28 @@ public final class AuditLog implements BatchAuditSink {
     }
 
     private void writeBatch(List<Pending> batch) {
+        MandateException failure = null;
         try {
-            loadHead();
-            AuditEvent prev = head;
-            long seq = prev == null ? 0 : prev.seq();
-            String prevHash = prev == null ? AuditEvent.GENESIS_HASH : prev.hash();
-            Instant now = clock.instant();
-            List<AuditEvent> events = new ArrayList<>();
-            for (Pending p : batch) {
-                for (AuditEntry e : p.entries) {
-                    AuditEvent ev = AuditEvent.chain(++seq, now, e, prevHash);
-                    events.add(ev);
-                    prevHash = ev.hash();
+            // A second attempt re-reads the head: another node sharing the store may have appended meanwhile, and
+            // the sequence number's primary key refused our copy of the chain.
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    appendOnce(batch);
+                    return;
+                } catch (MandateException e) {
+                    headLoaded = false;
+                    failure = e.code() == ErrorCode.UNAVAILABLE
+                            ? e
+                            : new MandateException(
+                                    ErrorCode.UNAVAILABLE,
+                                    "the audit log could not record the event: " + e.getMessage(),
+                                    e);
+                } catch (RuntimeException e) {
+                    headLoaded = false;
+                    failure = new MandateException(
+                            ErrorCode.UNAVAILABLE, "the audit log could not record the event: " + e, e);
                 }
             }
-            AuditEvent last = events.get(events.size() - 1);
-            AuditCheckpoint cp = last.seq() - lastCheckpointSeq >= checkpointEvery ? sign(last) : null;
-            store.append(events, cp);
-            head = last;
-            if (cp != null) {
-                lastCheckpointSeq = cp.seq();
-            }
-        } catch (MandateException e) {
-            headLoaded = false; // re-read the head: another writer may have moved it
-            MandateException failure = e.code() == ErrorCode.UNAVAILABLE
-                    ? e
-                    : new MandateException(
-                            ErrorCode.UNAVAILABLE, "the audit log could not record the event: " + e.getMessage(), e);
-            for (Pending p : batch) {
-                p.failure = failure;
-            }
-        } catch (RuntimeException e) {
-            headLoaded = false;
-            MandateException failure =
-                    new MandateException(ErrorCode.UNAVAILABLE, "the audit log could not record the event: " + e, e);
             for (Pending p : batch) {
                 p.failure = failure;
             }
@@ -171,6 +159,29 @@ public final class AuditLog implements BatchAuditSink {
             for (Pending p : batch) {
                 p.done = true;
             }
+        }
+    }
+
+    private void appendOnce(List<Pending> batch) {
+        loadHead();
+        AuditEvent prev = head;
+        long seq = prev == null ? 0 : prev.seq();
+        String prevHash = prev == null ? AuditEvent.GENESIS_HASH : prev.hash();
+        Instant now = clock.instant();
+        List<AuditEvent> events = new ArrayList<>();
+        for (Pending p : batch) {
+            for (AuditEntry e : p.entries) {
+                AuditEvent ev = AuditEvent.chain(++seq, now, e, prevHash);
+                events.add(ev);
+                prevHash = ev.hash();
+            }
+        }
+        AuditEvent last = events.get(events.size() - 1);
+        AuditCheckpoint cp = last.seq() - lastCheckpointSeq >= checkpointEvery ? sign(last) : null;
+        store.append(events, cp);
+        head = last;
+        if (cp != null) {
+            lastCheckpointSeq = cp.seq();
         }
     }
 

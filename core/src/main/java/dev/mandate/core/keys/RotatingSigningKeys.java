@@ -54,7 +54,11 @@ public final class RotatingSigningKeys implements SigningKeys {
     private final Clock clock;
     private final Duration retention;
     private final AuditSink audit;
+    /** The shortest time between two reloads triggered by tokens naming an unknown key. */
+    public static final Duration RELOAD_INTERVAL = Duration.ofSeconds(30);
+
     private volatile State state;
+    private volatile Instant lastReload = Instant.MIN;
 
     private RotatingSigningKeys(
             KeyRepository repository, String keySet, KeyUse use, Clock clock, Duration retention, AuditSink audit) {
@@ -202,7 +206,8 @@ public final class RotatingSigningKeys implements SigningKeys {
             throw unauthenticated("the token is signed with " + alg + "; Mandate's keys sign only with " + ALGORITHM);
         }
         String kid = parsed.getHeader().getKeyID();
-        ECKey key = kid == null ? null : publishedKey(kid).orElse(null);
+        ECKey key =
+                kid == null ? null : publishedKey(kid).or(() -> reloadFor(kid)).orElse(null);
         if (key == null) {
             throw unauthenticated("the token names key '" + kid + "', which is not one of Mandate's published keys");
         }
@@ -214,6 +219,28 @@ public final class RotatingSigningKeys implements SigningKeys {
         } catch (JOSEException | ParseException e) {
             throw unauthenticated("the token cannot be verified: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads the key set from the store again, picking up rotations made by other nodes sharing it.
+     *
+     * @throws MandateException with {@code UNAVAILABLE} if the store cannot be read
+     */
+    public synchronized void reload() {
+        lastReload = clock.instant();
+        state = snapshot(repository.load(keySet));
+    }
+
+    private Optional<ECKey> reloadFor(String kid) {
+        // Another replica may have rotated; look once, but never more often than RELOAD_INTERVAL, so that tokens
+        // naming made-up keys cannot turn into a query per request.
+        synchronized (this) {
+            if (clock.instant().isBefore(lastReload.plus(RELOAD_INTERVAL))) {
+                return Optional.empty();
+            }
+            reload();
+        }
+        return publishedKey(kid);
     }
 
     private Optional<ECKey> publishedKey(String kid) {

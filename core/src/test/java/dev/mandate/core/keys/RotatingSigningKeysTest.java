@@ -110,4 +110,19 @@ final class RotatingSigningKeysTest {
                 + "." + parts[2];
         assertThatThrownBy(() -> keys.verify(forged)).hasMessageContaining("signature does not verify");
     }
+
+    @Test
+    void aTokenSignedAfterAnotherNodeRotatedVerifiesAfterAReloadAtMostEveryInterval() {
+        RotatingSigningKeys here = open();
+        RotatingSigningKeys there = open();
+        there.rotate("admin");
+        String token = there.sign(claims(), JOSEObjectType.JWT);
+        assertThat(here.verify(token).getSubject()).isEqualTo("agent");
+
+        there.rotate("admin");
+        String newer = there.sign(claims(), JOSEObjectType.JWT);
+        assertThatThrownBy(() -> here.verify(newer)).hasMessageContaining("not one of Mandate's published keys");
+        clock.advance(RotatingSigningKeys.RELOAD_INTERVAL);
+        assertThat(here.verify(newer).getSubject()).isEqualTo("agent");
+    }
 }
