@@ -96,17 +96,23 @@ final class LeaseCommand implements Runnable {
         }
     }
 
-    /** {@code mandate lease revoke <id>}. */
+    /** {@code mandate lease revoke <id> | --mandate <id> | --agent <spiffe-id>}. */
     @Command(
             name = "revoke",
             mixinStandardHelpOptions = true,
             versionProvider = Version.class,
-            header = "Revoke a lease at its backend now and print it.",
+            header = "Revoke a lease, or every lease of a mandate or an agent, at its backend now.",
             description = {
                 "",
-                "Prints the lease: 'revoked', or 'revoking' if the backend could not be",
+                "Prints the leases: 'revoked', or 'revoking' if the backend could not be",
                 "reached (the node retries with backoff until it can).",
                 ""
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  mandate lease revoke 3f9c0d1e2b7a4c5d8e9f0a1b2c3d4e5f --reason 'leaked in a log'",
+                "  mandate lease revoke --agent spiffe://mandate.local/agent/support-bot"
             })
     static final class RevokeLease implements Callable<Integer> {
         @Spec
@@ -115,19 +121,46 @@ final class LeaseCommand implements Runnable {
         @Mixin
         NodeOptions node = new NodeOptions();
 
-        @Parameters(index = "0", paramLabel = "<lease-id>", description = "The lease to revoke.")
-        String id = "";
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<lease-id>", description = "The lease to revoke.")
+        @Nullable
+        String id;
+
+        @Option(names = "--mandate", paramLabel = "<id>", description = "Revoke every live lease of this mandate.")
+        @Nullable
+        String mandate;
+
+        @Option(names = "--agent", paramLabel = "<spiffe-id>", description = "Revoke every live lease of this agent.")
+        @Nullable
+        String agent;
 
         @Option(names = "--reason", paramLabel = "<text>", description = "Why, for the audit log.")
         String reason = "revoked by admin";
 
         @Override
         public Integer call() throws Exception {
+            int named = (id != null ? 1 : 0) + (mandate != null ? 1 : 0) + (agent != null ? 1 : 0);
+            if (named != 1) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "name exactly one of <lease-id>, --mandate or --agent");
+            }
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            JsonNode answer = node.client(System.getenv(), json)
-                    .post(
-                            "v1/leases/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/revoke",
-                            Map.of("reason", reason));
+            var client = node.client(System.getenv(), json);
+            JsonNode answer;
+            if (id != null) {
+                answer = client.post(
+                        "v1/leases/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/revoke",
+                        Map.of("reason", reason));
+            } else {
+                Map<String, String> body = new java.util.LinkedHashMap<>();
+                if (mandate != null) {
+                    body.put("mandate", mandate);
+                }
+                if (agent != null) {
+                    body.put("agent", agent);
+                }
+                body.put("reason", reason);
+                answer = client.post("v1/leases/revoke", body);
+            }
             spec.commandLine().getOut().println(json.writeValueAsString(answer));
             return 0;
         }

@@ -72,6 +72,21 @@ final class LeaseCommandTest {
     }
 
     @Test
+    void revokeNeedsExactlyOneTarget() {
+        assertThat(run("lease", "revoke")).isEqualTo(2);
+        assertThat(run("lease", "revoke", "abc", "--mandate", "m1")).isEqualTo(2);
+        assertThat(err.toString()).contains("exactly one");
+    }
+
+    @Test
+    void revokeByMandatePrintsTheLeasesItEnded() {
+        assertThat(run("lease", "revoke", "--mandate", "m-without-leases"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("\"leases\" : [ ]");
+    }
+
+    @Test
     void badStateExitsWithBadRequest() {
         assertThat(run("lease", "list", "--state", "zombie")).isEqualTo(ErrorCode.BAD_REQUEST.exitCode());
     }

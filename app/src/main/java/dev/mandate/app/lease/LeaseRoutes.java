@@ -10,6 +10,7 @@ import dev.mandate.core.credential.LeaseState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /v1/leases?mandate=&agent=&backend=&state=&limit=}: leases, newest first
  *   <li>{@code GET /v1/leases/{id}}: one lease
  *   <li>{@code POST /v1/leases/{id}/revoke} with optional {@code {"reason": "..."}}: revoke at the backend now
+ *   <li>{@code POST /v1/leases/revoke} with {@code {"mandate": "..."}} or {@code {"agent": "..."}}: revoke every live
+ *       lease of a mandate or an agent
  * </ul>
  *
  * Answers never contain a secret: a lease only says where its credential is and until when.
@@ -43,6 +46,33 @@ final class LeaseRoutes implements RouteGroup {
                         .orElseThrow(() ->
                                 new MandateException(ErrorCode.NOT_FOUND, "no lease '" + ctx.pathParam("id") + "'")))));
         routes.post("/v1/leases/{id}/revoke", this::revoke);
+        routes.post("/v1/leases/revoke", this::revokeAll);
+    }
+
+    private void revokeAll(Context ctx) {
+        BulkRevokeRequest request = ctx.bodyAsClass(BulkRevokeRequest.class);
+        String reason = reason(request.reason());
+        String mandate = request.mandate();
+        String agent = request.agent();
+        List<Lease> revoked;
+        if (mandate != null && agent == null) {
+            revoked = manager.revokeMandate(mandate, "admin", reason);
+        } else if (agent != null && mandate == null) {
+            revoked = manager.revokeAgent(agent, "admin", reason);
+        } else {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST, "name exactly one of 'mandate' or 'agent' whose leases to revoke");
+        }
+        ctx.json(Map.of("leases", revoked.stream().map(LeaseRoutes::view).toList()));
+    }
+
+    private static String reason(@Nullable String given) {
+        String reason = given == null ? "revoked by admin" : given;
+        if (reason.isBlank() || reason.length() > MAX_REASON_LENGTH) {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST, "reason must be 1 to " + MAX_REASON_LENGTH + " characters");
+        }
+        return reason;
     }
 
     private void list(Context ctx) {
@@ -65,18 +95,9 @@ final class LeaseRoutes implements RouteGroup {
     }
 
     private void revoke(Context ctx) {
-        String reason = "revoked by admin";
-        String body = ctx.body();
-        if (!body.isBlank()) {
-            RevokeRequest request = ctx.bodyAsClass(RevokeRequest.class);
-            if (request.reason() != null) {
-                reason = request.reason();
-            }
-        }
-        if (reason.isBlank() || reason.length() > MAX_REASON_LENGTH) {
-            throw new MandateException(
-                    ErrorCode.BAD_REQUEST, "reason must be 1 to " + MAX_REASON_LENGTH + " characters");
-        }
+        String reason = ctx.body().isBlank()
+                ? reason(null)
+                : reason(ctx.bodyAsClass(RevokeRequest.class).reason());
         ctx.json(view(manager.revoke(ctx.pathParam("id"), "admin", reason)));
     }
 
@@ -86,6 +107,18 @@ final class LeaseRoutes implements RouteGroup {
      * @param reason why, for the audit log; optional
      */
     record RevokeRequest(@Nullable String reason) {}
+
+    /**
+     * The body of a bulk revoke request: exactly one of mandate or agent.
+     *
+     * @param mandate revoke every live lease of this mandate
+     * @param agent revoke every live lease of this agent
+     * @param reason why, for the audit log; optional
+     */
+    record BulkRevokeRequest(
+            @Nullable String mandate,
+            @Nullable String agent,
+            @Nullable String reason) {}
 
     static Map<String, Object> view(Lease l) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -192,6 +192,29 @@ final class LeaseRoutesTest {
     }
 
     @Test
+    void bulkRevokeEndsEveryLeaseOfAMandateOrAnAgent() throws Exception {
+        issue("m1");
+        issue("m1");
+        IssuedLease other = issue("m2");
+
+        JsonNode byMandate = ok("POST", "/v1/leases/revoke", "{\"mandate\":\"m1\",\"reason\":\"task aborted\"}");
+        assertThat(byMandate.get("leases"))
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l.get("state").asText()).isEqualTo("revoked"));
+        assertThat(ok("GET", "/v1/leases/" + other.lease().id(), "")
+                        .get("state")
+                        .asText())
+                .isEqualTo("active");
+
+        JsonNode byAgent = ok("POST", "/v1/leases/revoke", "{\"agent\":\"" + AGENT + "\"}");
+        assertThat(byAgent.get("leases")).hasSize(1);
+        assertThat(send("POST", "/v1/leases/revoke", "{\"mandate\":\"m1\",\"agent\":\"x\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(send("POST", "/v1/leases/revoke", "{}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void unknownLeaseIsNotFoundAndBadFiltersAreBadRequests() throws Exception {
         assertThat(send("GET", "/v1/leases/nope", "").statusCode()).isEqualTo(404);
         assertThat(send("POST", "/v1/leases/nope/revoke", "").statusCode()).isEqualTo(404);

@@ -314,10 +314,17 @@ public final class LeaseManager implements MandateEndListener {
         return endAll(l -> l.agent().equals(agent), actor, reason);
     }
 
-    /** Revokes every lease of the mandate that ended. */
+    /**
+     * Revokes every lease of the mandate that ended. Never throws: the mandate's end must not fail because of its
+     * leases, and a lease whose revocation failed stays {@code revoking} and is retried by {@link #runDue()}.
+     */
     @Override
     public void mandateEnded(String mandateId, String reason) {
-        revokeMandate(mandateId, SYSTEM, "mandate " + reason);
+        try {
+            revokeMandate(mandateId, SYSTEM, "mandate " + reason);
+        } catch (RuntimeException e) {
+            // Already scheduled for retry in endAll; nothing else to do here.
+        }
     }
 
     /**
@@ -447,8 +454,22 @@ public final class LeaseManager implements MandateEndListener {
             }
         }
         List<Lease> result = new ArrayList<>(targets.size());
+        @Nullable RuntimeException first = null;
         for (Lease l : targets) {
-            result.add(l.state() == LeaseState.REVOKING ? l : end(l, actor, reason));
+            try {
+                result.add(l.state() == LeaseState.REVOKING ? l : end(l, actor, reason));
+            } catch (RuntimeException e) {
+                // One lease's failure (its audit record, say) must not leave the others alive; it is retried.
+                first = first == null ? e : first;
+                Lease now = live.get(l.id());
+                if (now != null && !retryAt.containsKey(l.id())) {
+                    scheduleRetry(now);
+                }
+                result.add(now != null ? now : l);
+            }
+        }
+        if (first != null) {
+            throw first;
         }
         return result;
     }

@@ -272,6 +272,18 @@ final class LeaseManagerTest {
     }
 
     @Test
+    void mandateEndNeverThrowsAndStillKillsEveryCredentialWhenTheAuditLogFails() {
+        Lease a = issue("m1").lease();
+        Lease b = issue("m1").lease();
+        audit.failing(true);
+
+        manager.mandateEnded("m1", "revoked");
+
+        assertThat(backend.alive(a.id())).isFalse();
+        assertThat(backend.alive(b.id())).isFalse();
+    }
+
+    @Test
     void revokeAgentRevokesAcrossMandates() {
         Lease a = issue("m1").lease();
         Lease b = issue("m2").lease();
