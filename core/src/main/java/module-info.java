@@ -11,4 +11,6 @@ module dev.mandate.core {
     exports dev.mandate.core.identity;
     exports dev.mandate.core.mandate;
     exports dev.mandate.core.audit;
+    exports dev.mandate.core.flow;
+    exports dev.mandate.core.catalog;
 }

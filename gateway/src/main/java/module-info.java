@@ -2,7 +2,10 @@
 module dev.mandate.gateway {
     requires static transitive org.jspecify;
     requires transitive dev.mandate.core;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
+    requires transitive io.javalin;
+    requires org.slf4j;
+    requires java.net.http;
 
     exports dev.mandate.gateway;
 }

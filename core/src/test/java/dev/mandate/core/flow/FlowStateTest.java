@@ -1,0 +1,74 @@
+package dev.mandate.core.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+final class FlowStateTest {
+    @Provide
+    Arbitrary<List<FlowLabels>> additions() {
+        return Arbitraries.of("public", "internal,pii", "confidential", "restricted,secret", "untrusted", "phi")
+                .map(FlowLabels::parse)
+                .list()
+                .ofMaxSize(20);
+    }
+
+    @Property
+    void labelsNeverShrinkWhateverIsAdded(@ForAll("additions") List<FlowLabels> additions) {
+        FlowState state = FlowState.root(FlowLabels.NONE);
+        FlowLabels before = state.current();
+        for (FlowLabels added : additions) {
+            FlowLabels after = state.add(added);
+            assertThat(before.dominatedBy(after)).isTrue();
+            assertThat(added.dominatedBy(after)).isTrue();
+            before = after;
+        }
+    }
+
+    @Test
+    void childStartsWithParentLabelsAndHandsItsOwnBackOnClose() {
+        FlowState parent = FlowState.root(FlowLabels.parse("internal"));
+        FlowState child = parent.child();
+        assertThat(child.current()).isEqualTo(FlowLabels.parse("internal"));
+
+        child.add(FlowLabels.parse("confidential,pii"));
+        assertThat(parent.current()).isEqualTo(FlowLabels.parse("internal"));
+
+        child.close();
+        assertThat(parent.current()).isEqualTo(FlowLabels.parse("confidential,pii"));
+        assertThat(child.isClosed()).isTrue();
+    }
+
+    @Test
+    void aResultArrivingAfterTheChildClosedStillReachesTheParent() {
+        FlowState parent = FlowState.root(FlowLabels.NONE);
+        FlowState child = parent.child();
+        child.close();
+        child.add(FlowLabels.parse("secret"));
+        assertThat(parent.current().has(Category.SECRET)).isTrue();
+    }
+
+    @Test
+    void concurrentAddsAreAllKept() throws Exception {
+        FlowState state = FlowState.root(FlowLabels.NONE);
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<FlowLabels>> done =
+                    List.of("pii", "phi", "pci", "secret", "hr", "legal", "finance", "ops").stream()
+                            .map(word -> pool.submit(() -> state.add(FlowLabels.parse(word))))
+                            .toList();
+            for (Future<FlowLabels> f : done) {
+                f.get();
+            }
+        }
+        assertThat(state.current().categories()).hasSize(8);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.mandate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.core.catalog.Catalog;
+import dev.mandate.core.catalog.CatalogEntry;
+import dev.mandate.core.catalog.CatalogKey;
+import dev.mandate.core.catalog.CatalogKind;
+import dev.mandate.core.catalog.StoreBinding;
+import dev.mandate.core.flow.FlowLabels;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The upstreams and the catalog, as read from the gateway's configuration file (YAML or JSON):
+ *
+ * <pre>
+ * upstreams:
+ *   crm:   { url: "http://127.0.0.1:9000/mcp" }
+ *   files: { command: "npx", args: ["server-filesystem", "/srv"], env: { K: "v" }, trusted: true }
+ * catalog:
+ *   tools:
+ *     crm:
+ *       get_customer: { labels: "confidential,pii", expose: ["customerId"] }
+ *       send_email:   { labels: "internal", egress: true }
+ *       remember:     { store: { name: "memory", key: "key", access: "write" } }
+ *   resources:
+ *     crm: { "crm://customers": { labels: "confidential,pii" } }
+ *   prompts:
+ *     crm: { summary: { labels: "internal" } }
+ * </pre>
+ *
+ * @param upstreams the upstream servers, by name
+ * @param catalog the catalog built from the entries and the trusted upstreams
+ */
+public record GatewayConfig(Map<String, UpstreamConfig> upstreams, Catalog catalog) {
+    /** The most upstreams one gateway fronts. */
+    public static final int MAX_UPSTREAMS = 256;
+
+    /** No upstreams, empty catalog. */
+    public static final GatewayConfig EMPTY = new GatewayConfig(Map.of(), Catalog.EMPTY);
+
+    private static final Set<String> ENTRY_FIELDS =
+            Set.of("labels", "egress", "destructive", "untrusted", "store", "expose");
+
+    /** Copies the map. */
+    public GatewayConfig {
+        upstreams = Map.copyOf(upstreams);
+    }
+
+    /**
+     * Reads the configuration from a parsed YAML or JSON tree.
+     *
+     * @param tree the document; null or missing means {@link #EMPTY}
+     * @param source where it came from, for error messages (a file name)
+     * @return the configuration
+     * @throws MandateException with {@code BAD_CONFIG} naming the key, the value and the rule
+     */
+    public static GatewayConfig fromTree(@Nullable JsonNode tree, String source) {
+        if (tree == null || tree.isNull() || tree.isMissingNode()) {
+            return EMPTY;
+        }
+        Reader reader = new Reader(source);
+        reader.onlyFields(tree, "", Set.of("upstreams", "catalog"));
+        Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
+        JsonNode ups = tree.path("upstreams");
+        for (Map.Entry<String, JsonNode> e : reader.fields(ups, "upstreams")) {
+            upstreams.put(e.getKey(), reader.upstream(e.getKey(), e.getValue()));
+        }
+        if (upstreams.size() > MAX_UPSTREAMS) {
+            throw reader.bad("upstreams", upstreams.size() + " upstreams: at most " + MAX_UPSTREAMS);
+        }
+        Map<CatalogKey, CatalogEntry> entries = new HashMap<>();
+        JsonNode catalog = tree.path("catalog");
+        reader.onlyFields(catalog, "catalog", Set.of("tools", "resources", "prompts"));
+        for (CatalogKind kind : CatalogKind.values()) {
+            String section = kind == CatalogKind.TOOL ? "tools" : kind.name().toLowerCase(Locale.ROOT) + "s";
+            for (Map.Entry<String, JsonNode> server : reader.fields(catalog.path(section), "catalog." + section)) {
+                for (Map.Entry<String, JsonNode> item :
+                        reader.fields(server.getValue(), "catalog." + section + "." + server.getKey())) {
+                    String where = "catalog." + section + "." + server.getKey() + "." + item.getKey();
+                    entries.put(
+                            reader.key(kind, server.getKey(), item.getKey(), where),
+                            reader.entry(item.getValue(), where));
+                }
+            }
+        }
+        TreeSet<String> trusted = new TreeSet<>();
+        upstreams.values().stream().filter(UpstreamConfig::trusted).forEach(u -> trusted.add(u.name()));
+        return new GatewayConfig(upstreams, new Catalog(entries, trusted));
+    }
+
+    private record Reader(String source) {
+        MandateException bad(String key, String rule) {
+            return new MandateException(ErrorCode.BAD_CONFIG, source + ": '" + key + "': " + rule);
+        }
+
+        List<Map.Entry<String, JsonNode>> fields(JsonNode node, String where) {
+            if (node.isMissingNode() || node.isNull()) {
+                return List.of();
+            }
+            if (!node.isObject()) {
+                throw bad(where, "must be a mapping");
+            }
+            List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+            node.properties().forEach(out::add);
+            return out;
+        }
+
+        void onlyFields(JsonNode node, String where, Set<String> allowed) {
+            for (Map.Entry<String, JsonNode> e : fields(node, where.isEmpty() ? "(top level)" : where)) {
+                if (!allowed.contains(e.getKey())) {
+                    throw bad(
+                            where.isEmpty() ? e.getKey() : where + "." + e.getKey(),
+                            "unknown key; expected one of " + new TreeSet<>(allowed));
+                }
+            }
+        }
+
+        UpstreamConfig upstream(String name, JsonNode node) {
+            String where = "upstreams." + name;
+            onlyFields(node, where, Set.of("url", "command", "args", "env", "trusted"));
+            boolean trusted = bool(node, "trusted", where);
+            try {
+                if (node.hasNonNull("url") == node.hasNonNull("command")) {
+                    throw bad(where, "give exactly one of url (Streamable HTTP) or command (stdio)");
+                }
+                if (node.hasNonNull("url")) {
+                    return new UpstreamConfig.Http(
+                            name, URI.create(node.get("url").asText()), trusted);
+                }
+                List<String> args = new ArrayList<>();
+                node.path("args").forEach(a -> args.add(a.asText()));
+                Map<String, String> env = new LinkedHashMap<>();
+                fields(node.path("env"), where + ".env")
+                        .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+                return new UpstreamConfig.Stdio(name, node.get("command").asText(), args, env, trusted);
+            } catch (IllegalArgumentException e) {
+                throw bad(where + ".url", "not a URI: " + e.getMessage());
+            }
+        }
+
+        CatalogKey key(CatalogKind kind, String server, String name, String where) {
+            try {
+                return new CatalogKey(kind, server, name);
+            } catch (MandateException e) {
+                throw bad(where, e.getMessage());
+            }
+        }
+
+        CatalogEntry entry(JsonNode node, String where) {
+            onlyFields(node, where, ENTRY_FIELDS);
+            try {
+                FlowLabels labels = FlowLabels.parse(node.path("labels").asText(""));
+                StoreBinding store = null;
+                JsonNode s = node.path("store");
+                if (!s.isMissingNode() && !s.isNull()) {
+                    onlyFields(s, where + ".store", Set.of("name", "key", "access"));
+                    String access = s.path("access").asText("read-write");
+                    store = new StoreBinding(
+                            s.path("name").asText(""),
+                            s.hasNonNull("key") ? s.get("key").asText() : null,
+                            switch (access) {
+                                case "read" -> StoreBinding.Access.READ;
+                                case "write" -> StoreBinding.Access.WRITE;
+                                case "read-write" -> StoreBinding.Access.READ_WRITE;
+                                default ->
+                                    throw bad(
+                                            where + ".store.access",
+                                            "'" + access + "' is not read, write or read-write");
+                            });
+                }
+                List<String> expose = new ArrayList<>();
+                node.path("expose").forEach(a -> expose.add(a.asText()));
+                return new CatalogEntry(
+                        labels,
+                        bool(node, "egress", where),
+                        bool(node, "destructive", where),
+                        bool(node, "untrusted", where),
+                        store,
+                        expose,
+                        CatalogEntry.Source.CONFIGURED);
+            } catch (MandateException e) {
+                if (e.code() == ErrorCode.BAD_CONFIG) {
+                    throw e;
+                }
+                throw bad(where, e.getMessage());
+            }
+        }
+
+        boolean bool(JsonNode node, String field, String where) {
+            JsonNode v = node.path(field);
+            if (v.isMissingNode() || v.isNull()) {
+                return false;
+            }
+            if (!v.isBoolean()) {
+                throw bad(where + "." + field, "'" + v.asText() + "' is not true or false");
+            }
+            return v.booleanValue();
+        }
+    }
+}

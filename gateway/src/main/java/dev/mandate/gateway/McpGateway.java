@@ -1,0 +1,185 @@
+package dev.mandate.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.flow.LabelledStore;
+import dev.mandate.gateway.relay.Relay;
+import dev.mandate.gateway.transport.McpEndpoint;
+import io.javalin.config.RoutesConfig;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * The MCP gateway, assembled: the Streamable HTTP endpoint at {@code /mcp} for agents, the upstream connections, and
+ * the enforcement pipeline between them. Build it with {@link #builder()}, mount it with {@link #register}, and close
+ * it before the HTTP server stops so that open GET streams end.
+ */
+public final class McpGateway implements AutoCloseable {
+    private final McpEndpoint endpoint;
+    private final Relay relay;
+
+    private McpGateway(McpEndpoint endpoint, Relay relay) {
+        this.endpoint = endpoint;
+        this.relay = relay;
+    }
+
+    /**
+     * Starts a builder with the fail-closed defaults: no upstreams, nobody authenticated, everything denied, an audit
+     * sink that refuses every record.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Adds {@code POST|GET|DELETE /mcp} and the RFC 9728 metadata routes.
+     *
+     * @param routes the server's route table
+     */
+    public void register(RoutesConfig routes) {
+        endpoint.register(routes);
+    }
+
+    /**
+     * Returns the number of live agent sessions.
+     *
+     * @return the count
+     */
+    public int sessionCount() {
+        return endpoint.sessionCount();
+    }
+
+    /** Ends all sessions and their streams, and disconnects the upstreams (stopping stdio servers). */
+    @Override
+    public void close() {
+        try {
+            endpoint.close();
+        } finally {
+            relay.close();
+        }
+    }
+
+    /** Assembles a gateway. Every part has a fail-closed default. */
+    public static final class Builder {
+        private GatewaySettings settings = GatewaySettings.defaults("dev");
+        private GatewayConfig config = GatewayConfig.EMPTY;
+        private CallAuthenticator authenticator = CallAuthenticator.REFUSE_ALL;
+        private CallDecider decider = CallDecider.DENY_ALL;
+        private AuditSink audit = entry -> {
+            throw new dev.mandate.core.MandateException(
+                    dev.mandate.core.ErrorCode.UNAVAILABLE, "no audit sink is configured for the MCP gateway");
+        };
+        private LabelledStore stores = new LabelledStore(LabelledStore.DEFAULT_MAX_KEYS_PER_STORE);
+        private InstantSource clock = InstantSource.system();
+        private ObjectMapper json = new ObjectMapper();
+
+        private Builder() {}
+
+        /**
+         * Sets the limits and transport options.
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder settings(GatewaySettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * Sets the upstreams and catalog.
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder config(GatewayConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /**
+         * Sets how callers are authenticated.
+         *
+         * @param authenticator the authenticator
+         * @return this builder
+         */
+        public Builder authenticator(CallAuthenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator);
+            return this;
+        }
+
+        /**
+         * Sets how calls are decided.
+         *
+         * @param decider the decider
+         * @return this builder
+         */
+        public Builder decider(CallDecider decider) {
+            this.decider = Objects.requireNonNull(decider);
+            return this;
+        }
+
+        /**
+         * Sets where calls are recorded.
+         *
+         * @param audit the audit sink
+         * @return this builder
+         */
+        public Builder audit(AuditSink audit) {
+            this.audit = Objects.requireNonNull(audit);
+            return this;
+        }
+
+        /**
+         * Sets the memory of labels written into stores (shared with anything else that reads stores).
+         *
+         * @param stores the store memory
+         * @return this builder
+         */
+        public Builder stores(LabelledStore stores) {
+            this.stores = Objects.requireNonNull(stores);
+            return this;
+        }
+
+        /**
+         * Sets the clock (session expiry, decision times).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * Sets the JSON mapper.
+         *
+         * @param json the mapper
+         * @return this builder
+         */
+        public Builder json(ObjectMapper json) {
+            this.json = Objects.requireNonNull(json);
+            return this;
+        }
+
+        /**
+         * Builds the gateway. Upstreams are connected on first use, so an unreachable one does not stop start-up.
+         *
+         * @return the gateway
+         */
+        public McpGateway build() {
+            McpEndpoint[] endpoint = new McpEndpoint[1];
+            Relay relay = Relay.Factory.create(settings, config, decider, audit, stores, clock, json, method -> {
+                McpEndpoint e = endpoint[0];
+                if (e != null) {
+                    e.broadcast(method);
+                }
+            });
+            endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock);
+            return new McpGateway(endpoint[0], relay);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.mandate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mandate.core.catalog.Catalog;
+import dev.mandate.core.catalog.CatalogEntry;
+import dev.mandate.core.catalog.CatalogKey;
+import dev.mandate.core.catalog.CatalogKind;
+import dev.mandate.core.catalog.ToolHints;
+import dev.mandate.gateway.CallerContext;
+import dev.mandate.gateway.GatewayError;
+import dev.mandate.gateway.GatewayException;
+import dev.mandate.gateway.ToolName;
+import dev.mandate.gateway.transport.McpHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the agent's MCP requests by relaying them to the upstreams: lists are merged, namespaced and filtered to what
+ * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}.
+ */
+public final class Relay implements McpHandler, AutoCloseable {
+    /** The most resource URIs remembered for routing reads back to their upstream. */
+    static final int MAX_ROUTED_URIS = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    private final Map<String, Upstream> upstreams;
+    private final Catalog catalog;
+    private final CallPipeline pipeline;
+    private final ObjectMapper json;
+    private final String version;
+    private final Map<String, String> resourceRoutes = new ConcurrentHashMap<>();
+
+    Relay(Map<String, Upstream> upstreams, Catalog catalog, CallPipeline pipeline, ObjectMapper json, String version) {
+        this.upstreams = Map.copyOf(upstreams);
+        this.catalog = catalog;
+        this.pipeline = pipeline;
+        this.json = json;
+        this.version = version;
+    }
+
+    @Override
+    public ObjectNode initialize(CallerContext caller, JsonNode params) {
+        ObjectNode result = json.createObjectNode();
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        for (Upstream upstream : upstreams.values()) {
+            JsonNode upstreamCapabilities = capabilitiesOrNull(upstream);
+            if (upstreamCapabilities == null) {
+                continue;
+            }
+            if (upstreamCapabilities.has("resources")) {
+                capabilities.putObject("resources").put("listChanged", true).put("subscribe", false);
+            }
+            if (upstreamCapabilities.has("prompts")) {
+                capabilities.putObject("prompts").put("listChanged", true);
+            }
+        }
+        capabilities.putObject("logging");
+        result.putObject("serverInfo").put("name", "mandate-gateway").put("version", version);
+        result.put(
+                "instructions",
+                "Tools are named <server>.<tool>. Every call is decided by policy in the context of your mandate.");
+        return result;
+    }
+
+    private static @Nullable JsonNode capabilitiesOrNull(Upstream upstream) {
+        try {
+            return upstream.capabilities();
+        } catch (GatewayException e) {
+            LOG.warn("upstream '{}' left out of the session: {}", upstream.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public JsonNode request(CallerContext caller, String method, JsonNode params) {
+        return switch (method) {
+            case "ping", "logging/setLevel" -> json.createObjectNode();
+            case "tools/list" -> listTools(caller);
+            case "tools/call" -> callTool(caller, params);
+            case "resources/list" -> listResources(caller);
+            case "resources/templates/list" -> listTemplates();
+            case "resources/read" -> readResource(caller, params);
+            case "prompts/list" -> listPrompts(caller);
+            case "prompts/get" -> getPrompt(caller, params);
+            default ->
+                throw new GatewayException(
+                        GatewayError.METHOD_NOT_FOUND,
+                        "method '" + truncate(method) + "' is not supported by the gateway");
+        };
+    }
+
+    @Override
+    public void notification(CallerContext caller, String method, JsonNode params) {
+        // initialized, cancelled and roots/list_changed need no relaying: the gateway's upstream calls are its own
+        // and upstreams see no roots. They are accepted (202), not dropped silently: the trace log names them.
+        LOG.trace("notification {} from {}", method, caller.agentId());
+    }
+
+    // ---------------------------------------------------------------- tools
+
+    private JsonNode listTools(CallerContext caller) {
+        ArrayNode tools = json.createArrayNode();
+        for (Upstream upstream : reachable(null)) {
+            for (JsonNode tool : upstream.tools()) {
+                String name = tool.path("name").asText("");
+                ToolName namespaced;
+                try {
+                    namespaced = new ToolName(upstream.name(), name);
+                } catch (RuntimeException e) {
+                    LOG.warn("upstream '{}' lists a tool with an unusable name; it is hidden", upstream.name());
+                    continue;
+                }
+                CatalogEntry entry = catalog.tool(upstream.name(), name, hints(tool));
+                CatalogKey key = new CatalogKey(CatalogKind.TOOL, upstream.name(), name);
+                if (pipeline.couldBeAllowed(caller, "tools/call", namespaced.toString(), key, entry)) {
+                    ObjectNode copy = tool.deepCopy();
+                    copy.put("name", namespaced.toString());
+                    tools.add(copy);
+                }
+            }
+        }
+        ObjectNode result = json.createObjectNode();
+        result.set("tools", tools);
+        return result;
+    }
+
+    private JsonNode callTool(CallerContext caller, JsonNode params) {
+        String text = requiredText(params, "name");
+        ToolName name = toolName(text);
+        Upstream upstream = upstream(name.server(), text);
+        JsonNode tool = upstream.tool(name.tool());
+        if (tool == null) {
+            throw new GatewayException(GatewayError.BAD_REQUEST, "unknown tool '" + truncate(text) + "'");
+        }
+        JsonNode arguments = params.path("arguments");
+        if (arguments.isMissingNode() || arguments.isNull()) {
+            arguments = json.createObjectNode();
+        } else if (!arguments.isObject()) {
+            throw new GatewayException(GatewayError.BAD_REQUEST, "tools/call arguments must be an object");
+        }
+        CatalogEntry entry = catalog.tool(name.server(), name.tool(), hints(tool));
+        CatalogKey key = new CatalogKey(CatalogKind.TOOL, name.server(), name.tool());
+        return pipeline.call(
+                caller,
+                "tools/call",
+                name.toString(),
+                key,
+                entry,
+                arguments,
+                args -> upstream.callTool(name.tool(), args));
+    }
+
+    private static ToolHints hints(JsonNode tool) {
+        JsonNode a = tool.path("annotations");
+        return new ToolHints(bool(a, "readOnlyHint"), bool(a, "destructiveHint"), bool(a, "openWorldHint"));
+    }
+
+    private static @Nullable Boolean bool(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return (v == null || !v.isBoolean()) ? null : v.booleanValue();
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    private JsonNode listResources(CallerContext caller) {
+        ArrayNode resources = json.createArrayNode();
+        for (Upstream upstream : reachable("resources")) {
+            for (JsonNode resource : upstream.resources()) {
+                String uri = resource.path("uri").asText("");
+                if (uri.isEmpty() || uri.length() > CatalogKey.MAX_NAME_LENGTH) {
+                    continue;
+                }
+                CatalogKey key = new CatalogKey(CatalogKind.RESOURCE, upstream.name(), uri);
+                if (pipeline.couldBeAllowed(
+                        caller,
+                        "resources/read",
+                        uri,
+                        key,
+                        catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri))) {
+                    route(uri, upstream.name());
+                    resources.add(resource);
+                }
+            }
+        }
+        ObjectNode result = json.createObjectNode();
+        result.set("resources", resources);
+        return result;
+    }
+
+    private JsonNode listTemplates() {
+        ArrayNode templates = json.createArrayNode();
+        for (Upstream upstream : reachable("resources")) {
+            templates.addAll(upstream.resourceTemplates());
+        }
+        ObjectNode result = json.createObjectNode();
+        result.set("resourceTemplates", templates);
+        return result;
+    }
+
+    private JsonNode readResource(CallerContext caller, JsonNode params) {
+        String uri = requiredText(params, "uri");
+        if (uri.length() > CatalogKey.MAX_NAME_LENGTH) {
+            throw new GatewayException(
+                    GatewayError.BAD_REQUEST, "resource URI longer than " + CatalogKey.MAX_NAME_LENGTH + " characters");
+        }
+        Upstream upstream = resourceUpstream(uri);
+        CatalogKey key = new CatalogKey(CatalogKind.RESOURCE, upstream.name(), uri);
+        return pipeline.call(
+                caller,
+                "resources/read",
+                uri,
+                key,
+                catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
+                json.createObjectNode().put("uri", uri),
+                args -> upstream.readResource(uri));
+    }
+
+    private void route(String uri, String server) {
+        if (resourceRoutes.size() < MAX_ROUTED_URIS || resourceRoutes.containsKey(uri)) {
+            resourceRoutes.put(uri, server);
+        }
+    }
+
+    private Upstream resourceUpstream(String uri) {
+        String server = resourceRoutes.get(uri);
+        if (server != null) {
+            return upstream(server, uri);
+        }
+        // Not listed (yet): a template whose literal prefix matches, else the only upstream with resources.
+        List<Upstream> candidates = new ArrayList<>();
+        for (Upstream upstream : reachable("resources")) {
+            for (JsonNode template : upstream.resourceTemplates()) {
+                String t = template.path("uriTemplate").asText("");
+                int brace = t.indexOf('{');
+                String prefix = brace < 0 ? t : t.substring(0, brace);
+                if (!prefix.isEmpty() && uri.startsWith(prefix)) {
+                    candidates.add(upstream);
+                    break;
+                }
+            }
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        throw new GatewayException(
+                GatewayError.BAD_REQUEST,
+                "unknown resource '" + truncate(uri) + "': list resources first, or no single upstream serves it");
+    }
+
+    // ---------------------------------------------------------------- prompts
+
+    private JsonNode listPrompts(CallerContext caller) {
+        ArrayNode prompts = json.createArrayNode();
+        for (Upstream upstream : reachable("prompts")) {
+            for (JsonNode prompt : upstream.prompts()) {
+                String name = prompt.path("name").asText("");
+                ToolName namespaced;
+                try {
+                    namespaced = new ToolName(upstream.name(), name);
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                CatalogKey key = new CatalogKey(CatalogKind.PROMPT, upstream.name(), name);
+                if (pipeline.couldBeAllowed(
+                        caller,
+                        "prompts/get",
+                        namespaced.toString(),
+                        key,
+                        catalog.entry(CatalogKind.PROMPT, upstream.name(), name))) {
+                    ObjectNode copy = prompt.deepCopy();
+                    copy.put("name", namespaced.toString());
+                    prompts.add(copy);
+                }
+            }
+        }
+        ObjectNode result = json.createObjectNode();
+        result.set("prompts", prompts);
+        return result;
+    }
+
+    private JsonNode getPrompt(CallerContext caller, JsonNode params) {
+        String text = requiredText(params, "name");
+        ToolName name = toolName(text);
+        Upstream upstream = upstream(name.server(), text);
+        JsonNode arguments = params.path("arguments");
+        JsonNode args = arguments.isObject() ? arguments : json.createObjectNode();
+        CatalogKey key = new CatalogKey(CatalogKind.PROMPT, name.server(), name.tool());
+        return pipeline.call(
+                caller,
+                "prompts/get",
+                name.toString(),
+                key,
+                catalog.entry(CatalogKind.PROMPT, name.server(), name.tool()),
+                args,
+                a -> upstream.getPrompt(name.tool(), a));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private List<Upstream> reachable(@Nullable String capability) {
+        List<Upstream> out = new ArrayList<>();
+        for (Upstream upstream : upstreams.values()) {
+            JsonNode capabilities = capabilitiesOrNull(upstream);
+            if (capabilities != null && (capability == null || capabilities.has(capability))) {
+                out.add(upstream);
+            }
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private Upstream upstream(String server, String asked) {
+        Upstream upstream = upstreams.get(server);
+        if (upstream == null) {
+            throw new GatewayException(
+                    GatewayError.BAD_REQUEST, "unknown tool '" + truncate(asked) + "': no upstream '" + server + "'");
+        }
+        return upstream;
+    }
+
+    private static ToolName toolName(String text) {
+        try {
+            return ToolName.parse(text);
+        } catch (RuntimeException e) {
+            throw new GatewayException(GatewayError.BAD_REQUEST, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static String requiredText(JsonNode params, String field) {
+        JsonNode value = params.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new GatewayException(GatewayError.BAD_REQUEST, "params." + field + " must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    @Override
+    public void close() {
+        upstreams.values().forEach(Upstream::close);
+    }
+
+    /** Builds relays; the factory keeps the constructor's package-private parts out of the public surface. */
+    public static final class Factory {
+        private Factory() {}
+
+        /**
+         * Creates a relay over SDK-connected upstreams.
+         *
+         * @param settings the gateway settings
+         * @param config the upstreams and catalog
+         * @param decider decides calls
+         * @param audit records calls
+         * @param stores the labelled store memory
+         * @param clock the clock
+         * @param json the JSON mapper
+         * @param listChanged told when an upstream's list changed, with the notification method to broadcast
+         * @return the relay
+         */
+        public static Relay create(
+                dev.mandate.gateway.GatewaySettings settings,
+                dev.mandate.gateway.GatewayConfig config,
+                dev.mandate.gateway.CallDecider decider,
+                dev.mandate.core.audit.AuditSink audit,
+                dev.mandate.core.flow.LabelledStore stores,
+                java.time.InstantSource clock,
+                ObjectMapper json,
+                java.util.function.Consumer<String> listChanged) {
+            Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
+            config.upstreams()
+                    .forEach((name, upstream) -> upstreams.put(
+                            name,
+                            new SdkUpstream(
+                                    upstream, settings.upstreamTimeout(), settings.version(), json, listChanged)));
+            return new Relay(
+                    upstreams,
+                    config.catalog(),
+                    new CallPipeline(decider, audit, stores, clock),
+                    json,
+                    settings.version());
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.mandate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.gateway.GatewayError;
+import dev.mandate.gateway.GatewayException;
+import dev.mandate.gateway.UpstreamConfig;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
+ * use and again after a transport failure. It declares no sampling, elicitation or roots capability, so the SDK
+ * answers such server-to-client requests with an error: they are refused, never left unanswered.
+ */
+final class SdkUpstream implements Upstream {
+    /** The most pages of one list followed. */
+    static final int MAX_PAGES = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SdkUpstream.class);
+
+    private final UpstreamConfig config;
+    private final Duration timeout;
+    private final String version;
+    private final ObjectMapper json;
+    private final McpJsonMapper sdkJson = McpJsonDefaults.getMapper();
+    private final Consumer<String> listChanged;
+    private @Nullable McpSyncClient client;
+    private volatile @Nullable Map<String, JsonNode> toolCache;
+
+    SdkUpstream(
+            UpstreamConfig config, Duration timeout, String version, ObjectMapper json, Consumer<String> listChanged) {
+        this.config = config;
+        this.timeout = timeout;
+        this.version = version;
+        this.json = json;
+        this.listChanged = listChanged;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    private synchronized McpSyncClient client() {
+        McpSyncClient c = client;
+        if (c != null) {
+            return c;
+        }
+        McpClientTransport transport = switch (config) {
+            case UpstreamConfig.Http h -> {
+                URI url = h.url();
+                String base = url.getScheme() + "://" + url.getRawAuthority();
+                String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+                yield HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint(path)
+                        .connectTimeout(timeout)
+                        .build();
+            }
+            case UpstreamConfig.Stdio s ->
+                new StdioClientTransport(
+                        ServerParameters.builder(s.command())
+                                .args(s.args())
+                                .env(s.env())
+                                .build(),
+                        sdkJson);
+        };
+        McpSyncClient created = McpClient.sync(transport)
+                .requestTimeout(timeout)
+                .initializationTimeout(timeout)
+                .clientInfo(new McpSchema.Implementation("mandate-gateway", version))
+                .capabilities(McpSchema.ClientCapabilities.builder().build())
+                .toolsChangeConsumer(tools -> {
+                    toolCache = null;
+                    listChanged.accept("notifications/tools/list_changed");
+                })
+                .resourcesChangeConsumer(r -> listChanged.accept("notifications/resources/list_changed"))
+                .promptsChangeConsumer(p -> listChanged.accept("notifications/prompts/list_changed"))
+                .build();
+        try {
+            created.initialize();
+        } catch (RuntimeException e) {
+            closeQuietly(created);
+            throw unavailable(e);
+        }
+        client = created;
+        return created;
+    }
+
+    private synchronized void reset(McpSyncClient failed) {
+        if (failed.equals(client)) {
+            client = null;
+            toolCache = null;
+            closeQuietly(failed);
+        }
+    }
+
+    private <T> T call(Function<McpSyncClient, T> request) {
+        McpSyncClient c = client();
+        try {
+            return request.apply(c);
+        } catch (McpError e) {
+            throw new GatewayException(
+                    GatewayError.BAD_REQUEST, "upstream '" + name() + "' answered: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            reset(c);
+            throw unavailable(e);
+        }
+    }
+
+    private GatewayException unavailable(RuntimeException e) {
+        LOG.warn("upstream '{}' is unavailable: {}", name(), McpError.aggregateExceptionMessages(e));
+        return new GatewayException(
+                GatewayError.UPSTREAM_UNAVAILABLE, "upstream '" + name() + "' is unavailable", null, e);
+    }
+
+    private JsonNode tree(@Nullable Object value) {
+        try {
+            return json.readTree(sdkJson.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new GatewayException(
+                    GatewayError.UPSTREAM_UNAVAILABLE,
+                    "upstream '" + name() + "' sent what cannot be relayed",
+                    null,
+                    e);
+        }
+    }
+
+    private Map<String, Object> map(JsonNode node) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (node.isObject()) {
+            node.properties().forEach(e -> out.put(e.getKey(), json.convertValue(e.getValue(), Object.class)));
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode capabilities() {
+        return call(c -> tree(c.getServerCapabilities()));
+    }
+
+    @Override
+    public List<JsonNode> tools() {
+        List<JsonNode> tools = pages(c -> cursor -> {
+            McpSchema.ListToolsResult r = c.listTools(cursor);
+            return new Page(r.tools().stream().map(this::tree).toList(), r.nextCursor());
+        });
+        Map<String, JsonNode> cache = new LinkedHashMap<>();
+        tools.forEach(t -> cache.put(t.path("name").asText(), t));
+        toolCache = cache;
+        return tools;
+    }
+
+    @Override
+    public @Nullable JsonNode tool(String name) {
+        Map<String, JsonNode> cache = toolCache;
+        if (cache == null || !cache.containsKey(name)) {
+            tools();
+            cache = toolCache;
+        }
+        return cache == null ? null : cache.get(name);
+    }
+
+    @Override
+    public JsonNode callTool(String name, JsonNode arguments) {
+        return call(c -> tree(c.callTool(new McpSchema.CallToolRequest(name, map(arguments)))));
+    }
+
+    @Override
+    public List<JsonNode> resources() {
+        return pages(c -> cursor -> {
+            McpSchema.ListResourcesResult r = c.listResources(cursor);
+            return new Page(r.resources().stream().map(this::tree).toList(), r.nextCursor());
+        });
+    }
+
+    @Override
+    public List<JsonNode> resourceTemplates() {
+        return pages(c -> cursor -> {
+            McpSchema.ListResourceTemplatesResult r = c.listResourceTemplates(cursor);
+            return new Page(r.resourceTemplates().stream().map(this::tree).toList(), r.nextCursor());
+        });
+    }
+
+    @Override
+    public JsonNode readResource(String uri) {
+        return call(c -> tree(c.readResource(new McpSchema.ReadResourceRequest(uri))));
+    }
+
+    @Override
+    public List<JsonNode> prompts() {
+        return pages(c -> cursor -> {
+            McpSchema.ListPromptsResult r = c.listPrompts(cursor);
+            return new Page(r.prompts().stream().map(this::tree).toList(), r.nextCursor());
+        });
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments) {
+        return call(c -> tree(c.getPrompt(new McpSchema.GetPromptRequest(name, map(arguments)))));
+    }
+
+    private record Page(List<JsonNode> items, @Nullable String next) {}
+
+    private List<JsonNode> pages(Function<McpSyncClient, Function<@Nullable String, Page>> lister) {
+        return call(c -> {
+            Function<@Nullable String, Page> list = lister.apply(c);
+            List<JsonNode> all = new ArrayList<>();
+            String cursor = null;
+            for (int i = 0; i < MAX_PAGES; i++) {
+                Page page = list.apply(cursor);
+                all.addAll(page.items());
+                cursor = page.next();
+                if (cursor == null || cursor.isEmpty()) {
+                    break;
+                }
+            }
+            return all;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        McpSyncClient c = client;
+        client = null;
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(McpSyncClient c) {
+        try {
+            c.closeGracefully();
+        } catch (RuntimeException e) {
+            LOG.debug("closing an upstream client failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.mandate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream MCP server as the relay uses it, with results as JSON trees. Every method throws a
+ * {@link dev.mandate.gateway.GatewayException} with {@code UPSTREAM_UNAVAILABLE} when the server cannot be reached,
+ * and with {@code BAD_REQUEST} carrying the server's message when it answers with an error.
+ */
+interface Upstream extends AutoCloseable {
+    /** The upstream's configured name. */
+    String name();
+
+    /** The server's capabilities from {@code initialize}, connecting first if needed. */
+    JsonNode capabilities();
+
+    /** Every tool the server lists (all pages). */
+    List<JsonNode> tools();
+
+    /** The tool's description from the latest list, refreshing it once if the name is not known; null if none. */
+    @Nullable
+    JsonNode tool(String name);
+
+    /** Calls a tool; the result is the server's {@code CallToolResult}. */
+    JsonNode callTool(String name, JsonNode arguments);
+
+    /** Every resource the server lists. */
+    List<JsonNode> resources();
+
+    /** Every resource template the server lists. */
+    List<JsonNode> resourceTemplates();
+
+    /** Reads a resource. */
+    JsonNode readResource(String uri);
+
+    /** Every prompt the server lists. */
+    List<JsonNode> prompts();
+
+    /** Gets a prompt. */
+    JsonNode getPrompt(String name, JsonNode arguments);
+
+    /** Ends the connection (and the process of a stdio server). */
+    @Override
+    void close();
+}

@@ -1,0 +1,518 @@
+package dev.mandate.gateway.transport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.gateway.AuthenticationRequest;
+import dev.mandate.gateway.CallAuthenticator;
+import dev.mandate.gateway.CallerContext;
+import dev.mandate.gateway.Decision;
+import dev.mandate.gateway.GatewayError;
+import dev.mandate.gateway.GatewayException;
+import dev.mandate.gateway.GatewaySettings;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP Streamable HTTP at {@code /mcp}. Every request is checked in the same order — origin, size, JSON-RPC shape,
+ * credentials, session, protocol version — and every failure is answered with a JSON-RPC error and the matching HTTP
+ * status, never a 5xx for a client's mistake. This class is long because it is one protocol state machine; the
+ * decisions live in the {@link McpHandler}.
+ */
+public final class McpEndpoint implements AutoCloseable {
+    /** The path agents connect to. */
+    public static final String PATH = "/mcp";
+
+    /** RFC 9728 metadata, at the root and with the resource path appended. */
+    public static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final String DEFAULT_VERSION = "2025-03-26";
+    private static final long KEEP_ALIVE_SECONDS = 15;
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+
+    private final GatewaySettings settings;
+    private final CallAuthenticator authenticator;
+    private final McpHandler handler;
+    private final ObjectMapper json;
+    private final SessionTable sessions;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param settings limits and allowed origins
+     * @param authenticator authenticates every request
+     * @param handler answers requests
+     * @param json the JSON mapper
+     * @param clock drives session expiry
+     */
+    public McpEndpoint(
+            GatewaySettings settings,
+            CallAuthenticator authenticator,
+            McpHandler handler,
+            ObjectMapper json,
+            InstantSource clock) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.handler = handler;
+        this.json = json;
+        this.sessions = new SessionTable(clock, settings.maxSessions(), settings.sessionIdleTimeout());
+    }
+
+    /**
+     * Adds the {@code /mcp} and metadata routes.
+     *
+     * @param routes the server's route table
+     */
+    public void register(RoutesConfig routes) {
+        routes.post(PATH, this::post);
+        routes.get(PATH, this::get);
+        routes.delete(PATH, this::delete);
+        routes.get(METADATA_PATH, this::metadata);
+        routes.get(METADATA_PATH + PATH, this::metadata);
+    }
+
+    /**
+     * Sends a notification to every session's GET stream (list-changed hints).
+     *
+     * @param method the notification method
+     */
+    public void broadcast(String method) {
+        ObjectNode n =
+                JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").put("method", method);
+        String text = n.toString();
+        sessions.all().forEach(s -> s.send(text));
+    }
+
+    /**
+     * Returns the number of live sessions.
+     *
+     * @return the count
+     */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Ends every session and its GET stream. */
+    @Override
+    public void close() {
+        sessions.closeAll();
+    }
+
+    // ---------------------------------------------------------------- POST
+
+    private void post(Context ctx) {
+        try {
+            checkOrigin(ctx);
+            checkAccept(ctx, false);
+            JsonNode message = readMessage(ctx);
+            String method = message.path("method").asText(null);
+            JsonNode id = message.get("id");
+            if ("server/discover".equals(method)) {
+                // Clients of the stateless revision probe first; 404 + -32601 makes them fall back to initialize.
+                throw new Failure(
+                        404, GatewayError.METHOD_NOT_FOUND, "server/discover is not supported; initialize", id);
+            }
+            CallerContext caller = authenticate(ctx, id);
+            JsonNode params = message.hasNonNull("params") ? message.get("params") : json.createObjectNode();
+            if ("initialize".equals(method) && id != null) {
+                initialize(ctx, caller, id, params);
+                return;
+            }
+            Session session = session(ctx, caller, id);
+            checkVersion(ctx, id);
+            if (method == null) {
+                // A response to a server-to-client request; the gateway sends none yet, so there is nothing to match.
+                ctx.status(202);
+                return;
+            }
+            if (id == null) {
+                handler.notification(caller, method, params);
+                ctx.status(202);
+                return;
+            }
+            answer(ctx, session, id, result(caller, method, params, id));
+        } catch (Failure f) {
+            writeError(ctx, f.status, f.id, f.error, f.text, null);
+        }
+    }
+
+    private void initialize(Context ctx, CallerContext caller, JsonNode id, JsonNode params) {
+        String asked = params.path("protocolVersion").asText("");
+        String version =
+                GatewaySettings.PROTOCOL_VERSIONS.contains(asked) ? asked : GatewaySettings.PROTOCOL_VERSIONS.get(0);
+        Session session;
+        try {
+            session = sessions.open(caller.mandateId(), version);
+        } catch (GatewayException e) {
+            throw new Failure(503, e.error(), e.getMessage(), id);
+        }
+        ObjectNode result;
+        try {
+            result = handler.initialize(caller, params);
+        } catch (RuntimeException e) {
+            sessions.remove(session.id);
+            throw e;
+        }
+        result.put("protocolVersion", version);
+        ctx.header(SESSION_HEADER, session.id);
+        answer(ctx, session, id, success(id, result));
+    }
+
+    private ObjectNode result(CallerContext caller, String method, JsonNode params, JsonNode id) {
+        try {
+            return success(id, handler.request(caller, method, params));
+        } catch (GatewayException e) {
+            return error(id, e.error(), e.getMessage(), e.decision());
+        } catch (MandateException e) {
+            GatewayError error = e.code() == ErrorCode.BAD_REQUEST ? GatewayError.BAD_REQUEST : GatewayError.INTERNAL;
+            String message = error == GatewayError.INTERNAL ? incident(e) : e.getMessage();
+            return error(id, error, message, null);
+        } catch (RuntimeException e) {
+            return error(id, GatewayError.INTERNAL, incident(e), null);
+        }
+    }
+
+    private static String incident(Exception e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("internal error {} in the MCP gateway", incident, e);
+        return "internal error; the server log has the details under " + incident;
+    }
+
+    private void answer(Context ctx, Session session, JsonNode id, ObjectNode body) {
+        String accept = ctx.header("Accept");
+        boolean sse = accept != null && accept.contains("text/event-stream") && !accept.contains("application/json");
+        if (sse) {
+            ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
+            ctx.result("event: message\ndata: " + body + "\n\n");
+        } else {
+            ctx.status(200).contentType("application/json").result(body.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- GET and DELETE
+
+    private void get(Context ctx) throws IOException {
+        Session session;
+        try {
+            checkOrigin(ctx);
+            checkAccept(ctx, true);
+            CallerContext caller = authenticate(ctx, null);
+            session = session(ctx, caller, null);
+            if (!session.streaming.compareAndSet(false, true)) {
+                throw new Failure(409, GatewayError.INVALID_REQUEST, "this session already has a GET stream", null);
+            }
+        } catch (Failure f) {
+            writeError(ctx, f.status, f.id, f.error, f.text, null);
+            return;
+        }
+        try {
+            stream(ctx, session);
+        } finally {
+            session.streaming.set(false);
+        }
+    }
+
+    private void stream(Context ctx, Session session) throws IOException {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        OutputStream out = ctx.res().getOutputStream();
+        out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+            while (!session.closed()) {
+                String message = session.outbound.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                if (message == null) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                } else if (message.equals(Session.END)) {
+                    break;
+                } else {
+                    out.write(("event: message\ndata: " + message + "\n\n").getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("GET stream of a session ended: {}", e.toString());
+        }
+    }
+
+    private void delete(Context ctx) {
+        try {
+            checkOrigin(ctx);
+            CallerContext caller = authenticate(ctx, null);
+            Session session = session(ctx, caller, null);
+            sessions.remove(session.id);
+            ctx.status(204);
+        } catch (Failure f) {
+            writeError(ctx, f.status, f.id, f.error, f.text, null);
+        }
+    }
+
+    private void metadata(Context ctx) {
+        String base = baseUrl(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("resource", base + PATH);
+        body.put("authorization_servers", List.of(base));
+        body.put("bearer_methods_supported", List.of("header"));
+        body.put("dpop_signing_alg_values_supported", List.of("EdDSA", "ES256"));
+        body.put("resource_name", "Mandate MCP gateway");
+        ctx.status(200).contentType("application/json");
+        try {
+            ctx.result(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || settings.allowedOrigins().contains(origin)) {
+            return;
+        }
+        try {
+            String host = URI.create(origin).getHost();
+            if (host != null && LOOPBACK.contains(host.toLowerCase(Locale.ROOT))) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URI: refused below
+        }
+        throw new Failure(
+                403,
+                GatewayError.INVALID_REQUEST,
+                "origin '" + origin + "' is not allowed; add it to gateway.allowed-origins",
+                null);
+    }
+
+    private static void checkAccept(Context ctx, boolean streamOnly) {
+        String accept = ctx.header("Accept");
+        if (accept == null) {
+            if (streamOnly) {
+                throw new Failure(406, GatewayError.INVALID_REQUEST, "GET /mcp needs Accept: text/event-stream", null);
+            }
+            return;
+        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        boolean any = a.contains("*/*");
+        boolean ok = streamOnly
+                ? any || a.contains("text/event-stream") || a.contains("text/*")
+                : any
+                        || a.contains("application/json")
+                        || a.contains("text/event-stream")
+                        || a.contains("application/*");
+        if (!ok) {
+            throw new Failure(
+                    406,
+                    GatewayError.INVALID_REQUEST,
+                    "Accept '" + accept + "' admits neither application/json nor text/event-stream",
+                    null);
+        }
+    }
+
+    private JsonNode readMessage(Context ctx) {
+        int max = settings.maxMessageBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw tooLarge(declared, max);
+        }
+        byte[] body;
+        try {
+            body = ctx.bodyInputStream().readNBytes(max + 1);
+        } catch (IOException e) {
+            throw new Failure(400, GatewayError.INVALID_REQUEST, "the request body could not be read", null);
+        }
+        if (body.length > max) {
+            throw tooLarge(body.length, max);
+        }
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (IOException e) {
+            throw new Failure(400, GatewayError.PARSE_ERROR, "the body is not JSON", null);
+        }
+        if (message == null || message.isMissingNode()) {
+            throw new Failure(400, GatewayError.PARSE_ERROR, "the body is empty", null);
+        }
+        if (message.isArray()) {
+            throw new Failure(
+                    400, GatewayError.INVALID_REQUEST, "JSON-RPC batches are not supported; send one message", null);
+        }
+        JsonNode id = message.get("id");
+        boolean idOk = id == null || id.isTextual() || id.isIntegralNumber();
+        boolean hasMethod = message.path("method").isTextual();
+        boolean isResponse = !hasMethod && id != null && (message.has("result") || message.has("error"));
+        if (!message.isObject()
+                || !"2.0".equals(message.path("jsonrpc").asText(null))
+                || !idOk
+                || !(hasMethod || isResponse)
+                || (message.has("params") && !message.get("params").isObject())) {
+            throw new Failure(
+                    400,
+                    GatewayError.INVALID_REQUEST,
+                    "not a JSON-RPC 2.0 request, notification or response (jsonrpc \"2.0\", a string method, a string"
+                            + " or integer id, object params)",
+                    idOk ? id : null);
+        }
+        return message;
+    }
+
+    private static Failure tooLarge(long size, int max) {
+        return new Failure(
+                413,
+                GatewayError.INVALID_REQUEST,
+                "message of " + size + "+ bytes exceeds the limit of " + max + " (gateway.max-message-bytes)",
+                null);
+    }
+
+    private CallerContext authenticate(Context ctx, @Nullable JsonNode id) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            headers.put(name, Collections.list(ctx.req().getHeaders(name)));
+        }
+        URI uri = URI.create(baseUrl(ctx) + ctx.path());
+        try {
+            return authenticator.authenticate(
+                    new AuthenticationRequest(ctx.method().name(), uri, headers));
+        } catch (MandateException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                ctx.header(
+                        "WWW-Authenticate",
+                        "Bearer resource_metadata=\"" + baseUrl(ctx) + METADATA_PATH + "\", error=\"invalid_token\"");
+                throw new Failure(401, GatewayError.UNAUTHENTICATED, e.getMessage(), id);
+            }
+            if (e.code() == ErrorCode.FORBIDDEN) {
+                throw new Failure(403, GatewayError.DENIED, e.getMessage(), id);
+            }
+            throw new Failure(
+                    503,
+                    GatewayError.INTERNAL,
+                    "authentication is unavailable: " + e.code().wireName(),
+                    id);
+        } catch (RuntimeException e) {
+            throw new Failure(503, GatewayError.INTERNAL, incident(e), id);
+        }
+    }
+
+    private Session session(Context ctx, CallerContext caller, @Nullable JsonNode id) {
+        String sessionId = ctx.header(SESSION_HEADER);
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new Failure(
+                    400, GatewayError.INVALID_REQUEST, "missing " + SESSION_HEADER + " header; initialize first", id);
+        }
+        Session session = sessions.find(sessionId);
+        // A session used under another mandate is treated as unknown, so ids cannot be probed across mandates.
+        if (session == null || !session.mandateId.equals(caller.mandateId())) {
+            throw new Failure(
+                    404, GatewayError.SESSION_NOT_FOUND, "unknown or expired session; initialize a new one", id);
+        }
+        return session;
+    }
+
+    private static void checkVersion(Context ctx, @Nullable JsonNode id) {
+        String version = ctx.header(VERSION_HEADER);
+        if (version != null && !GatewaySettings.PROTOCOL_VERSIONS.contains(version)) {
+            throw new Failure(
+                    400,
+                    GatewayError.INVALID_REQUEST,
+                    "unsupported " + VERSION_HEADER + " '" + version + "'; supported: "
+                            + GatewaySettings.PROTOCOL_VERSIONS,
+                    id);
+        }
+        if (version == null) {
+            LOG.trace("no {} header; assuming {}", VERSION_HEADER, DEFAULT_VERSION);
+        }
+    }
+
+    private static String baseUrl(Context ctx) {
+        return ctx.scheme() + "://" + ctx.host();
+    }
+
+    // ---------------------------------------------------------------- JSON-RPC bodies
+
+    private ObjectNode success(JsonNode id, JsonNode result) {
+        ObjectNode body = json.createObjectNode().put("jsonrpc", "2.0");
+        body.set("id", id);
+        body.set("result", result);
+        return body;
+    }
+
+    private ObjectNode error(@Nullable JsonNode id, GatewayError error, String message, @Nullable Decision decision) {
+        ObjectNode body = json.createObjectNode().put("jsonrpc", "2.0");
+        body.set("id", id == null ? json.nullNode() : id);
+        ObjectNode err =
+                body.putObject("error").put("code", error.jsonRpcCode()).put("message", message);
+        ObjectNode data = err.putObject("data").put("code", error.wireName());
+        if (decision != null) {
+            switch (decision) {
+                case Decision.Allow a -> data.put("decision", "allow");
+                case Decision.Deny d -> {
+                    data.put("decision", "deny");
+                    data.put("reason", d.reason());
+                    d.policyIds().forEach(data.withArray("policies")::add);
+                }
+                case Decision.ApprovalRequired a -> {
+                    data.put("decision", "approval-required");
+                    data.put("approvalId", a.approvalId());
+                    a.policyIds().forEach(data.withArray("policies")::add);
+                }
+            }
+        }
+        return body;
+    }
+
+    private void writeError(
+            Context ctx,
+            int status,
+            @Nullable JsonNode id,
+            GatewayError error,
+            String message,
+            @Nullable Decision decision) {
+        ctx.status(status)
+                .contentType("application/json")
+                .result(error(id, error, message, decision).toString());
+    }
+
+    /** A transport-level refusal: its HTTP status and JSON-RPC error. */
+    private static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final GatewayError error;
+        final transient @Nullable JsonNode id;
+        final String text;
+
+        Failure(int status, GatewayError error, String message, @Nullable JsonNode id) {
+            super(message, null, false, false);
+            this.text = message;
+            this.status = status;
+            this.error = error;
+            this.id = id;
+        }
+    }
+}
