@@ -13,4 +13,6 @@ module dev.mandate.core {
     exports dev.mandate.core.audit;
     exports dev.mandate.core.flow;
     exports dev.mandate.core.catalog;
+    exports dev.mandate.core.policy;
+    exports dev.mandate.core.approval;
 }
