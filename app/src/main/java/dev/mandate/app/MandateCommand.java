@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             StatusCommand.class,
             PolicyCommand.class,
+            SchemaCommand.class,
+            ApprovalCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {

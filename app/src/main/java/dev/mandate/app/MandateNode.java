@@ -6,10 +6,14 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
+import dev.mandate.app.policy.ApprovalRoutes;
+import dev.mandate.app.policy.PolicyRoutes;
+import dev.mandate.app.policy.PolicyServices;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +26,14 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final PolicyServices policies;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http) {
+    private MandateNode(Config config, Path dataDir, Database database, HttpServer http, PolicyServices policies) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.policies = policies;
     }
 
     /**
@@ -45,18 +51,25 @@ public final class MandateNode implements AutoCloseable {
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        PolicyServices policies = null;
         try {
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            policies = PolicyServices.inDataDirectory(dataDir, InstantSource.system());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
+            groups.add(new ApprovalRoutes(policies.approvals(), json));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http);
+            return new MandateNode(config, dataDir, database, http, policies);
         } catch (RuntimeException e) {
+            if (policies != null) {
+                policies.close();
+            }
             database.close();
             throw e;
         }
@@ -95,6 +108,7 @@ public final class MandateNode implements AutoCloseable {
         try {
             http.close();
         } finally {
+            policies.close();
             database.close();
         }
     }
