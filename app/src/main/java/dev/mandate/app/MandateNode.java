@@ -9,6 +9,7 @@ import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.app.policy.ApprovalRoutes;
 import dev.mandate.app.policy.PolicyRoutes;
 import dev.mandate.app.policy.PolicyServices;
+import dev.mandate.gateway.McpGateway;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,13 +27,21 @@ public final class MandateNode implements AutoCloseable {
     private final Path dataDir;
     private final Database database;
     private final HttpServer http;
+    private final McpGateway gateway;
     private final PolicyServices policies;
 
-    private MandateNode(Config config, Path dataDir, Database database, HttpServer http, PolicyServices policies) {
+    private MandateNode(
+            Config config,
+            Path dataDir,
+            Database database,
+            HttpServer http,
+            McpGateway gateway,
+            PolicyServices policies) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
+        this.gateway = gateway;
         this.policies = policies;
     }
 
@@ -51,13 +60,16 @@ public final class MandateNode implements AutoCloseable {
         Database database = storeUrl == null
                 ? Database.openEmbedded(dataDir)
                 : Database.open(storeUrl, config.storeUser(), config.storePassword(), config.storeMaxPoolSize());
+        McpGateway gateway = null;
         PolicyServices policies = null;
         try {
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             policies = PolicyServices.inDataDirectory(dataDir, InstantSource.system());
+            gateway = GatewayWiring.build(config, json, Version.current());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             groups.add(new MetricsRoutes(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));
             HttpServer http = HttpServer.start(
@@ -65,8 +77,11 @@ public final class MandateNode implements AutoCloseable {
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
-            return new MandateNode(config, dataDir, database, http, policies);
+            return new MandateNode(config, dataDir, database, http, gateway, policies);
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
             if (policies != null) {
                 policies.close();
             }
@@ -102,10 +117,11 @@ public final class MandateNode implements AutoCloseable {
         return config;
     }
 
-    /** Stops the HTTP server (in-flight requests finish) and then closes the store. */
+    /** Ends MCP sessions (so their streams let the HTTP server stop), stops the HTTP server, closes the store. */
     @Override
     public void close() {
         try {
+            gateway.close();
             http.close();
         } finally {
             policies.close();

@@ -146,6 +146,11 @@ public record GatewayConfig(Map<String, UpstreamConfig> upstreams, Catalog catal
                 return new UpstreamConfig.Stdio(name, node.get("command").asText(), args, env, trusted);
             } catch (IllegalArgumentException e) {
                 throw bad(where + ".url", "not a URI: " + e.getMessage());
+            } catch (MandateException e) {
+                if (e.getMessage().startsWith(source)) {
+                    throw e;
+                }
+                throw bad(where, e.getMessage());
             }
         }
 

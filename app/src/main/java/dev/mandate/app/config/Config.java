@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownTimeout how long in-flight requests may take to finish on shutdown
  * @param maxRequestBytes the largest request body accepted
  * @param trustDomain the embedded SPIFFE trust domain
+ * @param gateway the MCP gateway's options
  */
 public record Config(
         HostPort listen,
@@ -27,7 +28,8 @@ public record Config(
         int storeMaxPoolSize,
         Duration shutdownTimeout,
         long maxRequestBytes,
-        String trustDomain) {
+        String trustDomain,
+        GatewayOptions gateway) {
 
     @Override
     public String toString() {
@@ -35,6 +37,8 @@ public record Config(
         return "Config[listen=" + listen + ", dataDir=" + dataDir + ", storeUrl="
                 + (storeUrl == null ? "embedded" : storeUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"))
                 + ", storeUser=" + storeUser + ", storeMaxPoolSize=" + storeMaxPoolSize + ", shutdownTimeout="
-                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain + "]";
+                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain
+                + ", gateway="
+                + gateway + "]";
     }
 }

@@ -27,7 +27,21 @@ public enum ConfigKey {
     /** Request size limit. */
     MAX_REQUEST_BYTES("server.max-request-bytes", "1048576", "a whole number of bytes from 1024 to 67108864"),
     /** The embedded trust domain. */
-    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _");
+    TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _"),
+    /** The MCP gateway's upstreams and catalog. */
+    GATEWAY_CONFIG(
+            "gateway.config", "", "empty for no upstreams, or the path of a YAML file with upstreams and catalog"),
+    /** Browser origins allowed at /mcp besides loopback ones. */
+    GATEWAY_ALLOWED_ORIGINS(
+            "gateway.allowed-origins", "", "comma-separated origins such as https://console.example.com"),
+    /** Live MCP session limit. */
+    GATEWAY_MAX_SESSIONS("gateway.max-sessions", "10000", "a whole number from 1 to 1000000"),
+    /** MCP session idle expiry. */
+    GATEWAY_SESSION_IDLE_TIMEOUT("gateway.session-idle-timeout", "30m", "a duration such as 90s, 30m, from 1s to 24h"),
+    /** Largest JSON-RPC message at /mcp. */
+    GATEWAY_MAX_MESSAGE_BYTES("gateway.max-message-bytes", "1048576", "a whole number of bytes from 1024 to 67108864"),
+    /** Time limit of one upstream MCP request. */
+    GATEWAY_UPSTREAM_TIMEOUT("gateway.upstream-timeout", "30s", "a duration such as 500ms, 30s, from 100ms to 10m");
 
     private final String key;
     private final String defaultValue;

@@ -125,7 +125,18 @@ public final class ConfigLoader {
                 parse(ConfigKey.STORE_MAX_POOL_SIZE, v -> (int) wholeNumber(v, 1, 200)),
                 parse(ConfigKey.SHUTDOWN_TIMEOUT, v -> duration(v, Duration.ZERO, Duration.ofMinutes(10))),
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
-                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain));
+                parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
+                new GatewayOptions(
+                        parse(ConfigKey.GATEWAY_CONFIG, v -> v.isEmpty() ? null : Path.of(v)),
+                        parse(ConfigKey.GATEWAY_ALLOWED_ORIGINS, GatewayOptions::origins),
+                        parse(ConfigKey.GATEWAY_MAX_SESSIONS, v -> (int) wholeNumber(v, 1, 1_000_000)),
+                        parse(
+                                ConfigKey.GATEWAY_SESSION_IDLE_TIMEOUT,
+                                v -> duration(v, Duration.ofSeconds(1), Duration.ofHours(24))),
+                        parse(ConfigKey.GATEWAY_MAX_MESSAGE_BYTES, v -> (int) wholeNumber(v, 1024, 64L << 20)),
+                        parse(
+                                ConfigKey.GATEWAY_UPSTREAM_TIMEOUT,
+                                v -> duration(v, Duration.ofMillis(100), Duration.ofMinutes(10)))));
     }
 
     private String text(ConfigKey key) {

@@ -1,0 +1,64 @@
+package dev.mandate.app;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mandate.app.config.Config;
+import dev.mandate.app.config.ConfigLoader;
+import dev.mandate.app.config.GatewayOptions;
+import dev.mandate.core.ErrorCode;
+import dev.mandate.core.MandateException;
+import dev.mandate.gateway.GatewayConfig;
+import dev.mandate.gateway.GatewaySettings;
+import dev.mandate.gateway.McpGateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the MCP gateway from the configuration. Until mandate tokens and the policy engine are wired in, it uses the
+ * gateway's fail-closed defaults: every caller is unauthenticated, every call denied, every audit record refused.
+ */
+final class GatewayWiring {
+    private GatewayWiring() {}
+
+    static McpGateway build(Config config, ObjectMapper json, String version) {
+        GatewayOptions options = config.gateway();
+        GatewaySettings settings = new GatewaySettings(
+                options.allowedOrigins(),
+                options.maxSessions(),
+                options.sessionIdleTimeout(),
+                options.maxMessageBytes(),
+                options.upstreamTimeout(),
+                version);
+        return McpGateway.builder()
+                .settings(settings)
+                .config(readConfig(options.configFile()))
+                .json(json)
+                .build();
+    }
+
+    private static GatewayConfig readConfig(@Nullable Path file) {
+        if (file == null) {
+            return GatewayConfig.EMPTY;
+        }
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > ConfigLoader.MAX_FILE_BYTES) {
+                throw new MandateException(
+                        ErrorCode.BAD_CONFIG,
+                        "gateway.config: " + file + " is not a readable file of at most " + ConfigLoader.MAX_FILE_BYTES
+                                + " bytes");
+            }
+            JsonNode tree = new YAMLMapper().readTree(file.toFile());
+            return GatewayConfig.fromTree(tree, "gateway.config " + file);
+        } catch (JacksonException e) {
+            throw new MandateException(
+                    ErrorCode.BAD_CONFIG, "gateway.config: " + file + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new MandateException(
+                    ErrorCode.BAD_CONFIG, "gateway.config: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
