@@ -7,10 +7,13 @@ import dev.mandate.cedar.schema.ActionRef;
 import dev.mandate.cedar.schema.Attribute;
 import dev.mandate.cedar.schema.Schema;
 import dev.mandate.cedar.schema.SchemaType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 final class SchemaGeneratorTest {
@@ -46,6 +49,24 @@ final class SchemaGeneratorTest {
                 .contains(new ActionRef("Action", "reads:pii"), new ActionRef("Action", "reads:confidential"));
         assertThat(Objects.requireNonNull(schema.entityTypes().get("Agent")).memberOfTypes())
                 .containsExactly("Team", "Person");
+    }
+
+    @Test
+    void theSampleSchemaInTheDocsIsWhatTheGeneratorWrites() throws Exception {
+        List<ToolSignature> tools = new ArrayList<>();
+        new TreeMap<>(Fixtures.CATALOG)
+                .forEach((name, entry) -> tools.add(new ToolSignature(
+                        "tools/call",
+                        name,
+                        name.substring(0, name.indexOf('.')),
+                        entry,
+                        name.equals("webhook.post")
+                                ? new SchemaType.RecordType(
+                                        Map.of("url", new Attribute(new SchemaType.StringType(), true)), false)
+                                : null)));
+        Path docs = Path.of("..", "docs", "policies.md");
+        assertThat(Files.readString(docs))
+                .contains(SchemaGenerator.generate(tools).toCedar());
     }
 
     @Test
