@@ -2,7 +2,9 @@ package dev.mandate.cedar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mandate.cedar.internal.json.JsonReader;
+import dev.mandate.cedar.internal.json.SchemaAdapter;
 import dev.mandate.cedar.internal.json.SchemaView;
+import dev.mandate.cedar.schema.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +23,35 @@ public final class CedarJson {
      * @throws CedarException if the JSON is malformed
      */
     public static Entities entities(String json) {
-        return entities(json, null, Limits.DEFAULTS);
+        return entities(json, (SchemaView) null, Limits.DEFAULTS);
+    }
+
+    /**
+     * Reads an entities document against a schema, as the reference does: attribute values are read by their
+     * declared types (so extension values may be plain strings and entity references {@code {type, id}}),
+     * entities must conform to their declared types, and the action entities and their groups come from the
+     * schema.
+     *
+     * @param json a JSON array of entities
+     * @param schema the schema
+     * @return the store
+     * @throws CedarException if the JSON is malformed or does not conform to the schema
+     */
+    public static Entities entities(String json, Schema schema) {
+        return entities(json, new SchemaAdapter(schema), Limits.DEFAULTS);
+    }
+
+    /**
+     * Reads an entities document against a schema with explicit limits.
+     *
+     * @param json a JSON array of entities
+     * @param schema the schema
+     * @param limits the limits; {@link Limits#maxEntityHierarchyDepth()} applies
+     * @return the store
+     * @throws CedarException if the JSON is malformed, does not conform, or breaks a limit
+     */
+    public static Entities entities(String json, Schema schema, Limits limits) {
+        return entities(json, new SchemaAdapter(schema), limits);
     }
 
     static Entities entities(String json, @Nullable SchemaView schema, Limits limits) {
@@ -49,6 +79,19 @@ public final class CedarJson {
      */
     public static RecordValue context(String json) {
         return context(JsonReader.tree(json, "context"), null, null);
+    }
+
+    /**
+     * Reads a context record against the context type the schema declares for an action.
+     *
+     * @param json a JSON object
+     * @param schema the schema
+     * @param action the request's action
+     * @return the record
+     * @throws CedarException if the JSON is malformed, the action undeclared, or the context does not conform
+     */
+    public static RecordValue context(String json, Schema schema, EntityUid action) {
+        return context(JsonReader.tree(json, "context"), new SchemaAdapter(schema), action);
     }
 
     static RecordValue context(JsonNode tree, @Nullable SchemaView schema, @Nullable EntityUid action) {

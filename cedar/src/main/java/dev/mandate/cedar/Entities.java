@@ -2,6 +2,7 @@ package dev.mandate.cedar;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,7 +58,9 @@ public final class Entities {
                 ancestors.put(e.uid(), closure(e, byUid, limits.maxEntityHierarchyDepth()));
             }
         }
-        return new Entities(Map.copyOf(byUid), Map.copyOf(ancestors));
+        // HashMap rather than Map.copyOf: lookups of absent uids are common (request entities without parents)
+        // and must not walk an open-addressing probe chain.
+        return new Entities(Collections.unmodifiableMap(new HashMap<>(byUid)), Collections.unmodifiableMap(ancestors));
     }
 
     // Breadth-first over parents; the level count bounds the depth, and the visited set makes cycles finite.
@@ -82,7 +85,7 @@ public final class Entities {
             }
             level = next;
         }
-        return Set.copyOf(seen);
+        return Collections.unmodifiableSet(seen);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.mandate.cedar;
 
+import dev.mandate.cedar.internal.json.SchemaAdapter;
+import dev.mandate.cedar.schema.Schema;
 import java.util.Objects;
 
 /**
@@ -18,5 +20,17 @@ public record Request(EntityUid principal, EntityUid action, EntityUid resource,
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(context, "context");
+    }
+
+    /**
+     * Checks this request against a schema as the reference does with request validation on: the action is
+     * declared, the principal and resource types are among those it applies to (and among the ids of an
+     * enumerated type), and the context conforms to the declared context type.
+     *
+     * @param schema the schema
+     * @throws CedarException naming the part that does not match
+     */
+    public void validate(Schema schema) {
+        new SchemaAdapter(schema).validate(this);
     }
 }

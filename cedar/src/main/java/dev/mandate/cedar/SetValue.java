@@ -1,6 +1,9 @@
 package dev.mandate.cedar;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -11,7 +14,20 @@ import java.util.Set;
 public record SetValue(Set<Value> elements) implements Value {
     /** Copies the elements. */
     public SetValue {
-        elements = Set.copyOf(elements);
+        elements = copy(elements);
+    }
+
+    // Small sets as compact immutable sets; larger ones hashed with chaining, so that looking up an absent
+    // value (e.g. one of many sequential Longs) never walks a long open-addressing probe chain.
+    private static Set<Value> copy(Collection<? extends Value> values) {
+        if (values.size() <= 2) {
+            return Set.copyOf(values);
+        }
+        Set<Value> s = new HashSet<>(values.size() * 2);
+        for (Value v : values) {
+            s.add(Objects.requireNonNull(v, "set element"));
+        }
+        return Collections.unmodifiableSet(s);
     }
 
     /**
@@ -21,7 +37,7 @@ public record SetValue(Set<Value> elements) implements Value {
      * @return the set
      */
     public static SetValue of(Collection<? extends Value> values) {
-        return new SetValue(Set.copyOf(values));
+        return new SetValue(copy(values));
     }
 
     @Override

@@ -11,6 +11,7 @@ import com.cedarpolicy.value.EntityTypeName;
 import com.cedarpolicy.value.EntityUID;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
@@ -67,7 +68,8 @@ final class AuthorizerDifferentialTest {
                 EntityUid.parse(PRINCIPALS.get(c.principal())),
                 EntityUid.parse(ACTIONS.get(c.action())),
                 EntityUid.parse(RESOURCES.get(c.resource())),
-                RecordValue.EMPTY);
+                CedarJson.context(
+                        "{\"n\": 5, \"s\": \"alice\", \"flag\": true, \"set\": [1, 2], \"rec\": {\"a\": 1}}"));
         Response mine = Authorizer.authorize(PolicySet.parse(text), request, ENTITIES);
 
         com.cedarpolicy.model.policy.PolicySet refSet = com.cedarpolicy.model.policy.PolicySet.parsePolicies(text);
@@ -77,7 +79,7 @@ final class AuthorizerDifferentialTest {
                                 ref(request.principal()),
                                 ref(request.action()),
                                 ref(request.resource()),
-                                new HashMap<String, com.cedarpolicy.value.Value>()),
+                                referenceContext()),
                         refSet,
                         com.cedarpolicy.model.entity.Entities.parse(ENTITIES_JSON));
         AuthorizationSuccessResponse ok = refResp.success.orElseThrow();
@@ -112,6 +114,19 @@ final class AuthorizerDifferentialTest {
         }
         net.jqwik.api.statistics.Statistics.label("accepted").collect(refAccepts);
         assertThat(myAccepts).as(text).isEqualTo(refAccepts);
+    }
+
+    private static Map<String, com.cedarpolicy.value.Value> referenceContext() {
+        Map<String, com.cedarpolicy.value.Value> ctx = new HashMap<>();
+        ctx.put("n", new com.cedarpolicy.value.PrimLong(5));
+        ctx.put("s", new com.cedarpolicy.value.PrimString("alice"));
+        ctx.put("flag", new com.cedarpolicy.value.PrimBool(true));
+        ctx.put(
+                "set",
+                new com.cedarpolicy.value.CedarList(
+                        List.of(new com.cedarpolicy.value.PrimLong(1), new com.cedarpolicy.value.PrimLong(2))));
+        ctx.put("rec", new com.cedarpolicy.value.CedarMap(Map.of("a", new com.cedarpolicy.value.PrimLong(1))));
+        return ctx;
     }
 
     private static EntityUID ref(EntityUid uid) {
@@ -273,6 +288,13 @@ final class AuthorizerDifferentialTest {
                         "9223372036854775807",
                         "-9223372036854775808",
                         "\"a\"",
+                        "context.n",
+                        "context.s",
+                        "context.flag",
+                        "context.set",
+                        "context.rec",
+                        "context.rec.a",
+                        "context.nope",
                         "\"\"",
                         "\"alice\"",
                         "principal",

@@ -11,6 +11,7 @@ import dev.mandate.cedar.PolicySet;
 import dev.mandate.cedar.RecordValue;
 import dev.mandate.cedar.Request;
 import dev.mandate.cedar.Response;
+import dev.mandate.cedar.schema.Schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the Cedar conformance tests (the format of cedar-policy/cedar-integration-tests) found under a
@@ -177,17 +179,29 @@ public final class ConformanceRunner {
     }
 
     /** The policies, schema and entities of one test, loaded once for all its requests. */
-    private record TestFiles(PolicySet policies, Entities entities) {
+    private record TestFiles(PolicySet policies, @Nullable Schema schema, Entities entities) {
         static TestFiles load(Path root, JsonNode test) {
             PolicySet policies = PolicySet.parse(read(root, test.get("policies").asText()));
+            Schema schema = null;
+            JsonNode schemaPath = test.get("schema");
+            if (schemaPath != null && schemaPath.isTextual()) {
+                String text = read(root, schemaPath.asText());
+                schema = schemaPath.asText().endsWith(".json") ? Schema.parseJson(text) : Schema.parseCedar(text);
+            }
+            String entitiesJson = read(root, test.get("entities").asText());
             Entities entities =
-                    CedarJson.entities(read(root, test.get("entities").asText()));
-            return new TestFiles(policies, entities);
+                    schema == null ? CedarJson.entities(entitiesJson) : CedarJson.entities(entitiesJson, schema);
+            return new TestFiles(policies, schema, entities);
         }
 
         Request request(EntityUid principal, EntityUid action, EntityUid resource, String context, boolean validate) {
-            RecordValue ctx = CedarJson.context(context);
-            return new Request(principal, action, resource, ctx);
+            Schema s = schema;
+            RecordValue ctx = s == null ? CedarJson.context(context) : CedarJson.context(context, s, action);
+            Request request = new Request(principal, action, resource, ctx);
+            if (validate && s != null) {
+                request.validate(s);
+            }
+            return request;
         }
 
         private static String read(Path root, String rel) {

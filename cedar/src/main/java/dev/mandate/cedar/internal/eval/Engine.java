@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The authorizer's compiled form of a policy set. Each scope dimension (principal, action, resource) is
- * indexed by the entity or type its constraint names, as bitsets over the policies; a request ORs the
- * bitsets of its entity, that entity's ancestors and its type, ANDs the three dimensions, and evaluates
- * only the surviving candidates.
+ * indexed by the entity or type its constraint names. A request counts, per dimension, the policies filed
+ * under its entity, that entity's ancestors and its type (plus the unconstrained ones), walks the smallest
+ * of the three lists in policy order, and evaluates only those candidates whose full scope matches.
  */
 public final class Engine {
     /**
@@ -53,15 +53,17 @@ public final class Engine {
      */
     public Engine(List<Compiled> compiled) {
         this.policies = compiled.toArray(new Compiled[0]);
-        int words = (policies.length + 63) / 64;
-        principals = new Dimension(words);
-        actions = new Dimension(words);
-        resources = new Dimension(words);
+        Dimension.Builder p = new Dimension.Builder();
+        Dimension.Builder a = new Dimension.Builder();
+        Dimension.Builder r = new Dimension.Builder();
         for (int i = 0; i < policies.length; i++) {
-            principals.add(i, policies[i].principal());
-            actions.add(i, policies[i].action());
-            resources.add(i, policies[i].resource());
+            p.add(i, policies[i].principal());
+            a.add(i, policies[i].action());
+            r.add(i, policies[i].resource());
         }
+        principals = p.build();
+        actions = a.build();
+        resources = r.build();
     }
 
     /**
@@ -72,44 +74,58 @@ public final class Engine {
      * @return the response
      */
     public Response authorize(Request request, Entities entities) {
-        long[] cand = principals.candidates(request.principal(), entities);
-        long[] a = actions.candidates(request.action(), entities);
-        long[] r = resources.candidates(request.resource(), entities);
+        int np = principals.count(request.principal(), entities);
+        int na = actions.count(request.action(), entities);
+        int nr = resources.count(request.resource(), entities);
+        int[] cand;
+        if (np <= na && np <= nr) {
+            cand = principals.collect(request.principal(), entities, np);
+        } else if (na <= nr) {
+            cand = actions.collect(request.action(), entities, na);
+        } else {
+            cand = resources.collect(request.resource(), entities, nr);
+        }
         Evaluator ev = new Evaluator(request, entities);
-        List<String> permits = new ArrayList<>(4);
-        List<String> forbids = new ArrayList<>(2);
+        List<String> permits = List.of();
+        List<String> forbids = List.of();
         List<Response.PolicyError> errors = List.of();
-        for (int w = 0; w < cand.length; w++) {
-            long bits = cand[w] & a[w] & r[w];
-            while (bits != 0) {
-                int i = w * 64 + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                Compiled p = policies[i];
-                if (!scope(p.principal(), request.principal(), entities)
-                        || !scope(p.action(), request.action(), entities)
-                        || !scope(p.resource(), request.resource(), entities)) {
-                    continue;
-                }
-                Expr c = p.condition();
-                boolean applies;
-                if (c == null) {
-                    applies = true;
-                } else {
-                    try {
-                        applies = ev.evalBool(c);
-                    } catch (EvalException | StackOverflowError e) {
-                        if (errors.isEmpty()) {
-                            errors = new ArrayList<>(2);
-                        }
-                        String msg =
-                                e instanceof StackOverflowError ? "expression too deep to evaluate" : e.getMessage();
-                        errors.add(new Response.PolicyError(p.id(), msg == null ? "error" : msg));
+        int last = -1;
+        for (int i : cand) {
+            if (i == last) {
+                continue; // a policy filed under two of the request's keys
+            }
+            last = i;
+            Compiled p = policies[i];
+            if (!scope(p.principal(), request.principal(), entities)
+                    || !scope(p.action(), request.action(), entities)
+                    || !scope(p.resource(), request.resource(), entities)) {
+                continue;
+            }
+            Expr c = p.condition();
+            if (c != null) {
+                try {
+                    if (!ev.evalBool(c)) {
                         continue;
                     }
+                } catch (EvalException | StackOverflowError e) {
+                    if (errors.isEmpty()) {
+                        errors = new ArrayList<>(2);
+                    }
+                    String msg = e instanceof StackOverflowError ? "expression too deep to evaluate" : e.getMessage();
+                    errors.add(new Response.PolicyError(p.id(), msg == null ? "evaluation error" : msg));
+                    continue;
                 }
-                if (applies) {
-                    (p.effect() == Effect.FORBID ? forbids : permits).add(p.id());
+            }
+            if (p.effect() == Effect.FORBID) {
+                if (forbids.isEmpty()) {
+                    forbids = new ArrayList<>(2);
                 }
+                forbids.add(p.id());
+            } else {
+                if (permits.isEmpty()) {
+                    permits = new ArrayList<>(4);
+                }
+                permits.add(p.id());
             }
         }
         if (!forbids.isEmpty()) {
@@ -138,64 +154,91 @@ public final class Engine {
         };
     }
 
-    /** One scope dimension's index. */
+    /** One scope dimension's index: policy numbers, ascending, per key, and those without a constraint. */
     private static final class Dimension {
-        private final int words;
-        private final long[] wildcard;
-        private final Map<Object, long[]> byKey = new HashMap<>();
+        private static final int[] NONE = new int[0];
 
-        Dimension(int words) {
-            this.words = words;
-            this.wildcard = new long[words];
+        private final int[] wildcard;
+        private final Map<Object, int[]> byKey;
+
+        private Dimension(int[] wildcard, Map<Object, int[]> byKey) {
+            this.wildcard = wildcard;
+            this.byKey = byKey;
         }
 
-        void add(int policy, Scope s) {
-            switch (s) {
-                case Scope.Any any -> set(wildcard, policy);
-                case Scope.Eq eq -> key(eq.uid(), policy);
-                case Scope.In in -> key(in.uid(), policy);
-                case Scope.InSet set -> {
-                    for (EntityUid u : set.uids()) {
-                        key(u, policy);
-                    }
-                }
-                case Scope.Is is -> {
-                    if (is.in() != null) {
-                        key(is.in().uid(), policy);
-                    } else {
-                        key(new TypeKey(is.entityType()), policy);
-                    }
-                }
-            }
-        }
-
-        private void key(@Nullable Object k, int policy) {
-            if (k != null) {
-                set(byKey.computeIfAbsent(k, x -> new long[words]), policy);
-            }
-        }
-
-        private static void set(long[] bits, int i) {
-            bits[i >>> 6] |= 1L << (i & 63);
-        }
-
-        long[] candidates(EntityUid e, Entities entities) {
-            long[] out = wildcard.clone();
-            or(out, byKey.get(e));
+        int count(EntityUid e, Entities entities) {
+            int n = wildcard.length + get(e).length;
             if (!byKey.isEmpty()) {
-                or(out, byKey.get(new TypeKey(e.type())));
+                n += get(new TypeKey(e.type())).length;
                 for (EntityUid anc : entities.ancestors(e)) {
-                    or(out, byKey.get(anc));
+                    n += get(anc).length;
                 }
             }
-            return out;
+            return n;
         }
 
-        private static void or(long[] out, long @Nullable [] bits) {
-            if (bits != null) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] |= bits[i];
+        int[] collect(EntityUid e, Entities entities, int count) {
+            int[] out = new int[count];
+            int n = copy(wildcard, out, 0);
+            n = copy(get(e), out, n);
+            if (!byKey.isEmpty()) {
+                n = copy(get(new TypeKey(e.type())), out, n);
+                for (EntityUid anc : entities.ancestors(e)) {
+                    n = copy(get(anc), out, n);
                 }
+            }
+            // Policy order keeps reasons and errors in the order the policies were written.
+            java.util.Arrays.sort(out, 0, n);
+            return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        }
+
+        private int[] get(Object key) {
+            int[] v = byKey.get(key);
+            return v == null ? NONE : v;
+        }
+
+        private static int copy(int[] from, int[] to, int at) {
+            System.arraycopy(from, 0, to, at, from.length);
+            return at + from.length;
+        }
+
+        static final class Builder {
+            private final List<Integer> wildcard = new ArrayList<>();
+            private final Map<Object, List<Integer>> byKey = new HashMap<>();
+
+            void add(int policy, Scope s) {
+                switch (s) {
+                    case Scope.Any any -> wildcard.add(policy);
+                    case Scope.Eq eq -> key(eq.uid(), policy);
+                    case Scope.In in -> key(in.uid(), policy);
+                    case Scope.InSet set -> {
+                        for (EntityUid u : new java.util.LinkedHashSet<>(set.uids())) {
+                            key(u, policy);
+                        }
+                    }
+                    case Scope.Is is -> {
+                        Scope.In in = is.in();
+                        if (in != null) {
+                            key(in.uid(), policy);
+                        } else {
+                            key(new TypeKey(is.entityType()), policy);
+                        }
+                    }
+                }
+            }
+
+            private void key(@Nullable Object k, int policy) {
+                if (k != null) {
+                    byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(policy);
+                }
+            }
+
+            Dimension build() {
+                Map<Object, int[]> keys = new HashMap<>();
+                byKey.forEach((k, v) ->
+                        keys.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+                return new Dimension(
+                        wildcard.stream().mapToInt(Integer::intValue).toArray(), keys);
             }
         }
     }

@@ -83,11 +83,11 @@ public final class JsonReader {
             }
         }
         for (JsonNode n : array) {
-            Entity e = entity(n);
-            if (fromSchema.contains(e.uid())) {
-                continue;
+            JsonNode uidNode = n.isObject() ? n.get("uid") : null;
+            if (uidNode != null && fromSchema.contains(uid(uidNode, "entity uid"))) {
+                continue; // The schema defines action entities and their groups.
             }
-            out.add(e);
+            out.add(entity(n));
         }
         return out;
     }
