@@ -15,4 +15,6 @@ module dev.mandate.core {
     exports dev.mandate.core.credential;
     exports dev.mandate.core.flow;
     exports dev.mandate.core.catalog;
+    exports dev.mandate.core.policy;
+    exports dev.mandate.core.approval;
 }

@@ -8,4 +8,5 @@ module dev.mandate.gateway {
     requires java.net.http;
 
     exports dev.mandate.gateway;
+    exports dev.mandate.gateway.policy;
 }

@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
             TokenCommand.class,
             PolicyCommand.class,
             LeaseCommand.class,
+            SchemaCommand.class,
+            ApprovalCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {

@@ -8,6 +8,9 @@ import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.MetricsRoutes;
 import dev.mandate.app.lease.LeaseMetrics;
 import dev.mandate.app.lease.LeaseModule;
+import dev.mandate.app.policy.ApprovalRoutes;
+import dev.mandate.app.policy.PolicyRoutes;
+import dev.mandate.app.policy.PolicyServices;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.identity.AgentRegistry;
@@ -23,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +47,7 @@ public final class MandateNode implements AutoCloseable {
     private final MandatePart mandatePart;
     private final LeaseModule leases;
     private final McpGateway gateway;
+    private final PolicyServices policies;
 
     private MandateNode(
             Config config,
@@ -52,10 +57,12 @@ public final class MandateNode implements AutoCloseable {
             Identity identity,
             MandatePart mandatePart,
             LeaseModule leases,
-            McpGateway gateway) {
+            McpGateway gateway,
+            PolicyServices policies) {
         this.mandatePart = mandatePart;
         this.leases = leases;
         this.gateway = gateway;
+        this.policies = policies;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
@@ -94,6 +101,7 @@ public final class MandateNode implements AutoCloseable {
         @Nullable MandatePart mandatePart = null;
         @Nullable LeaseModule leases = null;
         @Nullable McpGateway gateway = null;
+        @Nullable PolicyServices policies = null;
         try {
             Clock clock = Clock.systemUTC();
             LateSigningKeys lateKeys = new LateSigningKeys();
@@ -101,6 +109,7 @@ public final class MandateNode implements AutoCloseable {
             Identity identity = Identity.build(config, database, audit, clock);
             lateKeys.set(identity.signingKeys());
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            policies = PolicyServices.inDataDirectory(dataDir, InstantSource.system());
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
@@ -124,16 +133,21 @@ public final class MandateNode implements AutoCloseable {
             groups.add(leases.routes());
             gateway = GatewayWiring.build(config, json, Version.current());
             groups.add(gateway::register);
+            groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
+            groups.add(new ApprovalRoutes(policies.approvals(), json));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
                     database::isReady,
                     groups);
             started.set(http);
-            return new MandateNode(config, dataDir, database, http, identity, mandatePart, leases, gateway);
+            return new MandateNode(config, dataDir, database, http, identity, mandatePart, leases, gateway, policies);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
+            }
+            if (policies != null) {
+                policies.close();
             }
             if (leases != null) {
                 leases.close();
@@ -263,7 +277,11 @@ public final class MandateNode implements AutoCloseable {
                 try {
                     mandatePart.close();
                 } finally {
-                    database.close();
+                    try {
+                        policies.close();
+                    } finally {
+                        database.close();
+                    }
                 }
             }
         }

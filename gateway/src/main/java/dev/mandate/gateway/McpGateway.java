@@ -8,6 +8,7 @@ import dev.mandate.gateway.transport.McpEndpoint;
 import io.javalin.config.RoutesConfig;
 import java.time.InstantSource;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MCP gateway, assembled: the Streamable HTTP endpoint at {@code /mcp} for agents, the upstream connections, and
@@ -73,7 +74,7 @@ public final class McpGateway implements AutoCloseable {
         };
         private LabelledStore stores = new LabelledStore(LabelledStore.DEFAULT_MAX_KEYS_PER_STORE);
         private InstantSource clock = InstantSource.system();
-        private ObjectMapper json = new ObjectMapper();
+        private @Nullable ObjectMapper json;
 
         private Builder() {}
 
@@ -171,6 +172,7 @@ public final class McpGateway implements AutoCloseable {
          * @return the gateway
          */
         public McpGateway build() {
+            ObjectMapper json = this.json != null ? this.json : new ObjectMapper();
             McpEndpoint[] endpoint = new McpEndpoint[1];
             Relay relay = Relay.Factory.create(settings, config, decider, audit, stores, clock, json, method -> {
                 McpEndpoint e = endpoint[0];

@@ -314,6 +314,28 @@ final class McpGatewayTest {
     }
 
     @Test
+    void anUpstreamToolListChangeReachesTheAgent() throws Exception {
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        tokens.add("m1", Recorders.fresh());
+        McpSyncClient agent = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + web.port())
+                        .endpoint("/mcp")
+                        .openConnectionOnStartup(true)
+                        .httpRequestCustomizer(
+                                (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-m1"))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(20))
+                .toolsChangeConsumer(tools -> changed.countDown())
+                .build();
+        agents.add(agent);
+        agent.initialize();
+        agent.listTools();
+
+        upstream.server().notifyToolsListChanged();
+
+        assertThat(changed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aDeciderThatThrowsDenies() {
         McpSyncClient agent = agent("m1", Recorders.fresh());
         decider.rule = r -> {

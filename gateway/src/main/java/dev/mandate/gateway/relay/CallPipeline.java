@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
 final class CallPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(CallPipeline.class);
     private static final JsonNode NO_ARGUMENTS = JsonNodeFactory.instance.objectNode();
-    private static final String NO_ARGUMENTS_DIGEST = Canonical.digest(NO_ARGUMENTS);
+
+    /** Computed on first use, so that building a gateway with no traffic stays cheap at start-up. */
+    private static final class NoArguments {
+        static final String DIGEST = Canonical.digest(NO_ARGUMENTS);
+    }
 
     private final CallDecider decider;
     private final AuditSink audit;
@@ -60,7 +64,7 @@ final class CallPipeline {
                 caller.flow().current(),
                 NO_ARGUMENTS,
                 Map.of(),
-                NO_ARGUMENTS_DIGEST,
+                NoArguments.DIGEST,
                 true,
                 clock.instant());
         return !(decide(request) instanceof Decision.Deny);

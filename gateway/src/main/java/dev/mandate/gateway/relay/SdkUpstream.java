@@ -43,7 +43,6 @@ final class SdkUpstream implements Upstream {
     private final Duration timeout;
     private final String version;
     private final ObjectMapper json;
-    private final McpJsonMapper sdkJson = McpJsonDefaults.getMapper();
     private final Consumer<String> listChanged;
     private @Nullable McpSyncClient client;
     private volatile @Nullable Map<String, JsonNode> toolCache;
@@ -55,6 +54,11 @@ final class SdkUpstream implements Upstream {
         this.version = version;
         this.json = json;
         this.listChanged = listChanged;
+    }
+
+    /** The SDK's own JSON mapper, looked up on first connect so that start-up does not pay for it. */
+    private static McpJsonMapper sdkJson() {
+        return McpJsonDefaults.getMapper();
     }
 
     @Override
@@ -83,7 +87,7 @@ final class SdkUpstream implements Upstream {
                                 .args(s.args())
                                 .env(s.env())
                                 .build(),
-                        sdkJson);
+                        sdkJson());
         };
         McpSyncClient created = McpClient.sync(transport)
                 .requestTimeout(timeout)
@@ -136,7 +140,7 @@ final class SdkUpstream implements Upstream {
 
     private JsonNode tree(@Nullable Object value) {
         try {
-            return json.readTree(sdkJson.writeValueAsString(value));
+            return json.readTree(sdkJson().writeValueAsString(value));
         } catch (IOException e) {
             throw new GatewayException(
                     GatewayError.UPSTREAM_UNAVAILABLE,
