@@ -518,6 +518,10 @@ final class Typechecker {
         if (l instanceof Ty.Never || r instanceof Ty.Never) {
             return Ty.BOOL;
         }
+        if (le instanceof Expr.Lit a && re instanceof Expr.Lit c) {
+            // Both sides are constants, so the result is known and no type rule applies.
+            return a.value().equals(c.value()) ? Ty.TRUE : Ty.FALSE;
+        }
         if (l instanceof Ty.TEntity x && r instanceof Ty.TEntity y) {
             EntityUid a = knownUid(le);
             EntityUid c = knownUid(re);
@@ -609,15 +613,16 @@ final class Typechecker {
                 for (Expr x : set.elements()) {
                     EntityUid u = knownUid(x);
                     if (u == null) {
-                        return Ty.BOOL;
+                        rus.clear();
+                        break;
                     }
                     rus.add(u);
                 }
-            } else {
-                return Ty.BOOL;
             }
-            ActionRef a = new ActionRef(lu.type(), lu.id());
-            return rus.stream().anyMatch(u -> actionIn(a, u)) ? Ty.TRUE : Ty.FALSE;
+            if (!rus.isEmpty()) {
+                ActionRef a = new ActionRef(lu.type(), lu.id());
+                return rus.stream().anyMatch(u -> actionIn(a, u)) ? Ty.TRUE : Ty.FALSE;
+            }
         }
         for (String x : le.names()) {
             for (String y : rightTypes) {
@@ -770,9 +775,13 @@ final class Typechecker {
         for (int i = 0; i < args.size(); i++) {
             expect(args.get(i), sig.params().get(i), "argument " + (i + 1) + " of " + c.function());
         }
-        if (sig.params().equals(List.of(Ty.STRING))
-                && c.arguments().get(0) instanceof Expr.Lit l
-                && l.value() instanceof StringValue s) {
+        if (sig.params().equals(List.of(Ty.STRING))) {
+            if (!(c.arguments().get(0) instanceof Expr.Lit l && l.value() instanceof StringValue s)) {
+                error(
+                        "non-lit-ext-constructor",
+                        c.function() + " must be called on a string literal so the" + " validator can check it");
+                return sig.result();
+            }
             try {
                 ExtensionValue.parse(c.function(), s.value());
             } catch (RuntimeException e) {

@@ -26,7 +26,7 @@ final class ValidatorCorpusTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The agreement reached so far; raise it as the validator improves, never lower it. */
-    private static final int MIN_AGREEING = 5_925;
+    private static final int MIN_AGREEING = 5_938;
 
     @BeforeAll
     static void unpackCorpus() throws IOException {
