@@ -431,7 +431,7 @@ final class Typechecker {
         Typed l = tc(o.left(), prior);
         expectBool(l, "the left operand of ||");
         if (isKnown(l.type(), true)) {
-            return new Typed(Ty.TRUE, l.caps());
+            return Typed.of(Ty.TRUE);
         }
         Typed r = tc(o.right(), prior);
         expectBool(r, "the right operand of ||");
@@ -439,7 +439,7 @@ final class Typechecker {
             return r;
         }
         if (isKnown(r.type(), true)) {
-            return new Typed(Ty.TRUE, r.caps());
+            return Typed.of(Ty.TRUE);
         }
         if (isKnown(r.type(), false)) {
             return l;
@@ -518,27 +518,28 @@ final class Typechecker {
         if (l instanceof Ty.Never || r instanceof Ty.Never) {
             return Ty.BOOL;
         }
-        if (le instanceof Expr.Lit a && re instanceof Expr.Lit c) {
+        Value a = constant(le);
+        Value c = constant(re);
+        if (a != null && c != null) {
             // Both sides are constants, so the result is known and no type rule applies.
-            return a.value().equals(c.value()) ? Ty.TRUE : Ty.FALSE;
+            return a.equals(c) ? Ty.TRUE : Ty.FALSE;
         }
-        if (l instanceof Ty.TEntity x && r instanceof Ty.TEntity y) {
-            EntityUid a = knownUid(le);
-            EntityUid c = knownUid(re);
-            if (a != null && c != null) {
-                return a.equals(c) ? Ty.TRUE : Ty.FALSE;
-            }
-            Set<String> common = new HashSet<>(x.names());
-            common.retainAll(y.names());
-            return common.isEmpty() ? Ty.FALSE : Ty.BOOL;
+        if (Ty.lub(l, r, strict) != null) {
+            return Ty.BOOL;
         }
-        if (Ty.lub(l, r, strict) == null) {
-            if (strict) {
-                error("incompatible-types", "== compares incompatible types " + Ty.show(l) + " and " + Ty.show(r));
-            }
-            return Ty.FALSE;
+        if (l instanceof Ty.TEntity && r instanceof Ty.TEntity) {
+            return Ty.FALSE; // entities of disjoint types are never equal
         }
-        return Ty.BOOL;
+        error("incompatible-types", "== compares incompatible types " + Ty.show(l) + " and " + Ty.show(r));
+        return Ty.FALSE;
+    }
+
+    /** A literal's value; the action variable counts as its uid, since each environment fixes the action. */
+    private @Nullable Value constant(Expr e) {
+        if (e instanceof Expr.Lit l) {
+            return l.value();
+        }
+        return knownUid(e);
     }
 
     private @Nullable EntityUid knownUid(Expr e) {
@@ -564,7 +565,7 @@ final class Typechecker {
         if (a instanceof Ty.TExt x
                 && b instanceof Ty.TExt y
                 && x.name().equals(y.name())
-                && !x.name().equals("ipaddr")) {
+                && (x.name().equals("datetime") || x.name().equals("duration"))) {
             return;
         }
         error(
@@ -574,10 +575,7 @@ final class Typechecker {
     }
 
     private void elementsCompatible(Ty element, Ty other, String method) {
-        if (element instanceof Ty.TEntity && other instanceof Ty.TEntity) {
-            return;
-        }
-        if (strict && Ty.lub(element, other, true) == null) {
+        if (Ty.lub(element, other, strict) == null) {
             error(
                     "incompatible-types",
                     method + " compares incompatible types " + Ty.show(element) + " and " + Ty.show(other));

@@ -54,6 +54,11 @@ final class ValidatorTest {
                 VIEW + "{a: 1, b: \"x\"}.a == 1 && [1, 2].contains(principal.age) };",
                 VIEW + "principal has nope && principal.nope == 1 };",
                 VIEW + "false && principal.nope == 1 };",
+                VIEW + "datetime(\"2024-01-01\") < datetime(\"2024-02-01\") && duration(\"1h\") >= duration(\"1m\") };",
+                VIEW + "!(principal == resource) || principal.nope == 1 };",
+                VIEW + "action == App::Action::\"paint\" && principal.nope == 1 };",
+                VIEW + "action in [App::Action::\"paint\"] && principal.nope == 1 };",
+                VIEW + "resource has nope && resource.nope == 1 };",
                 "permit(principal, action == App::Action::\"paint\", resource) when { resource == App::Color::\"red\" };",
                 "permit(principal == ?principal, action, resource in ?resource);",
                 "forbid(principal, action in [App::Action::\"view\", App::Action::\"paint\"], resource);",
@@ -98,6 +103,10 @@ final class ValidatorTest {
                 "unexpected-type # permit(principal, action, resource) when { principal.name + 1 == 2 };",
                 "unexpected-type # permit(principal, action, resource) when { principal.name has x };",
                 "unexpected-type # permit(principal, action, resource) when { decimal(\"1.0\").isIpv4() };",
+                "unexpected-type # permit(principal, action, resource) when { decimal(\"1.0\") < decimal(\"2.0\") };",
+                "unexpected-type # permit(principal, action, resource) when { ip(\"1.2.3.4\") <= ip(\"1.2.3.5\") };",
+                "incompatible-types # permit(principal, action == App::Action::\"view\", resource) when"
+                        + " { [principal].contains(resource) };",
                 "incompatible-types # permit(principal, action, resource) when { principal.age == \"a\" };",
                 "incompatible-types # permit(principal, action, resource) when { [1, \"a\"].contains(1) };",
                 "incompatible-types # permit(principal, action, resource) when"
