@@ -106,4 +106,40 @@ final class ValidatorCorpusTest {
         assertThat(total).isGreaterThan(5_000);
         assertThat(agree).isGreaterThanOrEqualTo(MIN_AGREEING);
     }
+
+    @Test
+    void policiesCheckedAgainstUnrelatedSchemasGiveErrorsNotExceptions() throws IOException {
+        List<Path> tests;
+        try (Stream<Path> files = Files.walk(ROOT.resolve("corpus-tests"))) {
+            tests = files.filter(p -> p.toString().endsWith(".cedarschema"))
+                    .sorted()
+                    .limit(300)
+                    .toList();
+        }
+        List<Schema> schemas = new ArrayList<>();
+        List<PolicySet> policySets = new ArrayList<>();
+        for (Path schemaFile : tests) {
+            Path policies = Path.of(schemaFile.toString().replace(".cedarschema", ".cedar"));
+            try {
+                schemas.add(Schema.parseCedar(Files.readString(schemaFile, StandardCharsets.UTF_8)));
+                policySets.add(PolicySet.parse(Files.readString(policies, StandardCharsets.UTF_8)));
+            } catch (RuntimeException | IOException e) {
+                // Not every corpus file pair parses; those are covered by the schema and parser tests.
+            }
+        }
+        assertThat(schemas).hasSizeGreaterThan(100);
+        int invalid = 0;
+        for (int i = 0; i < policySets.size(); i++) {
+            for (int k = 1; k <= 5; k++) {
+                Schema other = schemas.get((i + k * 37) % schemas.size());
+                for (ValidationMode mode : ValidationMode.values()) {
+                    ValidationResult r = Validator.validate(other, policySets.get(i), mode);
+                    invalid += r.isValid() ? 0 : 1;
+                    assertThat(r.errors())
+                            .allSatisfy(e -> assertThat(e.message()).isNotBlank());
+                }
+            }
+        }
+        assertThat(invalid).isPositive();
+    }
 }
