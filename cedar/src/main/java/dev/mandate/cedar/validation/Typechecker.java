@@ -530,7 +530,10 @@ final class Typechecker {
         if (l instanceof Ty.TEntity && r instanceof Ty.TEntity) {
             return Ty.FALSE; // entities of disjoint types are never equal
         }
-        error("incompatible-types", "== compares incompatible types " + Ty.show(l) + " and " + Ty.show(r));
+        error(
+                "incompatible-types",
+                "== compares incompatible types " + Ty.show(l) + " and " + Ty.show(r) + " in " + ExprText.of(le)
+                        + " == " + ExprText.of(re));
         return Ty.FALSE;
     }
 
@@ -666,7 +669,9 @@ final class Typechecker {
             return Ty.NEVER;
         }
         if (!prior.contains(new Cap(b.left(), b.right(), true))) {
-            error("unsafe-tag-access", "getTag on " + Ty.show(e) + " needs a hasTag check with the same key first");
+            error(
+                    "unsafe-tag-access",
+                    ExprText.of(b) + " on " + Ty.show(e) + " needs a hasTag check with the same key first");
         }
         return t;
     }
@@ -718,14 +723,17 @@ final class Typechecker {
         if (a == null) {
             error(
                     "unsafe-attribute-access",
-                    "attribute " + g.attribute() + " is not declared for " + Ty.show(t.type()));
+                    "attribute " + g.attribute() + " is not declared for " + Ty.show(t.type()) + " in "
+                            + ExprText.of(g));
             return Ty.NEVER;
         }
         if (!a.required() && !prior.contains(new Cap(g.target(), g.attribute(), false))) {
             error(
                     "unsafe-optional-attribute-access",
                     "attribute " + g.attribute() + " of " + Ty.show(t.type())
-                            + " is optional; guard the access with `has " + g.attribute() + "`");
+                            + " is optional; guard " + ExprText.of(g) + " with `"
+                            + ExprText.of(g.target()).replace("`", "")
+                            + " has " + g.attribute() + "`");
         }
         return a.type();
     }

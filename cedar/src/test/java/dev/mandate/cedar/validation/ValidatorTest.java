@@ -133,8 +133,17 @@ final class ValidatorTest {
         assertThat(e.policyId()).isEqualTo("policy1");
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.column()).isEqualTo(3);
-        assertThat(e.message()).contains("manger").contains("App::User");
+        assertThat(e.message()).contains("App::User").contains("`principal.manger`");
         assertThat(e.toString()).startsWith("policy1 3:3: [unsafe-attribute-access]");
+    }
+
+    @Test
+    void anOptionalAttributeErrorQuotesTheAccessAndTheGuardToAdd() {
+        ValidationResult r = validate("permit(principal, action, resource) when { principal.manager.age > 3 };");
+        assertThat(r.errors())
+                .extracting(ValidationError::message)
+                .containsExactly("attribute manager of App::User is optional; guard `principal.manager` with"
+                        + " `principal has manager`");
     }
 
     @Test
