@@ -7,4 +7,5 @@ module dev.mandate.cedar {
     exports dev.mandate.cedar.extension;
     exports dev.mandate.cedar.schema;
     exports dev.mandate.cedar.conformance;
+    exports dev.mandate.cedar.validation;
 }

@@ -16,6 +16,10 @@ public final class Policy {
     private final PolicyAst ast;
     private final @Nullable String templateId;
 
+    static {
+        dev.mandate.cedar.internal.ast.PolicyAsts.install(Policy::ast);
+    }
+
     Policy(String id, PolicyAst ast, @Nullable String templateId) {
         this.id = Objects.requireNonNull(id, "id");
         this.ast = ast;

@@ -12,6 +12,8 @@ import dev.mandate.cedar.RecordValue;
 import dev.mandate.cedar.Request;
 import dev.mandate.cedar.Response;
 import dev.mandate.cedar.schema.Schema;
+import dev.mandate.cedar.validation.ValidationResult;
+import dev.mandate.cedar.validation.Validator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * Runs the Cedar conformance tests (the format of cedar-policy/cedar-integration-tests) found under a
  * directory. A test is a JSON object with {@code policies}, {@code entities}, {@code schema} and
  * {@code requests}; the paths inside it are relative to the directory given. Every request counts: a test
- * whose files cannot be read fails all of its requests.
+ * whose files cannot be read fails all of its requests. A test with a schema and {@code shouldValidate} also
+ * counts one result for the validator's verdict on its policies.
  */
 public final class ConformanceRunner {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,8 +40,8 @@ public final class ConformanceRunner {
     /**
      * The outcome of a run.
      *
-     * @param passed requests whose decision, reasons and errors matched
-     * @param failed requests that did not match or could not be run
+     * @param passed requests whose decision, reasons and errors matched, plus validation verdicts that matched
+     * @param failed requests and validation verdicts that did not match or could not be run
      * @param mismatches one line per failed request
      */
     public record Result(int passed, int failed, List<String> mismatches) {
@@ -119,6 +122,30 @@ public final class ConformanceRunner {
         }
         for (JsonNode rq : requests) {
             runRequest(name, files, rq);
+        }
+        JsonNode shouldValidate = test.get("shouldValidate");
+        Schema schema = files.schema();
+        if (shouldValidate != null && shouldValidate.isBoolean() && schema != null) {
+            checkValidation(name, files.policies(), schema, shouldValidate.asBoolean());
+        }
+    }
+
+    private void checkValidation(String name, PolicySet policies, Schema schema, boolean expected) {
+        ValidationResult r;
+        try {
+            r = Validator.validate(schema, policies);
+        } catch (RuntimeException e) {
+            fail(name, "validation", "validator failed: " + e);
+            return;
+        }
+        if (r.isValid() == expected) {
+            passed++;
+        } else {
+            fail(
+                    name,
+                    "validation",
+                    "expected " + (expected ? "valid" : "invalid") + ", got "
+                            + (r.isValid() ? "valid" : r.errors().toString()));
         }
     }
 

@@ -82,4 +82,26 @@ final class ConformanceRunnerTest {
                         "t.json: wrong on purpose: expected DENY reasons [] errors [], got ALLOW reasons [policy0] errors []",
                         "1 passed, 1 failed");
     }
+
+    @Test
+    void aValidationVerdictCountsAsOneResult(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("p.cedar"), "permit(principal, action, resource) when { principal.nope == 1 };");
+        Files.writeString(dir.resolve("s.cedarschema"), "entity U; action v appliesTo { principal: U, resource: U };");
+        Files.writeString(dir.resolve("e.json"), "[]");
+        Files.writeString(dir.resolve("good.json"), """
+                {"policies": "p.cedar", "entities": "e.json", "schema": "s.cedarschema", "shouldValidate": false,
+                 "requests": []}
+                """);
+        Files.writeString(dir.resolve("wrong.json"), """
+                {"policies": "p.cedar", "entities": "e.json", "schema": "s.cedarschema", "shouldValidate": true,
+                 "requests": []}
+                """);
+        List<String> lines = new ArrayList<>();
+        ConformanceRunner.Result r = ConformanceRunner.run(dir, lines::add);
+        assertThat(r.passed()).isEqualTo(1);
+        assertThat(r.failed()).isEqualTo(1);
+        assertThat(lines.get(0))
+                .startsWith("wrong.json: validation: expected valid, got [policy0 1:1: [unsafe-attribute-access]");
+        assertThat(lines).last().isEqualTo("1 passed, 1 failed");
+    }
 }
