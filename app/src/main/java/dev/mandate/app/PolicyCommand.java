@@ -42,9 +42,10 @@ final class PolicyCommand implements Runnable {
             description = {
                 "",
                 "Finds every test JSON under <dir> (the Cedar integration-test format: policies,",
-                "entities, schema and requests with the expected decision, reasons and errors;",
-                "paths inside a test are relative to <dir>), decides every request, prints one",
-                "line per mismatch and ends with 'N passed, M failed' counting requests.",
+                "entities, schema, shouldValidate and requests with the expected decision, reasons",
+                "and errors; paths inside a test are relative to <dir>), decides every request,",
+                "validates the policies against the schema, prints one line per mismatch and ends",
+                "with 'N passed, M failed' counting requests and validation verdicts.",
                 "Exits 0 only when nothing failed.",
                 ""
             },

@@ -52,14 +52,15 @@ final class PolicyCommandTest {
     void conformancePassesAMatchingTestAndExitsZero() throws IOException {
         writeTest("allow");
         assertThat(run("policy", "conformance", tmp.toString())).isZero();
-        assertThat(out.toString()).contains("1 passed, 0 failed");
+        // One request and the test's shouldValidate verdict.
+        assertThat(out.toString()).contains("2 passed, 0 failed");
     }
 
     @Test
     void conformanceNamesAMismatchAndExitsOne() throws IOException {
         writeTest("deny");
         assertThat(run("policy", "conformance", tmp.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains("t.json").contains("0 passed, 1 failed");
+        assertThat(out.toString()).contains("t.json").contains("1 passed, 1 failed");
     }
 
     @Test
