@@ -9,6 +9,9 @@ import dev.mandate.app.config.ConfigLoader;
 import dev.mandate.app.config.GatewayOptions;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.audit.AuditSink;
+import dev.mandate.gateway.CallAuthenticator;
+import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.GatewaySettings;
 import dev.mandate.gateway.McpGateway;
@@ -18,13 +21,20 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the MCP gateway from the configuration. Until mandate tokens and the policy engine are wired in, it uses the
- * gateway's fail-closed defaults: every caller is unauthenticated, every call denied, every audit record refused.
+ * Builds the MCP gateway from the configuration and connects it to the rest of the node: callers authenticate with
+ * mandate tokens ({@link GatewayAccess}), calls are decided by the Cedar policies in force, and every call is recorded
+ * in the audit log.
  */
 final class GatewayWiring {
     private GatewayWiring() {}
 
-    static McpGateway build(Config config, ObjectMapper json, String version) {
+    static McpGateway build(
+            Config config,
+            ObjectMapper json,
+            String version,
+            CallAuthenticator authenticator,
+            CallDecider decider,
+            AuditSink audit) {
         GatewayOptions options = config.gateway();
         GatewaySettings settings = new GatewaySettings(
                 options.allowedOrigins(),
@@ -37,6 +47,9 @@ final class GatewayWiring {
                 .settings(settings)
                 .config(readConfig(options.configFile()))
                 .json(json)
+                .authenticator(authenticator)
+                .decider(decider)
+                .audit(audit)
                 .build();
     }
 

@@ -21,6 +21,8 @@ import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.oauth.WorkloadAuthenticator;
 import dev.mandate.gateway.McpGateway;
+import dev.mandate.gateway.policy.CedarCallDecider;
+import dev.mandate.gateway.policy.DriftSettings;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -131,7 +133,19 @@ public final class MandateNode implements AutoCloseable {
             mandatePart.mandates().addEndListener(leases.manager());
             LeaseMetrics.bind(metrics, leases.manager());
             groups.add(leases.routes());
-            gateway = GatewayWiring.build(config, json, Version.current());
+            MandateRegistry registry = mandatePart.mandates();
+            GatewayAccess access =
+                    new GatewayAccess(mandatePart.tokens(), mandatePart.dpop(), registry, identity.agents());
+            CedarCallDecider decider = new CedarCallDecider(
+                    policies.engine(),
+                    policies.approvals(),
+                    access,
+                    DriftSettings.DEFAULTS,
+                    (mandateId, why) -> registry.revoke(mandateId, "drift: " + why, "system"),
+                    action -> null);
+            registry.addEndListener(access);
+            registry.addEndListener(decider);
+            gateway = GatewayWiring.build(config, json, Version.current(), access, decider, audit);
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));

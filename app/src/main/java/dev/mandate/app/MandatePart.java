@@ -36,6 +36,8 @@ final class MandatePart implements AutoCloseable {
 
     private final AuditLog audit;
     private final MandateRegistry mandates;
+    private final MandateTokens tokens;
+    private final DpopVerifier dpop;
     private final List<RouteGroup> routes;
     private final ScheduledExecutorService sweeper;
     private final java.util.concurrent.ScheduledFuture<?> sweeping;
@@ -79,8 +81,8 @@ final class MandatePart implements AutoCloseable {
                 : config.listen().host();
         java.util.function.Supplier<String> issuer =
                 () -> configured != null ? configured : "http://" + host + ":" + port.getAsInt();
-        MandateTokens tokens = new MandateTokens(keys, clock, issuer, s.oauthAudience());
-        DpopVerifier dpop = new DpopVerifier(clock, s.dpopIatWindow(), s.dpopReplayCacheSize());
+        this.tokens = new MandateTokens(keys, clock, issuer, s.oauthAudience());
+        this.dpop = new DpopVerifier(clock, s.dpopIatWindow(), s.dpopReplayCacheSize());
         // An agent's JWT-SVID for the token endpoint names this authorization server (its issuer) as audience.
         WorkloadAuthenticator verifier = workloads != null
                 ? workloads
@@ -129,6 +131,16 @@ final class MandatePart implements AutoCloseable {
 
     AuditLog audit() {
         return audit;
+    }
+
+    /** Verifies mandate tokens, for resource servers such as the MCP gateway. */
+    MandateTokens tokens() {
+        return tokens;
+    }
+
+    /** Verifies DPoP proofs; one replay cache serves every resource this node guards. */
+    DpopVerifier dpop() {
+        return dpop;
     }
 
     /** Stops the sweeper and signs a final checkpoint. */
