@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
-import dev.mandate.core.keys.SigningKeys;
+import dev.mandate.core.testing.TestSigningKeys;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,45 +26,6 @@ final class SignedTokenBackendTest {
     private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
     private static final String AGENT = "spiffe://mandate.local/agent/support-bot";
     private static final String API = "https://tickets.example.internal/api";
-
-    /** Mandate's signing keys as the tests need them: one EC P-256 key made by Nimbus. */
-    private static final class TestSigningKeys implements SigningKeys {
-        private final ECKey key;
-
-        TestSigningKeys() {
-            try {
-                key = new ECKeyGenerator(Curve.P_256).keyID("test-1").generate();
-            } catch (JOSEException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public String sign(JWTClaimsSet claims, JOSEObjectType type) {
-            try {
-                SignedJWT jwt = new SignedJWT(
-                        new JWSHeader.Builder(JWSAlgorithm.ES256)
-                                .keyID(key.getKeyID())
-                                .type(type)
-                                .build(),
-                        claims);
-                jwt.sign(new ECDSASigner(key));
-                return jwt.serialize();
-            } catch (JOSEException e) {
-                throw new MandateException(ErrorCode.INTERNAL, "signing failed", e);
-            }
-        }
-
-        @Override
-        public JWTClaimsSet verify(String jwt) {
-            throw new UnsupportedOperationException("the tests verify from the JWKS");
-        }
-
-        @Override
-        public JWKSet publicJwks() {
-            return new JWKSet(key.toPublicJWK());
-        }
-    }
 
     private final MutableClock clock = new MutableClock(T0);
     private final TestSigningKeys keys = new TestSigningKeys();

@@ -9,6 +9,7 @@ import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
 import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.testing.TestSigningKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

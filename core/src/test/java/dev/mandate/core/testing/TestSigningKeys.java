@@ -1,4 +1,4 @@
-package dev.mandate.core.audit;
+package dev.mandate.core.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -17,11 +17,12 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.keys.SigningKeys;
 import java.text.ParseException;
 
-/** A fixed ES256 key standing in for the node's rotating keys, which the identity part of Mandate owns. */
-final class TestSigningKeys implements SigningKeys {
+/** A fixed ES256 key standing in for the node's rotating keys in tests of the parts that sign through {@link SigningKeys}. */
+public final class TestSigningKeys implements SigningKeys {
     private final ECKey key;
 
-    TestSigningKeys() {
+    /** Generates the key. */
+    public TestSigningKeys() {
         try {
             key = new ECKeyGenerator(Curve.P_256).keyID("test-key").generate();
         } catch (JOSEException e) {
