@@ -69,4 +69,75 @@ final class PolicyCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("missing").contains("not a directory");
     }
+
+    private static final String SCHEMA = """
+            entity Team;
+            entity Agent in [Team] { owner: String, tier: String, nickname?: String };
+            entity McpServer;
+            action "crm.get_customer" appliesTo { principal: [Agent], resource: [McpServer],
+                context: { purpose: String } };
+            """;
+
+    @Test
+    void validatePassesPoliciesThatTypeCheckAndExitsZero() throws IOException {
+        Files.writeString(tmp.resolve("s.cedarschema"), SCHEMA);
+        Path dir = Files.createDirectories(tmp.resolve("policies"));
+        Files.writeString(dir.resolve("ok.cedar"), """
+                permit (principal in Team::"support", action == Action::"crm.get_customer", resource)
+                when { context.purpose == "triage" && principal.tier == "copilot" };
+                """);
+        assertThat(run(
+                        "policy",
+                        "validate",
+                        "--schema",
+                        tmp.resolve("s.cedarschema").toString(),
+                        dir.toString()))
+                .as(out.toString() + err)
+                .isZero();
+        assertThat(out.toString()).contains("1 file, 1 policy, 0 problems");
+    }
+
+    @Test
+    void validateNamesFileLineColumnAndTheRuleOfEveryProblemAndExitsOne() throws IOException {
+        Files.writeString(tmp.resolve("s.cedarschema"), SCHEMA);
+        Path dir = Files.createDirectories(tmp.resolve("policies"));
+        Files.writeString(dir.resolve("typo.cedar"), """
+                // a forbid with a typo would be skipped at run time
+                @id("no-exfiltration") forbid (principal, action == Action::"crm.get_customer", resource)
+                when { context.purpsoe == "exfiltrate" };
+                permit (principal, action == Action::"crm.get_customer", resource)
+                when { principal.nickname == "bot" };
+                """);
+        Files.writeString(dir.resolve("broken.cedar"), "permit (principal, action, resource) when { 1 + };\n");
+        assertThat(run(
+                        "policy",
+                        "validate",
+                        "--schema",
+                        tmp.resolve("s.cedarschema").toString(),
+                        dir.toString()))
+                .isEqualTo(1);
+        String printed = out.toString();
+        assertThat(printed)
+                .contains("typo.cedar:2:1: [unsafe-attribute-access]")
+                .contains("purpsoe")
+                .contains("(policy no-exfiltration)")
+                .contains("typo.cedar:4:1: [unsafe-optional-attribute-access]")
+                .contains("broken.cedar:1:")
+                .contains("[parse-error]")
+                .contains("2 files, 2 policies, 3 problems");
+    }
+
+    @Test
+    void validateRefusesASchemaThatDoesNotParseNamingTheFile() throws IOException {
+        Files.writeString(tmp.resolve("bad.cedarschema"), "entity ;");
+        Files.writeString(tmp.resolve("p.cedar"), "permit (principal, action, resource);");
+        assertThat(run(
+                        "policy",
+                        "validate",
+                        "--schema",
+                        tmp.resolve("bad.cedarschema").toString(),
+                        tmp.resolve("p.cedar").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("bad.cedarschema").contains("not a valid Cedar schema");
+    }
 }
