@@ -5,6 +5,7 @@ import dev.mandate.app.config.Config;
 import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.identity.CachingWorkloadVerifier;
 import dev.mandate.core.identity.EmbeddedTrustDomain;
 import dev.mandate.core.identity.OidcIdTokenVerifier;
 import dev.mandate.core.identity.OidcIssuer;
@@ -18,6 +19,7 @@ import dev.mandate.store.JdbcAgentDirectory;
 import dev.mandate.store.JdbcJoinTokenRepository;
 import dev.mandate.store.JdbcKeyRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -63,7 +65,9 @@ record Identity(
                 signingKeys,
                 agents,
                 trustDomain,
-                new SpiffeWorkloadVerifier(bundles, clock, config.clockSkew()),
+                // Agents present the same JWT-SVID for every mandate they open; verify its signature once a minute.
+                new CachingWorkloadVerifier(
+                        new SpiffeWorkloadVerifier(bundles, clock, config.clockSkew()), clock, Duration.ofMinutes(1)),
                 issuer == null ? null : new OidcIdTokenVerifier(List.of(issuer), clock, config.clockSkew()));
     }
 
