@@ -2,15 +2,12 @@ package dev.mandate.cedar.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mandate.cedar.testing.CedarCorpus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,35 +16,7 @@ final class ConformanceRunnerTest {
 
     @BeforeAll
     static void unpackCorpus() throws IOException {
-        Path shared = Path.of(System.getProperty("mandate.shared.dir", "../../shared"), "conformance", "cedar");
-        for (String archive : List.of("corpus-tests.tar.gz", "handwritten-tests.tar.gz")) {
-            Path marker = ROOT.resolve("." + archive + ".unpacked");
-            if (Files.exists(marker)) {
-                continue;
-            }
-            unpack(shared.resolve(archive), ROOT);
-            Files.createFile(marker);
-        }
-    }
-
-    private static void unpack(Path archive, Path target) throws IOException {
-        Path root = target.toAbsolutePath().normalize();
-        try (InputStream in = Files.newInputStream(archive);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                Path out = root.resolve(e.getName()).normalize();
-                if (!out.startsWith(root)) {
-                    throw new IOException("archive entry escapes the target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else if (e.isFile()) {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(tar, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        CedarCorpus.unpack(ROOT);
     }
 
     @Test

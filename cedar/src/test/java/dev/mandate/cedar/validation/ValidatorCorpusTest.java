@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.cedar.PolicySet;
 import dev.mandate.cedar.schema.Schema;
+import dev.mandate.cedar.testing.CedarCorpus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,35 +26,7 @@ final class ValidatorCorpusTest {
 
     @BeforeAll
     static void unpackCorpus() throws IOException {
-        Path shared = Path.of(System.getProperty("mandate.shared.dir", "../../shared"), "conformance", "cedar");
-        for (String archive : List.of("corpus-tests.tar.gz", "handwritten-tests.tar.gz")) {
-            Path marker = ROOT.resolve("." + archive + ".unpacked");
-            if (Files.exists(marker)) {
-                continue;
-            }
-            unpack(shared.resolve(archive), ROOT);
-            Files.createFile(marker);
-        }
-    }
-
-    private static void unpack(Path archive, Path target) throws IOException {
-        Path root = target.toAbsolutePath().normalize();
-        try (InputStream in = Files.newInputStream(archive);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                Path out = root.resolve(e.getName()).normalize();
-                if (!out.startsWith(root)) {
-                    throw new IOException("archive entry escapes the target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else if (e.isFile()) {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        CedarCorpus.unpack(ROOT);
     }
 
     @Test
