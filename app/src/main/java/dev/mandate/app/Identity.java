@@ -1,5 +1,6 @@
 package dev.mandate.app;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.RouteGroup;
@@ -43,7 +44,7 @@ record Identity(
     static Identity build(Config config, Database database, AuditSink audit, Clock clock) {
         JdbcKeyRepository keys = new JdbcKeyRepository(database);
         RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
-                keys, "mandate", KeyUse.SIGNATURE, clock, config.keysRetiredRetention(), audit);
+                keys, "mandate", KeyUse.SIGNATURE, JWSAlgorithm.EdDSA, clock, config.keysRetiredRetention(), audit);
         AgentRegistry agents = new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
         EmbeddedTrustDomain trustDomain = EmbeddedTrustDomain.open(
                 new EmbeddedTrustDomain.Settings(

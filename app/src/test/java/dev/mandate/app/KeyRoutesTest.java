@@ -3,10 +3,11 @@ package dev.mandate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ final class KeyRoutesTest {
             String token = node.signingKeys()
                     .sign(new JWTClaimsSet.Builder().subject("x").build(), JOSEObjectType.JWT);
             SignedJWT jwt = SignedJWT.parse(token);
-            ECKey key = (ECKey) set.getKeyByKeyId(jwt.getHeader().getKeyID());
-            JWSVerifier verifier = new ECDSAVerifier(key);
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+            OctetKeyPair key = (OctetKeyPair) set.getKeyByKeyId(jwt.getHeader().getKeyID());
+            JWSVerifier verifier = new Ed25519Verifier(key);
             assertThat(jwt.verify(verifier)).isTrue();
         }
     }

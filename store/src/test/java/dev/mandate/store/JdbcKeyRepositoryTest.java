@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.core.ErrorCode;
@@ -36,7 +37,13 @@ final class JdbcKeyRepositoryTest {
 
     private RotatingSigningKeys keys(Database db) {
         return RotatingSigningKeys.open(
-                new JdbcKeyRepository(db), "mandate", KeyUse.SIGNATURE, clock, Duration.ofHours(1), audit::add);
+                new JdbcKeyRepository(db),
+                "mandate",
+                KeyUse.SIGNATURE,
+                JWSAlgorithm.EdDSA,
+                clock,
+                Duration.ofHours(1),
+                audit::add);
     }
 
     @ParameterizedTest

@@ -120,8 +120,8 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         Duration retention = settings.keyRetention().compareTo(settings.jwtSvidTtl()) >= 0
                 ? settings.keyRetention()
                 : settings.jwtSvidTtl();
-        RotatingSigningKeys jwtKeys =
-                RotatingSigningKeys.open(keys, "jwt-svid", TrustBundle.JWT_SVID, clock, retention, audit);
+        RotatingSigningKeys jwtKeys = RotatingSigningKeys.open(
+                keys, "jwt-svid", TrustBundle.JWT_SVID, JWSAlgorithm.ES256, clock, retention, audit);
         EmbeddedCa ca = EmbeddedCa.loadOrCreate(keys, settings.trustDomain(), clock, audit);
         return new EmbeddedTrustDomain(settings, jwtKeys, ca, joinTokens, agents, audit, clock);
     }

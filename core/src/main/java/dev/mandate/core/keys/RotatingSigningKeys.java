@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -11,6 +13,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -18,6 +21,7 @@ import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditSink;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,10 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A rotating set of ES256 (ECDSA P-256) signing keys persisted through a {@link KeyRepository}. One key signs; keys it
+ * A rotating set of signing keys of one algorithm — EdDSA (Ed25519) or ES256 (ECDSA P-256) — persisted through a
+ * {@link KeyRepository}. One key signs; keys it
  * replaced stay published (and accepted by {@link #verify}) for the retention period, the longest a token they signed
  * can still be valid, and are then deleted. On first use of an empty set a key is generated.
  *
@@ -41,16 +47,29 @@ public final class RotatingSigningKeys implements SigningKeys {
     /** The longest compact JWS {@link #verify} accepts. */
     public static final int MAX_JWT_LENGTH = 16 * 1024;
 
-    /** The only algorithm these keys sign and verify with. */
-    public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
+    /** The algorithms a key set can sign with. */
+    public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.ES256);
 
-    private record Published(ECKey key, @Nullable Instant retiredAt) {}
+    /** A key with its signer and verifier built once, since tokens are signed and verified on every request. */
+    private record Published(
+            JWK key,
+            JWSAlgorithm algorithm,
+            @Nullable JWSSigner signer,
+            JWSVerifier verifier,
+            @Nullable Instant retiredAt) {
+        String kid() {
+            return Objects.requireNonNull(key.getKeyID(), "kid");
+        }
+    }
 
-    private record State(ECKey current, List<Published> keys) {}
+    private record State(Published current, List<Published> keys) {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyRepository repository;
     private final String keySet;
     private final KeyUse use;
+    private final JWSAlgorithm algorithm;
     private final Clock clock;
     private final Duration retention;
     private final AuditSink audit;
@@ -61,10 +80,17 @@ public final class RotatingSigningKeys implements SigningKeys {
     private volatile Instant lastReload = Instant.MIN;
 
     private RotatingSigningKeys(
-            KeyRepository repository, String keySet, KeyUse use, Clock clock, Duration retention, AuditSink audit) {
+            KeyRepository repository,
+            String keySet,
+            KeyUse use,
+            JWSAlgorithm algorithm,
+            Clock clock,
+            Duration retention,
+            AuditSink audit) {
         this.repository = repository;
         this.keySet = keySet;
         this.use = use;
+        this.algorithm = algorithm;
         this.clock = clock;
         this.retention = retention;
         this.audit = audit;
@@ -77,6 +103,8 @@ public final class RotatingSigningKeys implements SigningKeys {
      * @param repository where the keys live
      * @param keySet the set's name, e.g. {@code mandate}
      * @param use the {@code use} published with each key, e.g. {@code sig} or {@code jwt-svid}
+     * @param algorithm the algorithm new keys sign with, one of {@link #ALGORITHMS}; when the current stored key is of
+     *     another algorithm, a new key replaces it (the old one keeps verifying for the retention period)
      * @param clock the time source
      * @param retention how long a retired key stays published: at least the longest lifetime of a token it signs
      * @param audit where key creation and rotation are recorded
@@ -85,29 +113,44 @@ public final class RotatingSigningKeys implements SigningKeys {
      *     if a stored key cannot be read
      */
     public static RotatingSigningKeys open(
-            KeyRepository repository, String keySet, KeyUse use, Clock clock, Duration retention, AuditSink audit) {
+            KeyRepository repository,
+            String keySet,
+            KeyUse use,
+            JWSAlgorithm algorithm,
+            Clock clock,
+            Duration retention,
+            AuditSink audit) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("retention must be positive: " + retention);
         }
-        return new RotatingSigningKeys(repository, keySet, use, clock, retention, audit);
+        if (!ALGORITHMS.contains(algorithm)) {
+            throw new IllegalArgumentException(
+                    "key set '" + keySet + "': algorithm " + algorithm + " is not one of " + ALGORITHMS);
+        }
+        return new RotatingSigningKeys(repository, keySet, use, algorithm, clock, retention, audit);
     }
 
     private State load() {
         List<StoredKey> stored = repository.load(keySet);
         if (stored.stream().noneMatch(k -> k.retiredAt() == null)) {
             add("system", "first start: no signing key yet");
-            stored = repository.load(keySet);
+            return snapshot(repository.load(keySet));
         }
-        return snapshot(stored);
+        State loaded = snapshot(stored);
+        if (!loaded.current().algorithm().equals(algorithm)) {
+            add("system", "signing algorithm changed from " + loaded.current().algorithm() + " to " + algorithm);
+            return snapshot(repository.load(keySet));
+        }
+        return loaded;
     }
 
     private State snapshot(List<StoredKey> stored) {
-        ECKey current = null;
+        Published current = null;
         Instant currentCreated = Instant.MIN;
         List<Published> keys = new ArrayList<>();
         for (StoredKey k : stored) {
-            ECKey key = parse(k);
-            keys.add(new Published(key, k.retiredAt()));
+            Published key = parse(k);
+            keys.add(key);
             // Two nodes starting at once may both add a key; the newest unretired one signs, the other stays published.
             if (k.retiredAt() == null && !k.createdAt().isBefore(currentCreated)) {
                 current = key;
@@ -120,31 +163,56 @@ public final class RotatingSigningKeys implements SigningKeys {
         return new State(current, List.copyOf(keys));
     }
 
-    private ECKey parse(StoredKey k) {
+    private Published parse(StoredKey k) {
         try {
-            return ECKey.parse(k.privateJwk());
-        } catch (ParseException e) {
-            // The message never includes the JWK text: it holds the private key.
-            throw new MandateException(
-                    ErrorCode.INTERNAL, "stored key '" + k.kid() + "' of key set '" + keySet + "' is not an EC JWK");
+            JWK key = JWK.parse(k.privateJwk());
+            return switch (key) {
+                case ECKey ec
+                when Curve.P_256.equals(ec.getCurve()) ->
+                    new Published(
+                            ec,
+                            JWSAlgorithm.ES256,
+                            new ECDSASigner(ec),
+                            new ECDSAVerifier(ec.toECPublicKey()),
+                            k.retiredAt());
+                case OctetKeyPair okp
+                when Curve.Ed25519.equals(okp.getCurve()) -> {
+                    Ed25519Jws jws = Ed25519Jws.of(okp);
+                    yield new Published(okp, JWSAlgorithm.EdDSA, jws, jws, k.retiredAt());
+                }
+                default -> throw notSigningKey(k);
+            };
+        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+            throw notSigningKey(k);
         }
     }
 
+    private MandateException notSigningKey(StoredKey k) {
+        // The message never includes the JWK text: it holds the private key.
+        return new MandateException(
+                ErrorCode.INTERNAL,
+                "stored key '" + k.kid() + "' of key set '" + keySet
+                        + "' is not a P-256 EC or Ed25519 OKP private JWK");
+    }
+
     private String add(String actor, String reason) {
-        ECKey key;
+        JWK key;
         try {
-            key = new ECKeyGenerator(Curve.P_256)
-                    .keyUse(use)
-                    .algorithm(ALGORITHM)
-                    .keyIDFromThumbprint(true)
-                    .generate();
+            key = JWSAlgorithm.EdDSA.equals(algorithm)
+                    ? Ed25519Jws.generate(use, RANDOM)
+                    : new ECKeyGenerator(Curve.P_256)
+                            .keyUse(use)
+                            .algorithm(JWSAlgorithm.ES256)
+                            .keyIDFromThumbprint(true)
+                            .generate();
         } catch (JOSEException e) {
-            throw new MandateException(ErrorCode.INTERNAL, "cannot generate a P-256 key: " + e.getMessage(), e);
+            throw new MandateException(
+                    ErrorCode.INTERNAL, "cannot generate a " + algorithm + " key: " + e.getMessage(), e);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String kid = Objects.requireNonNull(key.getKeyID(), "thumbprint kid");
         audit.record(
-                new AuditEntry("key.rotated", actor, keySet, reason, Map.of("kid", kid, "alg", ALGORITHM.getName())));
+                new AuditEntry("key.rotated", actor, keySet, reason, Map.of("kid", kid, "alg", algorithm.getName())));
         repository.rotate(keySet, new StoredKey(kid, key.toJSONString(), now, null));
         return kid;
     }
@@ -170,22 +238,31 @@ public final class RotatingSigningKeys implements SigningKeys {
      * @return the current key id
      */
     public String currentKid() {
-        return Objects.requireNonNull(state.current().getKeyID(), "kid");
+        return state.current().kid();
+    }
+
+    /**
+     * Returns the algorithm new keys of this set sign with.
+     *
+     * @return {@code EdDSA} or {@code ES256}
+     */
+    public JWSAlgorithm algorithm() {
+        return algorithm;
     }
 
     @Override
     public String sign(JWTClaimsSet claims, JOSEObjectType type) {
-        ECKey current = state.current();
+        Published current = state.current();
         SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(ALGORITHM)
-                        .keyID(current.getKeyID())
+                new JWSHeader.Builder(current.algorithm())
+                        .keyID(current.kid())
                         .type(type)
                         .build(),
                 claims);
         try {
-            jwt.sign(new ECDSASigner(current));
+            jwt.sign(Objects.requireNonNull(current.signer(), "the current key signs"));
         } catch (JOSEException e) {
-            throw new MandateException(ErrorCode.INTERNAL, "cannot sign with key '" + current.getKeyID() + "'", e);
+            throw new MandateException(ErrorCode.INTERNAL, "cannot sign with key '" + current.kid() + "'", e);
         }
         return jwt.serialize();
     }
@@ -202,17 +279,22 @@ public final class RotatingSigningKeys implements SigningKeys {
             throw unauthenticated("the token is not a signed JWT: " + e.getMessage());
         }
         JWSAlgorithm alg = parsed.getHeader().getAlgorithm();
-        if (!ALGORITHM.equals(alg)) {
-            throw unauthenticated("the token is signed with " + alg + "; Mandate's keys sign only with " + ALGORITHM);
+        if (!ALGORITHMS.contains(alg)) {
+            throw unauthenticated("the token is signed with " + alg + "; Mandate's keys sign only with " + ALGORITHMS);
         }
         String kid = parsed.getHeader().getKeyID();
-        ECKey key =
+        Published key =
                 kid == null ? null : publishedKey(kid).or(() -> reloadFor(kid)).orElse(null);
         if (key == null) {
             throw unauthenticated("the token names key '" + kid + "', which is not one of Mandate's published keys");
         }
+        if (!key.algorithm().equals(alg)) {
+            // Algorithm confusion: the header must name the algorithm of the key it names.
+            throw unauthenticated(
+                    "the token is signed with " + alg + " but key '" + kid + "' is a " + key.algorithm() + " key");
+        }
         try {
-            if (!parsed.verify(new ECDSAVerifier(key.toECPublicKey()))) {
+            if (!parsed.verify(key.verifier())) {
                 throw unauthenticated("the token's signature does not verify with key '" + kid + "'");
             }
             return parsed.getJWTClaimsSet();
@@ -231,7 +313,7 @@ public final class RotatingSigningKeys implements SigningKeys {
         state = snapshot(repository.load(keySet));
     }
 
-    private Optional<ECKey> reloadFor(String kid) {
+    private Optional<Published> reloadFor(String kid) {
         // Another replica may have rotated; look once, but never more often than RELOAD_INTERVAL, so that tokens
         // naming made-up keys cannot turn into a query per request.
         synchronized (this) {
@@ -243,12 +325,11 @@ public final class RotatingSigningKeys implements SigningKeys {
         return publishedKey(kid);
     }
 
-    private Optional<ECKey> publishedKey(String kid) {
+    private Optional<Published> publishedKey(String kid) {
         Instant cutoff = clock.instant().minus(retention);
         return state.keys().stream()
                 .filter(p -> p.retiredAt() == null || p.retiredAt().isAfter(cutoff))
-                .map(Published::key)
-                .filter(k -> kid.equals(k.getKeyID()))
+                .filter(p -> kid.equals(p.kid()))
                 .findFirst();
     }
 

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.testing.InMemoryKeyRepository;
@@ -23,7 +28,8 @@ final class RotatingSigningKeysTest {
     private final InMemoryKeyRepository repository = new InMemoryKeyRepository();
 
     private RotatingSigningKeys open() {
-        return RotatingSigningKeys.open(repository, "mandate", KeyUse.SIGNATURE, clock, Duration.ofHours(1), audit);
+        return RotatingSigningKeys.open(
+                repository, "mandate", KeyUse.SIGNATURE, JWSAlgorithm.EdDSA, clock, Duration.ofHours(1), audit);
     }
 
     private static JWTClaimsSet claims() {
@@ -92,8 +98,8 @@ final class RotatingSigningKeysTest {
     @Test
     void tokenOfAnotherKeySetIsRejected() {
         RotatingSigningKeys keys = open();
-        RotatingSigningKeys other =
-                RotatingSigningKeys.open(repository, "other", KeyUse.SIGNATURE, clock, Duration.ofHours(1), audit);
+        RotatingSigningKeys other = RotatingSigningKeys.open(
+                repository, "other", KeyUse.SIGNATURE, JWSAlgorithm.EdDSA, clock, Duration.ofHours(1), audit);
         String foreign = other.sign(claims(), JOSEObjectType.JWT);
         assertThatThrownBy(() -> keys.verify(foreign)).hasMessageContaining("not one of Mandate's published keys");
     }
@@ -124,5 +130,53 @@ final class RotatingSigningKeysTest {
         assertThatThrownBy(() -> here.verify(newer)).hasMessageContaining("not one of Mandate's published keys");
         clock.advance(RotatingSigningKeys.RELOAD_INTERVAL);
         assertThat(here.verify(newer).getSubject()).isEqualTo("agent");
+    }
+
+    @Test
+    void anEdDsaTokenVerifiesWithAnIndependentEd25519Implementation() throws Exception {
+        RotatingSigningKeys keys = open();
+        SignedJWT jwt = SignedJWT.parse(keys.sign(claims(), JOSEObjectType.JWT));
+        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+        OctetKeyPair published = (OctetKeyPair) keys.publicJwks().getKeyByKeyId(keys.currentKid());
+        assertThat(jwt.verify(new Ed25519Verifier(published)))
+                .as("Nimbus's Tink-based verifier accepts the BouncyCastle signature")
+                .isTrue();
+    }
+
+    @Test
+    void anEs256KeySetSignsWithEs256() throws Exception {
+        RotatingSigningKeys keys = RotatingSigningKeys.open(
+                repository, "jwt-svid", KeyUse.SIGNATURE, JWSAlgorithm.ES256, clock, Duration.ofHours(1), audit);
+        String jwt = keys.sign(claims(), JOSEObjectType.JWT);
+        assertThat(SignedJWT.parse(jwt).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        assertThat(keys.verify(jwt).getSubject()).isEqualTo("agent");
+    }
+
+    @Test
+    void changingTheAlgorithmAddsAKeyAndOldTokensStillVerify() {
+        RotatingSigningKeys es256 = RotatingSigningKeys.open(
+                repository, "mandate", KeyUse.SIGNATURE, JWSAlgorithm.ES256, clock, Duration.ofHours(1), audit);
+        String old = es256.sign(claims(), JOSEObjectType.JWT);
+
+        RotatingSigningKeys eddsa = open();
+        assertThat(eddsa.currentKid()).isNotEqualTo(es256.currentKid());
+        assertThat(audit.entries.get(audit.entries.size() - 1).reason()).contains("from ES256 to EdDSA");
+        assertThat(eddsa.verify(old).getSubject()).isEqualTo("agent");
+        assertThat(open().currentKid()).as("a second open keeps the new key").isEqualTo(eddsa.currentKid());
+    }
+
+    @Test
+    void aHeaderNamingAnotherAlgorithmThanItsKeyIsRefused() throws Exception {
+        RotatingSigningKeys keys = open();
+        SignedJWT signed = SignedJWT.parse(keys.sign(claims(), JOSEObjectType.JWT));
+        String header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID(keys.currentKid())
+                .build()
+                .toBase64URL()
+                .toString();
+        String confused = header + "." + signed.getPayload().toBase64URL() + "." + signed.getSignature();
+        assertThatThrownBy(() -> keys.verify(confused))
+                .isInstanceOf(MandateException.class)
+                .hasMessageContaining("is a EdDSA key");
     }
 }
