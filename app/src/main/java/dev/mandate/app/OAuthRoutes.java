@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth 2.0 endpoints: {@code POST /oauth2/token} (RFC 8693 token exchange with RFC 9396 authorization details of
- * type {@code mandate}, DPoP-bound per RFC 9449), {@code POST /oauth2/introspect} (RFC 7662, admin token) and
+ * type {@code mandate}, DPoP-bound per RFC 9449; a mandate token alone renews its mandate), {@code POST
+ * /oauth2/revoke} (RFC 7009: the holder closes its mandate), {@code POST /oauth2/introspect} (RFC 7662, admin token) and
  * {@code GET /.well-known/oauth-authorization-server} (RFC 8414). Every failure answers with the OAuth error JSON
  * ({@code error}, {@code error_description}), never a stack trace or a 500 for bad input.
  */
@@ -74,6 +75,7 @@ final class OAuthRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/oauth2/token", ctx -> answer(ctx, () -> token(ctx)));
         routes.post("/oauth2/introspect", ctx -> answer(ctx, () -> introspect(ctx)));
+        routes.post("/oauth2/revoke", ctx -> answer(ctx, () -> revoke(ctx)));
         routes.get("/.well-known/oauth-authorization-server", ctx -> ctx.json(metadata()));
     }
 
@@ -148,7 +150,18 @@ final class OAuthRoutes implements RouteGroup {
             if (form.containsKey("actor_token_type")) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "actor_token_type without actor_token");
             }
-            r = exchange.open(subjectToken, subjectType, details, jkt);
+            if (TokenExchange.ACCESS_TOKEN_TYPE.equals(subjectType)) {
+                // A mandate token alone: the agent's heartbeat for its own mandate.
+                if (form.containsKey("authorization_details")) {
+                    throw new OAuthException(
+                            OAuthError.INVALID_REQUEST,
+                            "renewing a mandate (a mandate token without actor_token) takes no authorization_details;"
+                                    + " to delegate, add the sub-agent's JWT-SVID as actor_token");
+                }
+                r = exchange.renew(subjectToken, jkt);
+            } else {
+                r = exchange.open(subjectToken, subjectType, details, jkt);
+            }
         } else {
             r = exchange.delegate(
                     subjectToken, subjectType, actorToken, required(form, "actor_token_type"), details, jkt);
@@ -181,6 +194,33 @@ final class OAuthRoutes implements RouteGroup {
         return dpop.verify(proofs.get(0), ctx.method().name(), URI.create(ctx.url()), null);
     }
 
+    /**
+     * RFC 7009 revocation by the token's holder: revoking a mandate token closes its mandate (the task ended), with
+     * its delegated mandates and their leases. A token that does not verify or has already ended answers 200 as the
+     * RFC asks; a DPoP-bound token needs a proof by its key.
+     */
+    private Map<String, Object> revoke(Context ctx) {
+        Map<String, String> form = form(ctx, Set.of("token", "token_type_hint"));
+        String token = required(form, "token");
+        String hint = form.get("token_type_hint");
+        if (hint != null && !hint.equals("access_token")) {
+            throw new OAuthException(
+                    OAuthError.UNSUPPORTED_TOKEN_TYPE,
+                    "only mandate tokens (token_type_hint access_token) are revoked here");
+        }
+        String jkt = dpopKey(ctx);
+        List<String> ended;
+        try {
+            ended = exchange.close(token, jkt);
+        } catch (OAuthException e) {
+            if (e.error() == OAuthError.INVALID_GRANT) {
+                return Map.of(); // RFC 7009 §2.2: an invalid token is not an error
+            }
+            throw e;
+        }
+        return Map.of("closed", ended);
+    }
+
     private Map<String, Object> introspect(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null
@@ -199,6 +239,8 @@ final class OAuthRoutes implements RouteGroup {
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + "/oauth2/token");
         m.put("introspection_endpoint", issuer + "/oauth2/introspect");
+        m.put("revocation_endpoint", issuer + "/oauth2/revoke");
+        m.put("revocation_endpoint_auth_methods_supported", List.of("none"));
         m.put("jwks_uri", issuer + "/.well-known/jwks.json");
         m.put("grant_types_supported", List.of(TokenExchange.GRANT_TYPE));
         m.put("response_types_supported", List.of());

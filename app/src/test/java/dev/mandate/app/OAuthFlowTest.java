@@ -104,8 +104,12 @@ final class OAuthFlowTest {
     }
 
     static String proof(MandateNode node, ECKey key) throws Exception {
+        return proof(node, key, "/oauth2/token");
+    }
+
+    static String proof(MandateNode node, ECKey key, String path) throws Exception {
         return new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256)
-                .createDPoPJWT("POST", URI.create("http://127.0.0.1:" + node.port() + "/oauth2/token"))
+                .createDPoPJWT("POST", URI.create("http://127.0.0.1:" + node.port() + path))
                 .serialize();
     }
 
@@ -219,6 +223,98 @@ final class OAuthFlowTest {
         NodeTesting.Answer verify = NodeTesting.admin(node, "POST", "/v1/audit/verify", null);
         assertThat(verify.body().get("ok").asBoolean()).as(verify.raw()).isTrue();
         assertThat(verify.body().get("checkpointsChecked").asInt()).isPositive();
+    }
+
+    @Test
+    void anAgentRenewsItsOwnMandateWithItsKeyAndClosesItWhenTheTaskEnds() throws Exception {
+        register("nightly", "autonomous");
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        ECKey thief = new ECKeyGenerator(Curve.P_256).generate();
+        NodeTesting.Answer open = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("nightly"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", List.of("crm.read"), 120))),
+                Map.of("DPoP", proof(node, key)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        String token = open.body().get("access_token").asText();
+        String id = open.body().get("mandate_id").asText();
+        Map<String, String> renewal = Map.of(
+                "grant_type", EXCHANGE,
+                "subject_token", token,
+                "subject_token_type", ACCESS);
+
+        NodeTesting.Answer stolen = post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, thief)));
+        assertThat(stolen.status()).isEqualTo(400);
+        assertThat(stolen.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(post(node, "/oauth2/token", form(renewal), Map.of())
+                        .body()
+                        .get("error")
+                        .asText())
+                .as("a bound token renews only with a proof")
+                .isEqualTo("invalid_dpop_proof");
+
+        NodeTesting.Answer renewed = post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, key)));
+        assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
+        assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(id);
+        String fresh = renewed.body().get("access_token").asText();
+        assertThat(fresh).isNotEqualTo(token);
+        assertThat(SignedJWT.parse(fresh)
+                        .getJWTClaimsSet()
+                        .getJSONObjectClaim("cnf")
+                        .get("jkt"))
+                .isEqualTo(key.computeThumbprint().toString());
+        assertThat(NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null).raw())
+                .contains("mandate.renewed");
+
+        NodeTesting.Answer notYours = post(
+                node,
+                "/oauth2/revoke",
+                form(Map.of("token", fresh)),
+                Map.of("DPoP", proof(node, thief, "/oauth2/revoke")));
+        assertThat(notYours.status()).isEqualTo(400);
+        assertThat(NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null)
+                        .body()
+                        .get("state")
+                        .asText())
+                .isEqualTo("active");
+
+        NodeTesting.Answer closed = post(
+                node,
+                "/oauth2/revoke",
+                form(Map.of("token", fresh)),
+                Map.of("DPoP", proof(node, key, "/oauth2/revoke")));
+        assertThat(closed.status()).as(closed.raw()).isEqualTo(200);
+        assertThat(closed.body().get("closed").get(0).asText()).isEqualTo(id);
+        assertThat(NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null)
+                        .body()
+                        .get("state")
+                        .asText())
+                .isEqualTo("closed");
+        assertThat(post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, key)))
+                        .body()
+                        .get("error")
+                        .asText())
+                .as("an ended mandate is not renewed")
+                .isEqualTo("invalid_grant");
+
+        NodeTesting.Answer again = post(
+                node,
+                "/oauth2/revoke",
+                form(Map.of("token", fresh)),
+                Map.of("DPoP", proof(node, key, "/oauth2/revoke")));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(post(node, "/oauth2/revoke", form(Map.of("token", "not-a-token")), Map.of())
+                        .status())
+                .as("RFC 7009: an invalid token is not an error")
+                .isEqualTo(200);
     }
 
     @Test

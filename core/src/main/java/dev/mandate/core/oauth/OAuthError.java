@@ -15,6 +15,8 @@ public enum OAuthError {
     UNAUTHORIZED_CLIENT(400),
     /** RFC 6749: the grant type is not supported. */
     UNSUPPORTED_GRANT_TYPE(400),
+    /** RFC 7009: the server does not revoke this type of token. */
+    UNSUPPORTED_TOKEN_TYPE(400),
     /** RFC 8693: the requested target (purpose, tools, resources) is not allowed. */
     INVALID_TARGET(400),
     /** RFC 9396: the authorization details are malformed or of an unknown type. */
@@ -66,6 +68,7 @@ public enum OAuthError {
             case INVALID_REQUEST,
                     INVALID_GRANT,
                     UNSUPPORTED_GRANT_TYPE,
+                    UNSUPPORTED_TOKEN_TYPE,
                     INVALID_TARGET,
                     INVALID_AUTHORIZATION_DETAILS,
                     INVALID_DPOP_PROOF -> ErrorCode.BAD_REQUEST;

@@ -210,6 +210,70 @@ public final class TokenExchange {
     }
 
     /**
+     * Renews (heartbeats) the mandate a live mandate token carries and issues a fresh token for it: the agent's own
+     * way to keep a long task alive, one ttl at a time up to the mandate's max lifetime. A DPoP-bound token is renewed
+     * only with a proof made by the key it is bound to, and the new token is bound to that key too.
+     *
+     * @param token the mandate token, presented as {@code subject_token} without an actor token
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @return the renewed mandate and its new token
+     * @throws OAuthException {@code invalid_grant} for a token that does not verify or a mandate that is not live or
+     *     cannot be renewed further, {@code invalid_dpop_proof} when the proof's key is not the token's
+     */
+    public Result renew(String token, @Nullable String jkt) {
+        MandateTokens.Verified held = holder(token, jkt);
+        Mandate renewed;
+        try {
+            renewed = registry.renew(held.mandateId(), held.subject());
+        } catch (MandateException e) {
+            throw new OAuthException(OAuthError.INVALID_GRANT, e.getMessage());
+        }
+        TierLimits tier = registry.limits().of(renewed.tier());
+        return issue(renewed, tier, held.jkt(), actorChain(held.claims()));
+    }
+
+    /**
+     * Closes the mandate a mandate token carries because its task ended (the agent's own way, RFC 7009 revocation of
+     * its token): its delegated mandates end with it, and with them their leases. Closing an already-ended mandate is
+     * not an error.
+     *
+     * @param token the mandate token
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
+     * @throws OAuthException {@code invalid_grant} for a token that does not verify, {@code invalid_dpop_proof} when a
+     *     bound token comes without a proof by its key
+     */
+    public List<String> close(String token, @Nullable String jkt) {
+        MandateTokens.Verified held = holder(token, jkt);
+        if (!registry.checkLive(held.mandateId()).isLive()) {
+            return List.of();
+        }
+        try {
+            return registry.close(held.mandateId(), held.subject());
+        } catch (MandateException e) {
+            if (e.code() == ErrorCode.CONFLICT) {
+                return List.of(); // ended between the check and the close
+            }
+            throw e;
+        }
+    }
+
+    private MandateTokens.Verified holder(String token, @Nullable String jkt) {
+        MandateTokens.Verified held;
+        try {
+            held = tokens.verify(token);
+        } catch (OAuthException e) {
+            throw new OAuthException(OAuthError.INVALID_GRANT, "the mandate token: " + e.getMessage());
+        }
+        if (held.jkt() != null && !held.jkt().equals(jkt)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_DPOP_PROOF,
+                    "the mandate token is DPoP-bound: send a DPoP proof made with the key it is bound to");
+        }
+        return held;
+    }
+
+    /**
      * Introspects a mandate token (RFC 7662): active only if it verifies and its mandate and every ancestor are live.
      *
      * @param token the token
