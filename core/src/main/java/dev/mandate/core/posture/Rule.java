@@ -11,7 +11,8 @@ public enum Rule {
             "NHI1",
             "ASI03,ASI10",
             "GOVERN",
-            "Set an accountable owner: mandate agent update <name> --owner team-<name>, or disable the agent."),
+            "Set an accountable owner (PATCH /v1/agents/<name> with {\"owner\": \"team-<name>\"}) or disable the"
+                    + " agent: mandate agent disable <name>."),
     /** The owner is known to be inactive (left, or a disabled agent). */
     OWNER_INACTIVE(
             "owner-inactive",
