@@ -17,4 +17,6 @@ module dev.mandate.core {
     exports dev.mandate.core.catalog;
     exports dev.mandate.core.policy;
     exports dev.mandate.core.approval;
+    exports dev.mandate.core.access;
+    exports dev.mandate.core.posture;
 }

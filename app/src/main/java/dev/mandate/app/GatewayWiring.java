@@ -10,6 +10,7 @@ import dev.mandate.app.config.GatewayOptions;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.catalog.Catalog;
 import dev.mandate.gateway.CallAuthenticator;
 import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
@@ -51,6 +52,26 @@ final class GatewayWiring {
                 .decider(decider)
                 .audit(audit)
                 .build();
+    }
+
+    /**
+     * Reads the catalog the gateway runs with, for the access and posture reports (the file is read again so that an
+     * edited catalog shows in reports; the gateway itself keeps the one it started with).
+     */
+    static Catalog catalog(Config config) {
+        return readConfig(config.gateway().configFile()).catalog();
+    }
+
+    /** Returns the names of the configured credential backends that check out shared accounts. */
+    static java.util.Set<String> sharedSecretBackends(Config config) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (dev.mandate.app.config.CredentialsConfig.Backend b :
+                config.credentials().backends()) {
+            if (b instanceof dev.mandate.app.config.CredentialsConfig.SharedPostgres shared) {
+                names.add(shared.name());
+            }
+        }
+        return names;
     }
 
     private static GatewayConfig readConfig(@Nullable Path file) {

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             LeaseCommand.class,
             SchemaCommand.class,
             ApprovalCommand.class,
+            AccessCommand.class,
+            PostureCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {

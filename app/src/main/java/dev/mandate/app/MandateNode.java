@@ -11,6 +11,10 @@ import dev.mandate.app.lease.LeaseModule;
 import dev.mandate.app.policy.ApprovalRoutes;
 import dev.mandate.app.policy.PolicyRoutes;
 import dev.mandate.app.policy.PolicyServices;
+import dev.mandate.app.visibility.RevocationMeter;
+import dev.mandate.app.visibility.Visibility;
+import dev.mandate.app.visibility.VisibilityMetrics;
+import dev.mandate.app.visibility.VisibilityRoutes;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.identity.AgentRegistry;
@@ -20,6 +24,7 @@ import dev.mandate.core.identity.WorkloadVerifier;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.oauth.WorkloadAuthenticator;
+import dev.mandate.core.posture.PostureSettings;
 import dev.mandate.gateway.McpGateway;
 import dev.mandate.gateway.policy.CedarCallDecider;
 import dev.mandate.gateway.policy.DriftSettings;
@@ -145,10 +150,31 @@ public final class MandateNode implements AutoCloseable {
                     action -> null);
             registry.addEndListener(access);
             registry.addEndListener(decider);
-            gateway = GatewayWiring.build(config, json, Version.current(), access, decider, audit);
+            gateway = GatewayWiring.build(
+                    config,
+                    json,
+                    Version.current(),
+                    access,
+                    VisibilityMetrics.timedDecider(decider, metrics),
+                    VisibilityMetrics.timedAudit(audit, metrics));
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));
+            RevocationMeter revocations = new RevocationMeter(registry, identity.agents(), leases.manager(), metrics);
+            groups.add(revocations);
+            VisibilityMetrics.bindMandates(metrics, registry, clock);
+            groups.add(new VisibilityRoutes(new Visibility(
+                    identity.agents(),
+                    registry,
+                    leases.manager(),
+                    () -> GatewayWiring.catalog(config),
+                    policies.engine(),
+                    audit,
+                    revocations,
+                    GatewayWiring.sharedSecretBackends(config),
+                    java.util.Set::of,
+                    PostureSettings.DEFAULTS,
+                    clock)));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),

@@ -58,6 +58,15 @@ public final class Catalog {
     }
 
     /**
+     * Returns the entries configured explicitly, for reports that list what the catalog covers (access, posture).
+     *
+     * @return the configured entries, unmodifiable
+     */
+    public Map<CatalogKey, CatalogEntry> entries() {
+        return configured;
+    }
+
+    /**
      * Whether the configuration trusts this upstream's hints.
      *
      * @param server the upstream's name
