@@ -149,6 +149,8 @@ public final class MandateNode implements AutoCloseable {
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));
+            groups.add(new dev.mandate.app.console.ConsoleRoutes());
+            groups.add(dev.mandate.app.console.EventRoutes.over(audit, json));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
