@@ -158,7 +158,7 @@ export function renderPosture(report) {
         el('td', {}, badge(f.severity, 'sev-' + f.severity)),
         el('td', {}, el('strong', {}, f.title), el('div', { class: 'muted mono' }, f.rule)),
         el('td', { class: 'mono' }, f.subject),
-        el('td', {}, typeof f.evidence === 'string' ? f.evidence : JSON.stringify(f.evidence)),
+        el('td', { class: 'evidence' }, typeof f.evidence === 'string' ? f.evidence : JSON.stringify(f.evidence)),
         el('td', {}, f.fix),
         el('td', { class: 'chips' }, controls(f.controls)))))));
 }
@@ -180,29 +180,60 @@ function revocation(r) {
   return el('p', { class: 'revocation' }, el('strong', {}, 'Revocation: '), r.how || '', figures ? ` (${figures})` : '');
 }
 
+function policyChips(list) {
+  return (list || []).map((p) => el('span', { class: 'chip' }, p));
+}
+
+function neverList(list, label) {
+  if (!(list || []).length) return null;
+  return el('div', {}, el('strong', {}, label),
+    el('ul', { class: 'never' }, list.map((n) => el('li', {},
+      [n.agent, n.tool, n.purpose ? `for ${n.purpose}` : null].filter(Boolean).join(' '), ': ', n.reason || ''))));
+}
+
+function backendName(b) {
+  if (typeof b === 'string') return b;
+  const extra = [b.liveLeases != null ? `${b.liveLeases} live` : null, b.sharedSecret ? 'shared secret' : null]
+    .filter(Boolean).join(', ');
+  return extra ? `${b.name} (${extra})` : b.name;
+}
+
+function countMandates(trees) {
+  return (trees || []).reduce((n, m) => n + 1 + countMandates(m.children), 0);
+}
+
 export function renderAgentAccess(a) {
   fill(byId('access-body'),
-    el('h3', {}, `${a.agent} `, el('span', { class: 'muted' }, `owner ${a.owner || '?'} · ${a.tier || ''}`)),
+    el('h3', { 'data-access-agent': a.agent }, `${a.agent} `,
+      el('span', { class: 'muted' }, `owner ${a.owner || '?'} · ${a.tier || ''} · ${a.status || ''}`)),
     el('table', {},
-      el('thead', {}, el('tr', {}, el('th', {}, 'Tool'), el('th', {}, 'Conditions'), el('th', {}, 'Policies'))),
-      el('tbody', {}, (a.tools || []).map((t) => el('tr', {},
-        el('td', { class: 'mono' }, t.tool), el('td', {}, conditions(t.conditions)),
-        el('td', {}, (t.policies || []).map((p) => el('span', { class: 'chip' }, p))))))),
-    el('p', {}, el('strong', {}, 'Credential backends: '), (a.backends || []).join(', ') || 'none'),
-    el('p', {}, el('strong', {}, 'Live mandates: '), String((a.mandates || []).length),
+      el('thead', {}, el('tr', {}, el('th', {}, 'Tool'), el('th', {}, 'Purpose'), el('th', {}, 'Verdict'),
+        el('th', {}, 'Conditions'), el('th', {}, 'Policies'))),
+      el('tbody', {}, (a.tools || []).length === 0
+        ? el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No tool could be allowed.'))
+        : a.tools.map((t) => el('tr', {},
+          el('td', { class: 'mono' }, t.tool), el('td', {}, t.purpose || 'any'),
+          el('td', {}, t.verdict ? badge(t.verdict) : ''),
+          el('td', {}, conditions(t.conditions)), el('td', {}, policyChips(t.policies)))))),
+    neverList(a.never, 'Never allowed: '),
+    el('p', {}, el('strong', {}, 'Credential backends: '), (a.backends || []).map(backendName).join(', ') || 'none'),
+    el('p', {}, el('strong', {}, 'Live mandates: '), String(countMandates(a.mandates)),
       ' · ', el('strong', {}, 'live leases: '), String((a.leases || []).length)),
     revocation(a.revocation));
 }
 
 export function renderResourceAccess(r) {
   fill(byId('access-body'),
-    el('h3', {}, 'Who can use ', el('span', { class: 'mono' }, r.resource)),
+    el('h3', { 'data-access-resource': r.resource }, 'Who can use ', el('span', { class: 'mono' }, r.resource)),
     el('table', {},
-      el('thead', {}, el('tr', {}, el('th', {}, 'Agent'), el('th', {}, 'Purpose'), el('th', {}, 'Conditions'), el('th', {}, 'Policies'))),
-      el('tbody', {}, (r.allowed || []).map((a) => el('tr', {},
-        el('td', {}, a.agent), el('td', {}, a.purpose || 'any'), el('td', {}, conditions(a.conditions)),
-        el('td', {}, (a.policies || []).map((p) => el('span', { class: 'chip' }, p))))))),
-    (r.never || []).length ? el('div', {}, el('strong', {}, 'Never allowed: '),
-      el('ul', {}, r.never.map((n) => el('li', {}, `${n.agent}: ${n.reason}`)))) : null,
+      el('thead', {}, el('tr', {}, el('th', {}, 'Agent'), el('th', {}, 'Tool'), el('th', {}, 'Purpose'),
+        el('th', {}, 'Verdict'), el('th', {}, 'Conditions'), el('th', {}, 'Policies'))),
+      el('tbody', {}, (r.allowed || []).length === 0
+        ? el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No agent could be allowed.'))
+        : r.allowed.map((a) => el('tr', {},
+          el('td', {}, a.agent), el('td', { class: 'mono' }, a.tool || r.resource), el('td', {}, a.purpose || 'any'),
+          el('td', {}, a.verdict ? badge(a.verdict) : ''),
+          el('td', {}, conditions(a.conditions)), el('td', {}, policyChips(a.policies)))))),
+    neverList(r.never, 'Never allowed: '),
     revocation(r.revocation));
 }

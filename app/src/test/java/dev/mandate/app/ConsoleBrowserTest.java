@@ -286,6 +286,20 @@ final class ConsoleBrowserTest {
                 >= 2);
         screenshot("approved");
 
+        // Posture and access: the views render the report, or say the server has none (404).
+        wait.until(d -> !d.findElement(By.id("posture-body")).getText().isBlank());
+        assertThat(text("#posture-body")).containsAnyOf("findings", "No findings", "not available");
+        browser.findElement(By.cssSelector("tr[data-agent='support-bot'] button.small"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("access-body"), "support-bot"));
+        assertThat(text("#access-body")).containsAnyOf("crm.get_customer", "not available");
+        browser.findElement(By.id("access-tool")).sendKeys("crm.send_email");
+        browser.findElement(By.cssSelector("#access-tool-form button")).click();
+        wait.until(ExpectedConditions.or(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-access-resource='crm.send_email']")),
+                ExpectedConditions.textToBePresentInElementLocated(By.id("access-body"), "GET /v1/access")));
+        screenshot("access");
+
         // The kill switch: press, confirm; the mandate and its delegated child leave the live view.
         By kill = By.cssSelector("button[data-kill='support-bot']");
         browser.findElement(kill).click();
