@@ -116,6 +116,8 @@ public final class MandateNode implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(new dev.mandate.app.console.ConsoleRoutes());
+            groups.add(dev.mandate.app.console.EventRoutes.over(audit, json));
             groups.addAll(identity.routes());
             AtomicReference<HttpServer> started = new AtomicReference<>();
             mandatePart = new MandatePart(
@@ -149,8 +151,6 @@ public final class MandateNode implements AutoCloseable {
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));
-            groups.add(new dev.mandate.app.console.ConsoleRoutes());
-            groups.add(dev.mandate.app.console.EventRoutes.over(audit, json));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
