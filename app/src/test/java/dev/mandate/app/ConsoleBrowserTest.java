@@ -102,6 +102,7 @@ final class ConsoleBrowserTest {
                     crm:
                       get_customer: { labels: "confidential,pii", expose: ["customerId"] }
                       send_email: { labels: "internal", egress: true, expose: ["to"] }
+                      read_ticket: { labels: "internal", untrusted: true }
                 """.formatted(upstream.url()));
         Path configFile = tmp.resolve("mandate.yaml");
         Files.writeString(configFile, """
@@ -180,6 +181,7 @@ final class ConsoleBrowserTest {
     private void walkThrough() throws Exception {
         register("support-bot", "team-support");
         register("summary-bot", "team-support");
+        register("legacy-exporter", "unknown");
         NodeTesting.Answer issued = NodeTesting.admin(
                 node,
                 "POST",

@@ -17,7 +17,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real upstream MCP server for the app's end-to-end tests: the MCP Java SDK's Streamable HTTP servlet on Jetty, on
- * 127.0.0.1 port 0, with a CRM's {@code get_customer} and an outbound {@code send_email}.
+ * 127.0.0.1 port 0, with a CRM's {@code get_customer}, an outbound {@code send_email} and {@code read_ticket}, whose text comes
+ * from outside.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
 final class SampleCrmUpstream implements AutoCloseable {
@@ -37,7 +38,8 @@ final class SampleCrmUpstream implements AutoCloseable {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(
                         tool("get_customer", a -> "customer " + a.getOrDefault("customerId", "?") + ": Ada Lovelace"),
-                        tool("send_email", a -> "sent to " + a.get("to")))
+                        tool("send_email", a -> "sent to " + a.get("to")),
+                        tool("read_ticket", a -> "ticket " + a.getOrDefault("ticketId", "?") + ": please help"))
                 .build();
         connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
