@@ -338,6 +338,21 @@ final class ConsoleBrowserTest {
                         .asText())
                 .isEqualTo("disabled");
         assertThatThrownBy(() -> agent.callTool(email)).isNotNull();
+
+        // Sign out; a wrong token is refused; a name made of markup stays text.
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        browser.findElement(By.id("token")).sendKeys("mandate_admin_not-the-token");
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "not the admin token"));
+        String markup = "<img src=x onerror=\"document.title='owned'\">";
+        browser.findElement(By.id("token")).sendKeys(NodeTesting.adminToken(node));
+        browser.findElement(By.id("approver")).clear();
+        browser.findElement(By.id("approver")).sendKeys(markup);
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), markup));
+        assertThat(browser.findElements(By.cssSelector("#who img"))).isEmpty();
+        assertThat(browser.getTitle()).isEqualTo("Mandate console");
     }
 
     private void register(String name, String owner) throws Exception {
