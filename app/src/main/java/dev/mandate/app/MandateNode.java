@@ -121,6 +121,8 @@ public final class MandateNode implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
             groups.add(new StatusRoutes(config, Version.current()));
+            groups.add(new dev.mandate.app.console.ConsoleRoutes());
+            groups.add(dev.mandate.app.console.EventRoutes.over(audit, json));
             groups.addAll(identity.routes());
             AtomicReference<HttpServer> started = new AtomicReference<>();
             mandatePart = new MandatePart(

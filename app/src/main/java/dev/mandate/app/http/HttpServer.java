@@ -72,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
                 }
                 server.setHandler(graceful);
             });
+            config.events.serverStopping(() -> groups.forEach(RouteGroup::stopping));
             var routes = config.routes;
             routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             routes.get("/readyz", ctx -> {

@@ -21,4 +21,10 @@ public interface RouteGroup {
     default java.util.Set<String> publicPaths() {
         return java.util.Set.of();
     }
+
+    /**
+     * Called once when the server starts to stop, before it waits for in-flight requests: a group that holds
+     * long-lived requests open (event streams) ends them here. Default: nothing.
+     */
+    default void stopping() {}
 }

@@ -12,7 +12,9 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +49,7 @@ public final class AuditLog implements BatchAuditSink {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object queueLock = new Object();
     private final List<Pending> queue = new ArrayList<>();
+    private final List<Consumer<List<AuditEvent>>> appendListeners = new CopyOnWriteArrayList<>();
 
     // guarded by writeLock; null until read from the store (again after a failed write)
     private @Nullable AuditEvent head;
@@ -182,6 +185,29 @@ public final class AuditLog implements BatchAuditSink {
         head = last;
         if (cp != null) {
             lastCheckpointSeq = cp.seq();
+        }
+        tellAppended(events);
+    }
+
+    /**
+     * Adds a listener told about every batch of events once it is durable, in sequence order, under the write lock:
+     * it must only hand the events on (a bounded queue), never block. What it throws is ignored, because the events
+     * are already recorded; a listener that needs every event re-reads gaps with {@link #page}.
+     *
+     * @param listener receives the appended events
+     */
+    public void onAppended(Consumer<List<AuditEvent>> listener) {
+        appendListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tellAppended(List<AuditEvent> events) {
+        List<AuditEvent> copy = List.copyOf(events);
+        for (Consumer<List<AuditEvent>> l : appendListeners) {
+            try {
+                l.accept(copy);
+            } catch (RuntimeException e) {
+                // the events are durable; a failing listener must not turn the write into a failure
+            }
         }
     }
 
