@@ -50,6 +50,18 @@ public final class SchemaGenerator {
      * @return the schema model; {@link Schema#toCedar()} gives the {@code .cedarschema} text
      */
     public static Schema generate(Collection<ToolSignature> tools) {
+        return generate(tools, List.of());
+    }
+
+    /**
+     * Generates the schema with further label groups declared, e.g. those the configured catalog entries put tools in
+     * before any upstream has listed its tools.
+     *
+     * @param tools the tools, resources and prompts the gateway fronts
+     * @param extraGroups further action groups to declare
+     * @return the schema model
+     */
+    public static Schema generate(Collection<ToolSignature> tools, Collection<String> extraGroups) {
         Map<String, EntityTypeDecl> types = new LinkedHashMap<>();
         types.put(CedarMapping.TEAM, entity(CedarMapping.TEAM, Set.of(), Map.of()));
         types.put(CedarMapping.PERSON, entity(CedarMapping.PERSON, Set.of(), Map.of()));
@@ -64,6 +76,7 @@ public final class SchemaGenerator {
                 entity(CedarMapping.SERVER, Set.of(), record("name", STRING).attributes()));
 
         TreeSet<String> groups = new TreeSet<>(STANDARD_GROUPS);
+        groups.addAll(extraGroups);
         for (ToolSignature t : tools) {
             groups.addAll(t.entry().actionGroups());
         }
