@@ -58,6 +58,16 @@ public final class Catalog {
     }
 
     /**
+     * Returns the configured entries (the schema declares their action groups, and their resources and prompts, before
+     * any upstream has listed anything).
+     *
+     * @return the configured entries by key
+     */
+    public Map<CatalogKey, CatalogEntry> configured() {
+        return configured;
+    }
+
+    /**
      * Whether the configuration trusts this upstream's hints.
      *
      * @param server the upstream's name
