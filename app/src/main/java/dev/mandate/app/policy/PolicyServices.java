@@ -201,8 +201,9 @@ public final class PolicyServices implements AutoCloseable {
         reporter.bind(registry);
     }
 
-    PolicyReporter reporter() {
-        return reporter;
+    /** Re-reads the policy directory now and reports the outcome (what the timer does). */
+    void reloadNow() {
+        reporter.report(store.refresh());
     }
 
     /**

@@ -140,9 +140,21 @@ public final class SchemaGenerator {
         return new RecordType(c, false);
     }
 
+    /**
+     * Declares a group as an action that itself applies to agents on servers with an empty {@code input}: a policy on
+     * a group (or on every action) then validates even before any tool of the group is known, and may use every part
+     * of the context but {@code input}, whose shape only a tool knows.
+     */
     private static void addGroup(Map<ActionRef, ActionDecl> actions, String name) {
         ActionRef uid = ref(name);
-        actions.put(uid, new ActionDecl(uid, Set.of(), Set.of(), Set.of(), RecordType.EMPTY));
+        actions.put(
+                uid,
+                new ActionDecl(
+                        uid,
+                        Set.of(),
+                        Set.of(CedarMapping.AGENT),
+                        Set.of(CedarMapping.SERVER),
+                        context(RecordType.EMPTY)));
     }
 
     private static ActionRef ref(String id) {
