@@ -54,7 +54,7 @@ final class PolicyServicesTest {
         UpstreamTools tools = new UpstreamTools(Catalog.EMPTY, Set.of());
         assertThatThrownBy(() -> PolicyServices.inDataDirectory(data, InstantSource.system(), tools, audited::add))
                 .isInstanceOf(PolicyLoadException.class)
-                .hasMessageStartingWith("limits.cedar:")
+                .hasMessageStartingWith("limits.cedar:3:45:")
                 .hasMessageContaining("policy no-admin: [")
                 .hasMessageContaining("rank");
     }

@@ -305,7 +305,7 @@ public final class PolicyStore {
                 n++;
             }
             if (schema != null) {
-                PolicyValidation.check(name, set, ids, schema, problems);
+                PolicyValidation.check(name, text, set, ids, schema, problems);
             }
             combined.append(text).append('\n');
         }

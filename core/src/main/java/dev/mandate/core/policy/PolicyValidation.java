@@ -3,6 +3,7 @@ package dev.mandate.core.policy;
 import dev.mandate.cedar.Policy;
 import dev.mandate.cedar.PolicySet;
 import dev.mandate.cedar.validation.ValidationError;
+import dev.mandate.cedar.validation.ValidationMode;
 import dev.mandate.cedar.validation.Validator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,18 +41,22 @@ final class PolicyValidation {
      * Validates one file's policies.
      *
      * @param file the file name
-     * @param set the file's policies, parsed from the file alone so that positions are the file's
+     * @param text the file's text
+     * @param set the file's policies, parsed from the file alone
      * @param ids Mandate's id of each policy of {@code set}, in order
      * @param schema the schema
      * @param out where problems are added
      */
-    static void check(String file, PolicySet set, List<String> ids, PolicySchema schema, List<Problem> out) {
+    static void check(
+            String file, String text, PolicySet set, List<String> ids, PolicySchema schema, List<Problem> out) {
         Map<String, String> byEngineId = new HashMap<>();
         int i = 0;
         for (Policy p : set.policies()) {
             byEngineId.put(p.id(), ids.get(i++));
         }
-        List<ValidationError> errors = Validator.validate(schema.schema(), set).errors();
+        // From the text, so that each error is positioned at the expression at fault; ids match PolicySet.parse's.
+        List<ValidationError> errors =
+                Validator.validate(schema.schema(), text, ValidationMode.STRICT).errors();
         // A policy naming an action of a pending upstream cannot be typed yet (its other errors follow from the
         // unknown action): all of its errors wait for that upstream's tool list.
         Set<String> waiting = new HashSet<>();
