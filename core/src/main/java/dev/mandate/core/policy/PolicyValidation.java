@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Type-checks one policy file against a {@link PolicySchema} in strict mode and turns the validator's errors into
  * {@code file:line:column: policy <id>: [rule] message} lines, leaving out the policies that name an action of a
- * pending upstream (they are checked when its tool list arrives).
+ * server that has not listed its tools (they are checked when its tool list arrives).
  */
 final class PolicyValidation {
     /** The most validation errors one load reports; the count of the rest is given. */
@@ -57,8 +57,8 @@ final class PolicyValidation {
         // From the text, so that each error is positioned at the expression at fault; ids match PolicySet.parse's.
         List<ValidationError> errors =
                 Validator.validate(schema.schema(), text, ValidationMode.STRICT).errors();
-        // A policy naming an action of a pending upstream cannot be typed yet (its other errors follow from the
-        // unknown action): all of its errors wait for that upstream's tool list.
+        // A policy naming an action of a server that has not listed its tools cannot be typed yet (its other errors
+        // follow from the unknown action): all of its errors wait for that server's tool list.
         Set<String> waiting = new HashSet<>();
         for (ValidationError e : errors) {
             if (deferred(e, schema)) {
@@ -79,9 +79,9 @@ final class PolicyValidation {
         }
     }
 
-    /** An unknown action of an upstream whose tool list has not arrived: checked again when it does. */
+    /** An unknown action of a server whose tool list has not arrived: checked again when it does. */
     private static boolean deferred(ValidationError e, PolicySchema schema) {
-        if (!e.code().equals(UNRECOGNIZED_ACTION) || schema.pendingServers().isEmpty()) {
+        if (!e.code().equals(UNRECOGNIZED_ACTION)) {
             return false;
         }
         Matcher m = ACTION.matcher(e.message());
@@ -89,7 +89,7 @@ final class PolicyValidation {
             return false;
         }
         String server = server(m.group(1));
-        return server != null && schema.pendingServers().contains(server);
+        return server != null && !schema.listedServers().contains(server);
     }
 
     private static @Nullable String server(String action) {

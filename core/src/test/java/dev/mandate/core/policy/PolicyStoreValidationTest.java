@@ -32,7 +32,7 @@ final class PolicyStoreValidationTest {
         RecordType input = new RecordType(Map.of("amount", new Attribute(amount, true)), false);
         ToolSignature pay =
                 new ToolSignature("tools/call", "bank.pay", "bank", Fixtures.entry("internal", true), input);
-        return new PolicySchema(SchemaGenerator.generate(List.of(pay)), Set.of());
+        return new PolicySchema(SchemaGenerator.generate(List.of(pay)), Set.of("bank"), Set.of());
     }
 
     @Test
@@ -102,19 +102,34 @@ final class PolicyStoreValidationTest {
     }
 
     @Test
-    void anActionOfAnUpstreamWhoseToolsAreNotListedYetWaitsForTheList() throws IOException {
+    void anActionOfAServerWhoseToolsAreNotListedYetWaitsForTheList() throws IOException {
         Files.writeString(dir.resolve("pay.cedar"), AMOUNT_LIMIT);
-        PolicySchema none = new PolicySchema(SchemaGenerator.generate(List.of()), Set.of("bank"));
+        PolicySchema none = new PolicySchema(SchemaGenerator.generate(List.of()), Set.of(), Set.of("bank"));
         PolicyStore store = PolicyStore.open(dir, CLOCK, none);
         assertThat(store.lastError()).isNull();
 
-        PolicySchema otherPending = new PolicySchema(SchemaGenerator.generate(List.of()), Set.of("files"));
-        assertThatThrownBy(() -> PolicyStore.open(dir, CLOCK, otherPending))
-                .hasMessageContaining("unrecognized-action-id")
-                .hasMessageContaining("bank.pay");
-
         PolicyStore.Reload listed = store.useSchema(bank(new SchemaType.StringType()));
         assertThat(listed.outcome()).isEqualTo(PolicyStore.Reload.Outcome.INVALID_UNDER_SCHEMA);
+    }
+
+    @Test
+    void aToolThatAListedServerDoesNotHaveIsAnError() throws IOException {
+        Files.writeString(dir.resolve("pay.cedar"), AMOUNT_LIMIT.replace("bank.pay", "bank.pya"));
+        assertThatThrownBy(() -> PolicyStore.open(dir, CLOCK, bank(new SchemaType.LongType())))
+                .hasMessageStartingWith("pay.cedar:")
+                .hasMessageContaining("unrecognized-action-id")
+                .hasMessageContaining("bank.pya");
+    }
+
+    @Test
+    void aGroupPolicyIsCheckedEvenWhileItsToolsArePending() throws IOException {
+        Files.writeString(
+                dir.resolve("egress.cedar"),
+                "@id(\"no-egress\") forbid (principal, action in Action::\"egress\", resource)\n"
+                        + "when { context.flow.label.contains(\"pii\") };");
+        PolicySchema none = new PolicySchema(SchemaGenerator.generate(List.of()), Set.of(), Set.of("bank"));
+        assertThatThrownBy(() -> PolicyStore.open(dir, CLOCK, none))
+                .hasMessageStartingWith("egress.cedar:2:8: policy no-egress: [unsafe-attribute-access]");
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class UpstreamTools {
 
     /**
      * Returns the schema policies are validated against now: the known signatures, the action groups of every
-     * configured catalog entry, and the pending servers.
+     * configured catalog entry, the servers that listed their tools, and the pending ones.
      *
      * @return the schema
      */
@@ -161,12 +161,14 @@ public final class UpstreamTools {
         TreeSet<String> groups = new TreeSet<>();
         catalog.configured().values().forEach(e -> groups.addAll(e.actionGroups()));
         List<ToolSignature> signatures;
+        Set<String> listedServers;
         Set<String> pending;
         synchronized (this) {
             signatures = signatures();
+            listedServers = Set.copyOf(listed.keySet());
             pending = pendingServers();
         }
-        return new PolicySchema(SchemaGenerator.generate(signatures, groups), pending);
+        return new PolicySchema(SchemaGenerator.generate(signatures, groups), listedServers, pending);
     }
 
     /**
