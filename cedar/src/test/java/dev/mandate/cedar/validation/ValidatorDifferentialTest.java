@@ -54,6 +54,83 @@ final class ValidatorDifferentialTest {
         assertThat(kinds(mineFromText)).as(why).isEqualTo(kinds(mine));
     }
 
+    /**
+     * Mandate's own generated schema (the sample {@code docs/policies.md} shows, which {@code SchemaGeneratorTest}
+     * pins to the generator's output): tool actions in label groups, groups that apply themselves, typed
+     * {@code context.input}.
+     */
+    @Property(tries = 300, seed = "20261124") // fixed so CI is repeatable; change it to explore
+    void policiesOnMandatesGeneratedSchemaValidateLikeTheReference(@ForAll("mandatePolicies") List<String> policies)
+            throws Exception {
+        String schemaText = mandateSchema();
+        String text = String.join("\n", policies);
+        ValidationResult mine = Validator.validate(Schema.parseCedar(schemaText), text, ValidationMode.STRICT);
+        ValidationResponse ref = new BasicAuthorizationEngine()
+                .validate(new ValidationRequest(
+                        com.cedarpolicy.model.schema.Schema.parse(JsonOrCedar.Cedar, schemaText),
+                        com.cedarpolicy.model.policy.PolicySet.parsePolicies(text)));
+        assertThat(ref.success).as("the reference could not validate: %s", ref).isPresent();
+        Set<String> refIds = new TreeSet<>();
+        ref.success.orElseThrow().validationErrors.forEach(e -> refIds.add(e.getPolicyId()));
+        Set<String> myIds = new TreeSet<>();
+        mine.errors().forEach(e -> myIds.add(e.policyId()));
+        Statistics.collect(mine.isValid() ? "valid" : "invalid");
+        assertThat(myIds)
+                .as(
+                        "policies:\n%s\nmine: %s\nreference: %s",
+                        text, mine.errors(), ref.success.orElseThrow().validationErrors)
+                .isEqualTo(refIds);
+    }
+
+    private static String mandateSchema() throws java.io.IOException {
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policies.md"));
+        int start = docs.indexOf("```cedarschema\n") + "```cedarschema\n".length();
+        return docs.substring(start, docs.indexOf("```", start));
+    }
+
+    @Provide
+    Arbitrary<List<String>> mandatePolicies() {
+        Arbitrary<String> action = Arbitraries.of(
+                "action",
+                "action == Action::\"webhook.post\"",
+                "action == Action::\"crm.get_customer\"",
+                "action in Action::\"egress\"",
+                "action in Action::\"reads:pii\"",
+                "action in Action::\"call_tool\"",
+                "action in [Action::\"egress\", Action::\"destructive\"]",
+                "action == Action::\"webhook.psot\"");
+        Arbitrary<String> principal = Arbitraries.of(
+                "principal", "principal in Team::\"support\"", "principal is Agent", "principal == Person::\"p\"");
+        Arbitrary<String> condition = Arbitraries.of(
+                "context.mandate.purpose == \"triage\"",
+                "context.flow.labels.contains(\"pii\")",
+                "context.flow.label.contains(\"pii\")",
+                "context.flow.sensitivity >= 2",
+                "context.flow.sensitivity >= \"2\"",
+                "context.approval.granted",
+                "context.history.calls < 100",
+                "context.tool.egress && context.destination.external",
+                "context.destination.host like \"*.example.com\"",
+                "context.input.url like \"https://*\"",
+                "context.input has url && context.input.url like \"https://*\"",
+                "context.input.retries > 3",
+                "principal.tier == \"autonomous\"",
+                "principal.owner == \"team-support\"",
+                "principal.rank > 1",
+                "resource.name == \"crm\"",
+                "context.mandate.depth + 1 < 3");
+        Arbitrary<String> conditions = Combinators.combine(Arbitraries.of("when", "unless"), condition)
+                .as((w, c) -> " " + w + " { " + c + " }")
+                .list()
+                .ofMaxSize(2)
+                .map(l -> String.join("", l));
+        return Combinators.combine(Arbitraries.of("permit", "forbid"), principal, action, conditions)
+                .as((e, p, a, c) -> e + "(" + p + ", " + a + ", resource)" + c + ";")
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3);
+    }
+
     private static Set<String> kinds(ValidationResult r) {
         Set<String> out = new TreeSet<>();
         r.errors().forEach(e -> out.add(e.policyId() + " " + e.code()));
