@@ -16,6 +16,7 @@ import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.GatewaySettings;
 import dev.mandate.gateway.McpGateway;
+import dev.mandate.gateway.policy.UpstreamTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,28 @@ final class GatewayWiring {
             CallAuthenticator authenticator,
             CallDecider decider,
             AuditSink audit) {
+        return build(config, readConfig(config), json, version, authenticator, decider, audit, null);
+    }
+
+    /**
+     * Reads the gateway configuration file ({@code gateway.config}), or the empty configuration when none is set.
+     *
+     * @param config the node's configuration
+     * @return the upstreams and catalog
+     */
+    static GatewayConfig readConfig(Config config) {
+        return readConfig(config.gateway().configFile());
+    }
+
+    static McpGateway build(
+            Config config,
+            GatewayConfig gatewayConfig,
+            ObjectMapper json,
+            String version,
+            CallAuthenticator authenticator,
+            CallDecider decider,
+            AuditSink audit,
+            @Nullable UpstreamTools tools) {
         GatewayOptions options = config.gateway();
         GatewaySettings settings = new GatewaySettings(
                 options.allowedOrigins(),
@@ -44,14 +67,17 @@ final class GatewayWiring {
                 options.maxMessageBytes(),
                 options.upstreamTimeout(),
                 version);
-        return McpGateway.builder()
+        McpGateway.Builder builder = McpGateway.builder()
                 .settings(settings)
-                .config(readConfig(options.configFile()))
+                .config(gatewayConfig)
                 .json(json)
                 .authenticator(authenticator)
                 .decider(decider)
-                .audit(audit)
-                .build();
+                .audit(audit);
+        if (tools != null) {
+            builder.tools(tools);
+        }
+        return builder.build();
     }
 
     /**

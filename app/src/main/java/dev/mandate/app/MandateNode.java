@@ -25,9 +25,11 @@ import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.oauth.WorkloadAuthenticator;
 import dev.mandate.core.posture.PostureSettings;
+import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.McpGateway;
 import dev.mandate.gateway.policy.CedarCallDecider;
 import dev.mandate.gateway.policy.DriftSettings;
+import dev.mandate.gateway.policy.UpstreamTools;
 import dev.mandate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -116,10 +118,14 @@ public final class MandateNode implements AutoCloseable {
             Identity identity = Identity.build(config, database, audit, clock);
             lateKeys.set(identity.signingKeys());
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-            policies = PolicyServices.inDataDirectory(dataDir, InstantSource.system());
+            GatewayConfig gatewayConfig = GatewayWiring.readConfig(config);
+            UpstreamTools upstreamTools = new UpstreamTools(
+                    gatewayConfig.catalog(), gatewayConfig.upstreams().keySet());
+            policies = PolicyServices.inDataDirectory(dataDir, InstantSource.system(), upstreamTools, audit);
             List<dev.mandate.app.http.RouteGroup> groups = new ArrayList<>();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             groups.add(new MetricsRoutes(metrics));
+            policies.bindMetrics(metrics);
             groups.add(new StatusRoutes(config, Version.current()));
             groups.add(new dev.mandate.app.console.ConsoleRoutes());
             groups.add(dev.mandate.app.console.EventRoutes.over(audit, json));
@@ -149,16 +155,18 @@ public final class MandateNode implements AutoCloseable {
                     access,
                     DriftSettings.DEFAULTS,
                     (mandateId, why) -> registry.revoke(mandateId, "drift: " + why, "system"),
-                    action -> null);
+                    upstreamTools::inputType);
             registry.addEndListener(access);
             registry.addEndListener(decider);
             gateway = GatewayWiring.build(
                     config,
+                    gatewayConfig,
                     json,
                     Version.current(),
                     access,
                     VisibilityMetrics.timedDecider(decider, metrics),
-                    VisibilityMetrics.timedAudit(audit, metrics));
+                    VisibilityMetrics.timedAudit(audit, metrics),
+                    upstreamTools);
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));

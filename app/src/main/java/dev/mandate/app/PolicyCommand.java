@@ -127,8 +127,8 @@ final class PolicyCommand implements Runnable {
                     continue;
                 }
                 policies += set.policies().size();
-                ValidationResult result =
-                        Validator.validate(schema, set, permissive ? ValidationMode.PERMISSIVE : ValidationMode.STRICT);
+                ValidationResult result = Validator.validate(
+                        schema, text, permissive ? ValidationMode.PERMISSIVE : ValidationMode.STRICT);
                 for (ValidationError error : result.errors()) {
                     out.println(file + ":" + error.line() + ":" + error.column() + ": [" + error.code() + "] "
                             + error.message() + " (policy " + shownId(set, error.policyId()) + ")");

@@ -118,10 +118,10 @@ final class PolicyCommandTest {
                 .isEqualTo(1);
         String printed = out.toString();
         assertThat(printed)
-                .contains("typo.cedar:2:1: [unsafe-attribute-access]")
+                .contains("typo.cedar:3:8: [unsafe-attribute-access]")
                 .contains("purpsoe")
                 .contains("(policy no-exfiltration)")
-                .contains("typo.cedar:4:1: [unsafe-optional-attribute-access]")
+                .contains("typo.cedar:5:8: [unsafe-optional-attribute-access]")
                 .contains("broken.cedar:1:")
                 .contains("[parse-error]")
                 .contains("2 files, 2 policies, 3 problems");

@@ -75,8 +75,22 @@ public final class McpGateway implements AutoCloseable {
         private LabelledStore stores = new LabelledStore(LabelledStore.DEFAULT_MAX_KEYS_PER_STORE);
         private InstantSource clock = InstantSource.system();
         private @Nullable ObjectMapper json;
+        private dev.mandate.gateway.policy.@Nullable UpstreamTools tools;
 
         private Builder() {}
+
+        /**
+         * Sets where the upstreams' tool lists are reported (for the Cedar schema and typed inputs); with it the gateway
+         * lists every upstream's tools once at start, on a background thread, so an unreachable one does not stop
+         * start-up.
+         *
+         * @param tools the index
+         * @return this builder
+         */
+        public Builder tools(dev.mandate.gateway.policy.UpstreamTools tools) {
+            this.tools = Objects.requireNonNull(tools);
+            return this;
+        }
 
         /**
          * Sets the limits and transport options.
@@ -174,13 +188,28 @@ public final class McpGateway implements AutoCloseable {
         public McpGateway build() {
             ObjectMapper json = this.json != null ? this.json : new ObjectMapper();
             McpEndpoint[] endpoint = new McpEndpoint[1];
-            Relay relay = Relay.Factory.create(settings, config, decider, audit, stores, clock, json, method -> {
-                McpEndpoint e = endpoint[0];
-                if (e != null) {
-                    e.broadcast(method);
-                }
-            });
+            dev.mandate.gateway.policy.UpstreamTools index = tools;
+            Relay relay = Relay.Factory.create(
+                    settings,
+                    config,
+                    decider,
+                    audit,
+                    stores,
+                    clock,
+                    json,
+                    method -> {
+                        McpEndpoint e = endpoint[0];
+                        if (e != null) {
+                            e.broadcast(method);
+                        }
+                    },
+                    index == null ? (server, list) -> {} : index::listed);
             endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock);
+            if (index != null && !config.upstreams().isEmpty()) {
+                Thread prefetch = new Thread(relay::prefetchTools, "mandate-tool-lists");
+                prefetch.setDaemon(true);
+                prefetch.start();
+            }
             return new McpGateway(endpoint[0], relay);
         }
     }

@@ -27,6 +27,7 @@ import dev.mandate.core.policy.CallHistory;
 import dev.mandate.core.policy.MandateFacts;
 import dev.mandate.core.policy.PolicyDecision;
 import dev.mandate.core.policy.PolicyInfo;
+import dev.mandate.core.policy.PolicySchema;
 import dev.mandate.core.policy.PolicySnapshot;
 import dev.mandate.core.policy.SchemaGenerator;
 import dev.mandate.gateway.policy.CedarInput;
@@ -71,7 +72,17 @@ public final class PolicyRoutes implements RouteGroup {
         routes.get("/v1/policies", this::policies);
         routes.get("/v1/schema", ctx -> {
             ObjectNode out = json.createObjectNode();
-            out.put("cedarschema", SchemaGenerator.generate(services.tools()).toCedar());
+            // The schema the policies in force are validated against, when the store validates.
+            PolicySchema validated = services.store().schema();
+            if (validated == null) {
+                out.put(
+                        "cedarschema",
+                        SchemaGenerator.generate(services.tools()).toCedar());
+            } else {
+                out.put("cedarschema", validated.schema().toCedar());
+                ArrayNode pending = out.putArray("pendingServers");
+                validated.pendingServers().stream().sorted().forEach(pending::add);
+            }
             ctx.json(out);
         });
     }

@@ -4,13 +4,17 @@ import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.approval.Approvals;
 import dev.mandate.core.approval.InMemoryApprovalStore;
+import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.catalog.Catalog;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.MandateFacts;
 import dev.mandate.core.policy.MandateLookup;
 import dev.mandate.core.policy.PolicyEngine;
+import dev.mandate.core.policy.PolicySchema;
 import dev.mandate.core.policy.PolicyStore;
 import dev.mandate.core.policy.ToolSignature;
+import dev.mandate.gateway.policy.UpstreamTools;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +58,7 @@ public final class PolicyServices implements AutoCloseable {
     private final Catalog catalog;
     private final Supplier<List<ToolSignature>> tools;
     private final @Nullable ScheduledExecutorService timer;
+    private final PolicyReporter reporter;
 
     /**
      * Creates the services.
@@ -71,6 +77,18 @@ public final class PolicyServices implements AutoCloseable {
             Catalog catalog,
             Supplier<List<ToolSignature>> tools,
             @Nullable Duration reloadEvery) {
+        this(store, approvals, mandates, catalog, tools, reloadEvery, new PolicyReporter(null));
+    }
+
+    private PolicyServices(
+            PolicyStore store,
+            Approvals approvals,
+            MandateLookup mandates,
+            Catalog catalog,
+            Supplier<List<ToolSignature>> tools,
+            @Nullable Duration reloadEvery,
+            PolicyReporter reporter) {
+        this.reporter = reporter;
         this.store = store;
         this.engine = new PolicyEngine(store::current);
         this.approvals = approvals;
@@ -86,8 +104,10 @@ public final class PolicyServices implements AutoCloseable {
                 return t;
             });
             long ms = reloadEvery.toMillis();
-            // refresh() never throws for a broken set: it keeps the old one and records the error.
-            ScheduledFuture<?> unused = timer.scheduleWithFixedDelay(store::refresh, ms, ms, TimeUnit.MILLISECONDS);
+            // refresh() never throws for a broken set: it keeps the old one and records the error; report() never
+            // throws.
+            ScheduledFuture<?> unused =
+                    timer.scheduleWithFixedDelay(() -> reporter.report(store.refresh()), ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -114,6 +134,76 @@ public final class PolicyServices implements AutoCloseable {
                 Catalog.EMPTY,
                 List::of,
                 RELOAD_INTERVAL);
+    }
+
+    /**
+     * Builds the node's services with validation: policies from {@code <data-dir>/policies} are validated against
+     * Mandate's schema generated from the gateway's catalog and its upstreams' tool lists, at start (a set with
+     * validation errors stops start-up), on every reload (a set with errors is refused, the previous one stays) and
+     * whenever an upstream's tool list changes (the set in force is validated again; if it no longer validates it stays
+     * in force and the errors are reported). Upstreams whose tools are not listed yet are pending: policies naming
+     * their actions are checked when their lists arrive. Reloads and problems are logged, audited and counted.
+     *
+     * @param dataDir the data directory
+     * @param clock the clock
+     * @param tools the gateway's upstream tool index
+     * @param audit where reloads and refused sets are recorded
+     * @return the services
+     * @throws MandateException with {@code BAD_CONFIG} if the policy files do not load or do not validate
+     */
+    public static PolicyServices inDataDirectory(
+            Path dataDir, InstantSource clock, UpstreamTools tools, AuditSink audit) {
+        Path dir = dataDir.resolve("policies");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new MandateException(ErrorCode.BAD_CONFIG, "cannot create the policy directory " + dir + ": " + e);
+        }
+        PolicyServices services = new PolicyServices(
+                PolicyStore.open(dir, clock, tools.policySchema()),
+                new Approvals(new InMemoryApprovalStore(), clock, Approvals.DEFAULT_TTL),
+                NO_MANDATES,
+                Catalog.EMPTY,
+                tools::signatures,
+                RELOAD_INTERVAL,
+                new PolicyReporter(audit));
+        tools.addListener(() -> services.schemaChanged(tools::policySchema));
+        return services;
+    }
+
+    /**
+     * Validates the set in force against a regenerated schema, on the reload thread (so it is ordered with reloads and
+     * never runs on a request or an upstream's notification thread), and reports the outcome.
+     *
+     * @param schema gives the new schema when the task runs (the latest one, if several changes queued)
+     */
+    void schemaChanged(Supplier<PolicySchema> schema) {
+        Runnable task = () -> reporter.report(store.useSchema(schema.get()));
+        ScheduledExecutorService t = timer;
+        if (t == null) {
+            task.run();
+            return;
+        }
+        try {
+            t.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing: nothing left to validate for
+        }
+    }
+
+    /**
+     * Registers the reload counters ({@code mandate_policy_reloads_total}, {@code mandate_policy_rejections_total},
+     * {@code mandate_policy_invalid_under_schema_total}).
+     *
+     * @param registry where to register
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        reporter.bind(registry);
+    }
+
+    /** Re-reads the policy directory now and reports the outcome (what the timer does). */
+    void reloadNow() {
+        reporter.report(store.refresh());
     }
 
     /**

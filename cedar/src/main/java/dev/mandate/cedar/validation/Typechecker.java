@@ -18,6 +18,7 @@ import dev.mandate.cedar.schema.SchemaType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,12 +79,42 @@ final class Typechecker {
     private final PolicyAst ast;
     private final Set<ValidationError> errors = new LinkedHashSet<>();
     private @Nullable Env env;
+    // By identity; null when the policy came without positions (then errors are at the policy's start).
+    private final @Nullable IdentityHashMap<Expr, Long> positions;
+    // Where the expression being checked starts (line << 32 | column), or the policy's start.
+    private long here;
 
     Typechecker(Schema schema, ValidationMode mode, String policyId, PolicyAst ast) {
+        this(schema, mode, policyId, ast, null);
+    }
+
+    Typechecker(
+            Schema schema,
+            ValidationMode mode,
+            String policyId,
+            PolicyAst ast,
+            @Nullable IdentityHashMap<Expr, Long> positions) {
         this.schema = schema;
         this.strict = mode == ValidationMode.STRICT;
         this.policyId = policyId;
         this.ast = ast;
+        this.positions = positions;
+        this.here = start();
+    }
+
+    private long start() {
+        return ((long) ast.line() << 32) | (ast.column() & 0xffffffffL);
+    }
+
+    /** Moves {@link #here} to an expression's start when the parser noted it; returns where it was. */
+    private long enter(Expr e) {
+        long saved = here;
+        IdentityHashMap<Expr, Long> known = positions;
+        Long p = known == null ? null : known.get(e);
+        if (p != null) {
+            here = p;
+        }
+        return saved;
     }
 
     List<ValidationError> check() {
@@ -107,7 +138,7 @@ final class Typechecker {
     }
 
     private void error(String code, String message) {
-        errors.add(new ValidationError(policyId, ast.line(), ast.column(), code, message));
+        errors.add(new ValidationError(policyId, (int) (here >>> 32), (int) here, code, message));
     }
 
     private Env env() {
@@ -130,6 +161,8 @@ final class Typechecker {
             todo.push(cond);
             while (!todo.isEmpty()) {
                 Expr e = todo.pop();
+                here = start();
+                enter(e);
                 switch (e) {
                     case Expr.Lit l -> checkValueNames(l.value());
                     case Expr.Is is -> checkTypeName(is.entityType());
@@ -137,6 +170,7 @@ final class Typechecker {
                 }
                 children(e).forEach(todo::push);
             }
+            here = start();
         }
     }
 
@@ -320,6 +354,15 @@ final class Typechecker {
     // ---- expressions ----
 
     private Typed tc(Expr e, Set<Cap> prior) {
+        long saved = enter(e);
+        try {
+            return typeOf(e, prior);
+        } finally {
+            here = saved;
+        }
+    }
+
+    private Typed typeOf(Expr e, Set<Cap> prior) {
         return switch (e) {
             case Expr.Lit l -> Typed.of(literal(l.value()));
             case Expr.Var v -> Typed.of(variable(v));

@@ -6,8 +6,9 @@ import java.util.Objects;
  * One validation problem.
  *
  * @param policyId the id of the policy that has it
- * @param line the line of the policy (1-based)
- * @param column the column of the policy (1-based)
+ * @param line the line (1-based) of the expression at fault when the policies were validated from text with
+ *     {@link Validator#validate(dev.mandate.cedar.schema.Schema, String, ValidationMode)}, else of the policy's start
+ * @param column the column (1-based), likewise
  * @param code a stable kebab-case kind, like {@code unsafe-optional-attribute-access}
  * @param message what is wrong, naming the attribute, type or entity involved
  */

@@ -125,6 +125,21 @@ final class ValidatorTest {
     }
 
     @Test
+    void anErrorFromTextIsPositionedAtTheExpressionAtFault() {
+        String text = "permit(principal, action, resource);\n\n  forbid(principal, action, resource)"
+                + " when { principal.manger == principal };\n"
+                + "permit(principal, action, resource) when {\n  true &&\n    (1 + \"one\") > 0 };";
+        ValidationResult r = Validator.validate(SCHEMA, text, ValidationMode.STRICT);
+        assertThat(r.errors())
+                .extracting(ValidationError::toString)
+                .containsExactly(
+                        "policy1 3:46: [unsafe-attribute-access] "
+                                + r.errors().get(0).message(),
+                        "policy2 6:6: [unexpected-type] " + r.errors().get(1).message());
+        assertThat(r.errors().get(1).message()).contains("right operand of ADD");
+    }
+
+    @Test
     void anErrorNamesThePolicyItsPositionAndTheAttribute() {
         ValidationResult r = validate("permit(principal, action, resource);\n\n  forbid(principal, action, resource)"
                 + " when { principal.manger == principal };");

@@ -36,7 +36,7 @@ public record AccessTarget(CatalogKind kind, String server, String name, Catalog
      */
     public static List<AccessTarget> of(Catalog catalog) {
         List<AccessTarget> out = new ArrayList<>();
-        for (Map.Entry<CatalogKey, CatalogEntry> e : catalog.entries().entrySet()) {
+        for (Map.Entry<CatalogKey, CatalogEntry> e : catalog.configured().entrySet()) {
             CatalogKey k = e.getKey();
             out.add(new AccessTarget(k.kind(), k.server(), k.name(), e.getValue()));
         }

@@ -58,11 +58,12 @@ public final class Catalog {
     }
 
     /**
-     * Returns the entries configured explicitly, for reports that list what the catalog covers (access, posture).
+     * Returns the configured entries (the schema declares their action groups, and their resources and prompts, before
+     * any upstream has listed anything).
      *
-     * @return the configured entries, unmodifiable
+     * @return the configured entries by key
      */
-    public Map<CatalogKey, CatalogEntry> entries() {
+    public Map<CatalogKey, CatalogEntry> configured() {
         return configured;
     }
 

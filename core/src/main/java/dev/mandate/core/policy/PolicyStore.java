@@ -31,7 +31,11 @@ import org.jspecify.annotations.Nullable;
  * {@link #lastError}, and the old set stays in force. Thread-safe.
  *
  * <p>Checks on load: the text parses; ids are unique; {@code @approval("<who>")} is only on forbids, {@code @redact}
- * only on permits with a path starting with {@code $}; templates are refused (nothing links them).
+ * only on permits with a path starting with {@code $}; templates are refused (nothing links them). A store opened with a
+ * {@link PolicySchema} also type-checks every policy against it (Cedar's strict validation): a set with validation
+ * errors is refused like a broken one. When the schema changes ({@link #useSchema}, e.g. an upstream's tool list
+ * changed) the set in force is validated again; if it no longer validates it stays in force and the errors are kept
+ * in {@link #lastError} until the files or the schema are fixed.
  */
 public final class PolicyStore {
     /** The file extension read. */
@@ -47,11 +51,22 @@ public final class PolicyStore {
     private final InstantSource clock;
     private volatile PolicySnapshot current;
     private volatile @Nullable String lastError;
+    private volatile @Nullable PolicySchema schema;
+    // The texts of the set in force, to validate them again when the schema changes.
+    private SortedMap<String, String> files;
+    // Why the set in force does not validate against the latest schema, or null.
+    private @Nullable String schemaError;
 
-    private PolicyStore(@Nullable Path directory, InstantSource clock, PolicySnapshot first) {
+    private PolicyStore(
+            @Nullable Path directory,
+            InstantSource clock,
+            SortedMap<String, String> files,
+            @Nullable PolicySchema schema) {
         this.directory = directory;
         this.clock = clock;
-        this.current = first;
+        this.files = files;
+        this.schema = schema;
+        this.current = compile(files, clock.instant(), schema);
     }
 
     /**
@@ -63,7 +78,21 @@ public final class PolicyStore {
      * @throws PolicyLoadException with {@code BAD_CONFIG} when the directory cannot be read or a file is broken
      */
     public static PolicyStore open(Path directory, InstantSource clock) {
-        return new PolicyStore(directory, clock, compile(read(directory), clock.instant()));
+        return new PolicyStore(directory, clock, read(directory), null);
+    }
+
+    /**
+     * Loads a directory of policy files and validates them against a schema.
+     *
+     * @param directory the directory
+     * @param clock the clock stamped on each snapshot
+     * @param schema the schema the policies must validate against
+     * @return the store
+     * @throws PolicyLoadException with {@code BAD_CONFIG} when the directory cannot be read, a file is broken, or a
+     *     policy does not validate ({@code file:line:column: policy <id>: [rule] message})
+     */
+    public static PolicyStore open(Path directory, InstantSource clock, PolicySchema schema) {
+        return new PolicyStore(directory, clock, read(directory), Objects.requireNonNull(schema, "schema"));
     }
 
     /**
@@ -75,7 +104,54 @@ public final class PolicyStore {
      * @throws PolicyLoadException with {@code BAD_CONFIG} when a text is broken
      */
     public static PolicyStore of(Map<String, String> files, InstantSource clock) {
-        return new PolicyStore(null, clock, compile(new TreeMap<>(files), clock.instant()));
+        return new PolicyStore(null, clock, new TreeMap<>(files), null);
+    }
+
+    /**
+     * Makes a store of fixed text validated against a schema, that never reloads its files.
+     *
+     * @param files file name to policy text
+     * @param clock the clock stamped on the snapshot
+     * @param schema the schema the policies must validate against
+     * @return the store
+     * @throws PolicyLoadException with {@code BAD_CONFIG} when a text is broken or does not validate
+     */
+    public static PolicyStore of(Map<String, String> files, InstantSource clock, PolicySchema schema) {
+        return new PolicyStore(null, clock, new TreeMap<>(files), Objects.requireNonNull(schema, "schema"));
+    }
+
+    /**
+     * Returns the schema policies are validated against, or null when this store does not validate.
+     *
+     * @return the schema, or null
+     */
+    public @Nullable PolicySchema schema() {
+        return schema;
+    }
+
+    /**
+     * Replaces the schema (the tool lists changed) and validates the set in force against it. A set that no longer
+     * validates stays in force: its files did not change, and what the new schema breaks fails closed at run time (an
+     * unknown action matches no call; a forbid that errors denies). The errors are reported and kept in
+     * {@link #lastError} until the files or the schema change again.
+     *
+     * @param next the new schema
+     * @return {@link Reload.Outcome#UNCHANGED} when the set validates, {@link Reload.Outcome#INVALID_UNDER_SCHEMA}
+     *     with the errors when it does not
+     */
+    public synchronized Reload useSchema(PolicySchema next) {
+        Objects.requireNonNull(next, "next");
+        schema = next;
+        try {
+            compile(files, clock.instant(), next);
+            schemaError = null;
+            lastError = null;
+            return new Reload(Reload.Outcome.UNCHANGED, current.version(), null);
+        } catch (PolicyLoadException e) {
+            schemaError = e.getMessage();
+            lastError = e.getMessage();
+            return new Reload(Reload.Outcome.INVALID_UNDER_SCHEMA, current.version(), e.getMessage());
+        }
     }
 
     /**
@@ -107,12 +183,14 @@ public final class PolicyStore {
             return new Reload(Reload.Outcome.UNCHANGED, current.version(), null);
         }
         try {
-            SortedMap<String, String> files = read(dir);
-            if (version(files).equals(current.version())) {
-                lastError = null;
+            SortedMap<String, String> read = read(dir);
+            if (version(read).equals(current.version())) {
+                lastError = schemaError;
                 return new Reload(Reload.Outcome.UNCHANGED, current.version(), null);
             }
-            current = compile(files, clock.instant());
+            current = compile(read, clock.instant(), schema);
+            files = read;
+            schemaError = null;
             lastError = null;
             return new Reload(Reload.Outcome.RELOADED, current.version(), null);
         } catch (PolicyLoadException e) {
@@ -142,8 +220,10 @@ public final class PolicyStore {
             UNCHANGED,
             /** A changed set loaded and is now in force. */
             RELOADED,
-            /** A changed set is broken; the old one stays in force. */
-            REJECTED
+            /** A changed set is broken or does not validate; the old one stays in force. */
+            REJECTED,
+            /** The schema changed and the set in force no longer validates against it; it stays in force. */
+            INVALID_UNDER_SCHEMA
         }
     }
 
@@ -194,8 +274,9 @@ public final class PolicyStore {
         return AuditDigest.of(all.toString());
     }
 
-    static PolicySnapshot compile(SortedMap<String, String> files, Instant at) {
+    static PolicySnapshot compile(SortedMap<String, String> files, Instant at, @Nullable PolicySchema schema) {
         List<PolicyInfo> infos = new ArrayList<>();
+        List<PolicyValidation.Problem> problems = new ArrayList<>();
         Map<String, String> seenIds = new HashMap<>();
         StringBuilder combined = new StringBuilder();
         for (Map.Entry<String, String> file : files.entrySet()) {
@@ -210,6 +291,7 @@ public final class PolicyStore {
                 throw new PolicyLoadException(name, 0, 0, String.valueOf(e.getMessage()));
             }
             int n = 0;
+            List<String> ids = new ArrayList<>();
             for (Policy p : set.policies()) {
                 PolicyInfo info = check(name, text, n, p);
                 String other = seenIds.putIfAbsent(info.id(), name);
@@ -219,10 +301,15 @@ public final class PolicyStore {
                             name, pos[0], pos[1], "policy id '" + info.id() + "' is already used in " + other);
                 }
                 infos.add(info);
+                ids.add(info.id());
                 n++;
+            }
+            if (schema != null) {
+                PolicyValidation.check(name, text, set, ids, schema, problems);
             }
             combined.append(text).append('\n');
         }
+        PolicyValidation.throwIfAny(problems);
         // An empty directory (a new node's default) needs no parser: start-up stays fast.
         PolicySet all = infos.isEmpty() ? PolicySet.of(List.of()) : PolicySet.parse(combined.toString());
         Map<String, PolicyInfo> byEngineId = new LinkedHashMap<>();

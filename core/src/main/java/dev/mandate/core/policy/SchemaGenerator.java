@@ -50,6 +50,18 @@ public final class SchemaGenerator {
      * @return the schema model; {@link Schema#toCedar()} gives the {@code .cedarschema} text
      */
     public static Schema generate(Collection<ToolSignature> tools) {
+        return generate(tools, List.of());
+    }
+
+    /**
+     * Generates the schema with further label groups declared, e.g. those the configured catalog entries put tools in
+     * before any upstream has listed its tools.
+     *
+     * @param tools the tools, resources and prompts the gateway fronts
+     * @param extraGroups further action groups to declare
+     * @return the schema model
+     */
+    public static Schema generate(Collection<ToolSignature> tools, Collection<String> extraGroups) {
         Map<String, EntityTypeDecl> types = new LinkedHashMap<>();
         types.put(CedarMapping.TEAM, entity(CedarMapping.TEAM, Set.of(), Map.of()));
         types.put(CedarMapping.PERSON, entity(CedarMapping.PERSON, Set.of(), Map.of()));
@@ -64,6 +76,7 @@ public final class SchemaGenerator {
                 entity(CedarMapping.SERVER, Set.of(), record("name", STRING).attributes()));
 
         TreeSet<String> groups = new TreeSet<>(STANDARD_GROUPS);
+        groups.addAll(extraGroups);
         for (ToolSignature t : tools) {
             groups.addAll(t.entry().actionGroups());
         }
@@ -127,9 +140,21 @@ public final class SchemaGenerator {
         return new RecordType(c, false);
     }
 
+    /**
+     * Declares a group as an action that itself applies to agents on servers with an empty {@code input}: a policy on
+     * a group (or on every action) then validates even before any tool of the group is known, and may use every part
+     * of the context but {@code input}, whose shape only a tool knows.
+     */
     private static void addGroup(Map<ActionRef, ActionDecl> actions, String name) {
         ActionRef uid = ref(name);
-        actions.put(uid, new ActionDecl(uid, Set.of(), Set.of(), Set.of(), RecordType.EMPTY));
+        actions.put(
+                uid,
+                new ActionDecl(
+                        uid,
+                        Set.of(),
+                        Set.of(CedarMapping.AGENT),
+                        Set.of(CedarMapping.SERVER),
+                        context(RecordType.EMPTY)));
     }
 
     private static ActionRef ref(String id) {

@@ -161,13 +161,7 @@ public final class Relay implements McpHandler, AutoCloseable {
     }
 
     private static ToolHints hints(JsonNode tool) {
-        JsonNode a = tool.path("annotations");
-        return new ToolHints(bool(a, "readOnlyHint"), bool(a, "destructiveHint"), bool(a, "openWorldHint"));
-    }
-
-    private static @Nullable Boolean bool(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return (v == null || !v.isBoolean()) ? null : v.booleanValue();
+        return dev.mandate.gateway.policy.UpstreamTools.hints(tool);
     }
 
     // ---------------------------------------------------------------- resources
@@ -348,6 +342,20 @@ public final class Relay implements McpHandler, AutoCloseable {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
+    /**
+     * Lists every upstream's tools once (connecting it), so that their signatures are known before an agent asks;
+     * an unreachable upstream is skipped and stays pending until a later list succeeds.
+     */
+    public void prefetchTools() {
+        for (Upstream upstream : upstreams.values()) {
+            try {
+                upstream.tools();
+            } catch (RuntimeException e) {
+                LOG.warn("upstream '{}': tools not listed at start: {}", upstream.name(), e.getMessage());
+            }
+        }
+    }
+
     @Override
     public void close() {
         upstreams.values().forEach(Upstream::close);
@@ -379,12 +387,44 @@ public final class Relay implements McpHandler, AutoCloseable {
                 java.time.InstantSource clock,
                 ObjectMapper json,
                 java.util.function.Consumer<String> listChanged) {
+            return create(settings, config, decider, audit, stores, clock, json, listChanged, (server, tools) -> {});
+        }
+
+        /**
+         * Creates a relay over SDK-connected upstreams that reports every tool list it fetches.
+         *
+         * @param settings the gateway settings
+         * @param config the upstreams and catalog
+         * @param decider decides calls
+         * @param audit records calls
+         * @param stores the labelled store memory
+         * @param clock the clock
+         * @param json the JSON mapper
+         * @param listChanged told when an upstream's list changed, with the notification method to broadcast
+         * @param toolsListed told each upstream's full tool list whenever one is fetched
+         * @return the relay
+         */
+        public static Relay create(
+                dev.mandate.gateway.GatewaySettings settings,
+                dev.mandate.gateway.GatewayConfig config,
+                dev.mandate.gateway.CallDecider decider,
+                dev.mandate.core.audit.AuditSink audit,
+                dev.mandate.core.flow.LabelledStore stores,
+                java.time.InstantSource clock,
+                ObjectMapper json,
+                java.util.function.Consumer<String> listChanged,
+                java.util.function.BiConsumer<String, List<JsonNode>> toolsListed) {
             Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
             config.upstreams()
                     .forEach((name, upstream) -> upstreams.put(
                             name,
                             new SdkUpstream(
-                                    upstream, settings.upstreamTimeout(), settings.version(), json, listChanged)));
+                                    upstream,
+                                    settings.upstreamTimeout(),
+                                    settings.version(),
+                                    json,
+                                    listChanged,
+                                    toolsListed)));
             return new Relay(
                     upstreams,
                     config.catalog(),

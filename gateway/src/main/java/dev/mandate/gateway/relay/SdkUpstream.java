@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -44,11 +45,23 @@ final class SdkUpstream implements Upstream {
     private final String version;
     private final ObjectMapper json;
     private final Consumer<String> listChanged;
+    private final BiConsumer<String, List<JsonNode>> toolsListed;
     private @Nullable McpSyncClient client;
     private volatile @Nullable Map<String, JsonNode> toolCache;
 
     SdkUpstream(
             UpstreamConfig config, Duration timeout, String version, ObjectMapper json, Consumer<String> listChanged) {
+        this(config, timeout, version, json, listChanged, (server, tools) -> {});
+    }
+
+    SdkUpstream(
+            UpstreamConfig config,
+            Duration timeout,
+            String version,
+            ObjectMapper json,
+            Consumer<String> listChanged,
+            BiConsumer<String, List<JsonNode>> toolsListed) {
+        this.toolsListed = toolsListed;
         this.config = config;
         this.timeout = timeout;
         this.version = version;
@@ -96,6 +109,7 @@ final class SdkUpstream implements Upstream {
                 .capabilities(McpSchema.ClientCapabilities.builder().build())
                 .toolsChangeConsumer(tools -> {
                     toolCache = null;
+                    reportChanged(tools);
                     listChanged.accept("notifications/tools/list_changed");
                 })
                 .resourcesChangeConsumer(r -> listChanged.accept("notifications/resources/list_changed"))
@@ -172,7 +186,17 @@ final class SdkUpstream implements Upstream {
         Map<String, JsonNode> cache = new LinkedHashMap<>();
         tools.forEach(t -> cache.put(t.path("name").asText(), t));
         toolCache = cache;
+        toolsListed.accept(name(), tools);
         return tools;
+    }
+
+    /** The SDK re-lists after a {@code list_changed}: the schema is regenerated from the new list. */
+    private void reportChanged(List<McpSchema.Tool> tools) {
+        try {
+            toolsListed.accept(name(), tools.stream().map(this::tree).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("upstream '{}': its changed tool list could not be read: {}", name(), e.getMessage());
+        }
     }
 
     @Override

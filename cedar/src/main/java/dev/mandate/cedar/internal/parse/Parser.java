@@ -15,10 +15,12 @@ import dev.mandate.cedar.internal.ast.Scope;
 import dev.mandate.cedar.internal.ast.VarKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recursive-descent parser for the Cedar policy grammar. One method per grammar rule; depth is counted so
@@ -54,6 +56,7 @@ public final class Parser {
     private final Limits limits;
     private int pos;
     private int depth;
+    private @Nullable IdentityHashMap<Expr, Long> positions;
 
     private Parser(String text, Limits limits) {
         if (text.length() > limits.maxPolicyTextChars()) {
@@ -67,6 +70,15 @@ public final class Parser {
         this.limits = limits;
     }
 
+    /** Notes where an expression starts, when positions are wanted; the first note of a node wins. */
+    private Expr at(Expr e, Token start) {
+        IdentityHashMap<Expr, Long> p = positions;
+        if (p != null) {
+            p.putIfAbsent(e, ((long) start.line() << 32) | (start.column() & 0xffffffffL));
+        }
+        return e;
+    }
+
     /**
      * Parses a sequence of policies and templates.
      *
@@ -76,7 +88,26 @@ public final class Parser {
      * @throws CedarParseException on the first syntax error
      */
     public static List<PolicyAst> parsePolicies(String text, Limits limits) {
+        return parsePolicies(new Parser(text, limits));
+    }
+
+    /**
+     * Parses a sequence of policies and templates, noting where each expression starts (for the validator's error
+     * positions; the evaluator does not need them, so compiled policies do not keep them).
+     *
+     * @param text the policy text
+     * @param limits size and depth limits
+     * @param positions receives each expression node (by identity) with its start as {@code line << 32 | column}
+     * @return the policies in written order
+     * @throws CedarParseException on the first syntax error
+     */
+    public static List<PolicyAst> parsePolicies(String text, Limits limits, IdentityHashMap<Expr, Long> positions) {
         Parser p = new Parser(text, limits);
+        p.positions = positions;
+        return parsePolicies(p);
+    }
+
+    private static List<PolicyAst> parsePolicies(Parser p) {
         List<PolicyAst> out = new ArrayList<>();
         while (p.peek().kind() != Token.Kind.EOF) {
             out.add(p.policy());
@@ -317,14 +348,15 @@ public final class Parser {
     private Expr expr() {
         enter();
         try {
-            if (peek().isIdent("if")) {
+            Token start = peek();
+            if (start.isIdent("if")) {
                 advance();
                 Expr c = expr();
                 expectWord("then");
                 Expr a = expr();
                 expectWord("else");
                 Expr b = expr();
-                return new Expr.If(c, a, b);
+                return at(new Expr.If(c, a, b), start);
             }
             return or();
         } finally {
@@ -333,22 +365,25 @@ public final class Parser {
     }
 
     private Expr or() {
+        Token start = peek();
         Expr e = and();
         while (accept("||")) {
-            e = new Expr.Or(e, and());
+            e = at(new Expr.Or(e, and()), start);
         }
         return e;
     }
 
     private Expr and() {
+        Token start = peek();
         Expr e = relation();
         while (accept("&&")) {
-            e = new Expr.And(e, relation());
+            e = at(new Expr.And(e, relation()), start);
         }
         return e;
     }
 
     private Expr relation() {
+        Token start = peek();
         Expr left = add();
         Token t = peek();
         BinaryOp op = null;
@@ -388,10 +423,10 @@ public final class Parser {
         } else if (t.isIdent("is")) {
             advance();
             String type = path();
-            Expr is = new Expr.Is(left, type);
+            Expr is = at(new Expr.Is(left, type), start);
             if (peek().isIdent("in")) {
                 advance();
-                result = new Expr.And(is, new Expr.Binary(BinaryOp.IN, left, add()));
+                result = new Expr.And(is, at(new Expr.Binary(BinaryOp.IN, left, add()), start));
             } else {
                 result = is;
             }
@@ -402,7 +437,7 @@ public final class Parser {
         if (isRelationStart(after)) {
             throw error(after, "comparisons do not chain; add parentheses around " + after.describe() + "'s left side");
         }
-        return result;
+        return at(result, start);
     }
 
     private static boolean isRelationStart(Token t) {
@@ -435,12 +470,13 @@ public final class Parser {
     }
 
     private Expr add() {
+        Token start = peek();
         Expr e = mult();
         while (true) {
             if (accept("+")) {
-                e = new Expr.Binary(BinaryOp.ADD, e, mult());
+                e = at(new Expr.Binary(BinaryOp.ADD, e, mult()), start);
             } else if (accept("-")) {
-                e = new Expr.Binary(BinaryOp.SUB, e, mult());
+                e = at(new Expr.Binary(BinaryOp.SUB, e, mult()), start);
             } else {
                 return e;
             }
@@ -448,12 +484,13 @@ public final class Parser {
     }
 
     private Expr mult() {
+        Token start = peek();
         Expr e = unary();
         while (true) {
             Token t = peek();
             if (t.is("*")) {
                 advance();
-                e = new Expr.Binary(BinaryOp.MUL, e, unary());
+                e = at(new Expr.Binary(BinaryOp.MUL, e, unary()), start);
             } else if (t.is("/") || t.is("%")) {
                 throw error(t, "Cedar has no `" + t.text() + "` operator; only `+`, `-` and `*`");
             } else {
@@ -474,7 +511,7 @@ public final class Parser {
                 checkUnaryCount(t, n);
                 Expr e = member();
                 for (int i = 0; i < n; i++) {
-                    e = new Expr.Not(e);
+                    e = at(new Expr.Not(e), t);
                 }
                 return e;
             }
@@ -493,13 +530,13 @@ public final class Parser {
                     if (v.compareTo(LONG_MIN_ABS) > 0) {
                         throw error(lit, "integer literal -" + lit.text() + " is out of the 64-bit range");
                     }
-                    e = new Expr.Lit(new LongValue(v.negate().longValue()));
+                    e = at(new Expr.Lit(new LongValue(v.negate().longValue())), t);
                     n--;
                 } else {
                     e = member();
                 }
                 for (int i = 0; i < n; i++) {
-                    e = new Expr.Neg(e);
+                    e = at(new Expr.Neg(e), t);
                 }
                 return e;
             }
@@ -520,6 +557,7 @@ public final class Parser {
     }
 
     private Expr member() {
+        Token start = peek();
         Expr e = primary();
         while (true) {
             Token t = peek();
@@ -530,15 +568,15 @@ public final class Parser {
                 if (peek().is("(")) {
                     advance();
                     List<Expr> args = args(")");
-                    e = method(name, e, args);
+                    e = at(method(name, e, args), start);
                 } else {
-                    e = new Expr.GetAttr(e, name.text());
+                    e = at(new Expr.GetAttr(e, name.text()), start);
                 }
             } else if (t.is("[")) {
                 advance();
                 Token s = expectKind(Token.Kind.STRING, "an attribute name in quotes inside `[ ]`");
                 expect("]");
-                e = new Expr.GetAttr(e, unescape(s));
+                e = at(new Expr.GetAttr(e, unescape(s)), start);
             } else {
                 return e;
             }
@@ -596,6 +634,10 @@ public final class Parser {
 
     private Expr primary() {
         Token t = advance();
+        return at(primaryAt(t), t);
+    }
+
+    private Expr primaryAt(Token t) {
         return switch (t.kind()) {
             case INT -> {
                 BigInteger v = new BigInteger(t.text());
