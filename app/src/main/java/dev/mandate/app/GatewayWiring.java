@@ -16,6 +16,7 @@ import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.GatewaySettings;
 import dev.mandate.gateway.McpGateway;
+import dev.mandate.gateway.credential.LeaseInjector;
 import dev.mandate.gateway.policy.UpstreamTools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class GatewayWiring {
             CallAuthenticator authenticator,
             CallDecider decider,
             AuditSink audit) {
-        return build(config, readConfig(config), json, version, authenticator, decider, audit, null);
+        return build(config, readConfig(config), json, version, authenticator, decider, audit, null, null);
     }
 
     /**
@@ -58,7 +59,8 @@ final class GatewayWiring {
             CallAuthenticator authenticator,
             CallDecider decider,
             AuditSink audit,
-            @Nullable UpstreamTools tools) {
+            @Nullable UpstreamTools tools,
+            @Nullable LeaseInjector credentials) {
         GatewayOptions options = config.gateway();
         GatewaySettings settings = new GatewaySettings(
                 options.allowedOrigins(),
@@ -76,6 +78,9 @@ final class GatewayWiring {
                 .audit(audit);
         if (tools != null) {
             builder.tools(tools);
+        }
+        if (credentials != null) {
+            builder.credentials(credentials);
         }
         return builder.build();
     }

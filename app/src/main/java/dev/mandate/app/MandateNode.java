@@ -27,6 +27,7 @@ import dev.mandate.core.oauth.WorkloadAuthenticator;
 import dev.mandate.core.posture.PostureSettings;
 import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.McpGateway;
+import dev.mandate.gateway.credential.LeaseInjector;
 import dev.mandate.gateway.policy.CedarCallDecider;
 import dev.mandate.gateway.policy.DriftSettings;
 import dev.mandate.gateway.policy.UpstreamTools;
@@ -158,6 +159,7 @@ public final class MandateNode implements AutoCloseable {
                     upstreamTools::inputType);
             registry.addEndListener(access);
             registry.addEndListener(decider);
+            LeaseInjector injector = new LeaseInjector(leases.manager(), access, clock);
             gateway = GatewayWiring.build(
                     config,
                     gatewayConfig,
@@ -166,7 +168,10 @@ public final class MandateNode implements AutoCloseable {
                     access,
                     VisibilityMetrics.timedDecider(decider, metrics),
                     VisibilityMetrics.timedAudit(audit, metrics),
-                    upstreamTools);
+                    upstreamTools,
+                    injector);
+            registry.addEndListener(injector);
+            registry.addEndListener(gateway);
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json));

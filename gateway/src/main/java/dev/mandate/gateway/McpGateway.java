@@ -3,6 +3,8 @@ package dev.mandate.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.flow.LabelledStore;
+import dev.mandate.core.mandate.MandateEndListener;
+import dev.mandate.gateway.credential.LeaseInjector;
 import dev.mandate.gateway.relay.Relay;
 import dev.mandate.gateway.transport.McpEndpoint;
 import io.javalin.config.RoutesConfig;
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * the enforcement pipeline between them. Build it with {@link #builder()}, mount it with {@link #register}, and close
  * it before the HTTP server stops so that open GET streams end.
  */
-public final class McpGateway implements AutoCloseable {
+public final class McpGateway implements AutoCloseable, MandateEndListener {
     private final McpEndpoint endpoint;
     private final Relay relay;
 
@@ -52,6 +54,15 @@ public final class McpGateway implements AutoCloseable {
         return endpoint.sessionCount();
     }
 
+    /**
+     * Closes the ended mandate's per-mandate upstream connections (stopping their processes). Its leases are revoked
+     * by the lease manager, which listens too.
+     */
+    @Override
+    public void mandateEnded(String mandateId, String reason) {
+        relay.mandateEnded(mandateId);
+    }
+
     /** Ends all sessions and their streams, and disconnects the upstreams (stopping stdio servers). */
     @Override
     public void close() {
@@ -76,6 +87,7 @@ public final class McpGateway implements AutoCloseable {
         private InstantSource clock = InstantSource.system();
         private @Nullable ObjectMapper json;
         private dev.mandate.gateway.policy.@Nullable UpstreamTools tools;
+        private @Nullable LeaseInjector credentials;
 
         private Builder() {}
 
@@ -89,6 +101,18 @@ public final class McpGateway implements AutoCloseable {
          */
         public Builder tools(dev.mandate.gateway.policy.UpstreamTools tools) {
             this.tools = Objects.requireNonNull(tools);
+            return this;
+        }
+
+        /**
+         * Sets where the credentials of upstreams that name a credential come from. Without it, a configured upstream
+         * credential stops {@link #build()}.
+         *
+         * @param credentials the injector
+         * @return this builder
+         */
+        public Builder credentials(LeaseInjector credentials) {
+            this.credentials = Objects.requireNonNull(credentials);
             return this;
         }
 
@@ -184,9 +208,15 @@ public final class McpGateway implements AutoCloseable {
          * Builds the gateway. Upstreams are connected on first use, so an unreachable one does not stop start-up.
          *
          * @return the gateway
+         * @throws dev.mandate.core.MandateException with {@code BAD_CONFIG} naming {@code upstreams.<name>.credential}
+         *     if it names an unknown backend or scope, or no injector is set
          */
         public McpGateway build() {
             ObjectMapper json = this.json != null ? this.json : new ObjectMapper();
+            LeaseInjector credentials = this.credentials;
+            if (credentials != null) {
+                credentials.validate(config);
+            }
             McpEndpoint[] endpoint = new McpEndpoint[1];
             dev.mandate.gateway.policy.UpstreamTools index = tools;
             Relay relay = Relay.Factory.create(
@@ -203,7 +233,8 @@ public final class McpGateway implements AutoCloseable {
                             e.broadcast(method);
                         }
                     },
-                    index == null ? (server, list) -> {} : index::listed);
+                    index == null ? (server, list) -> {} : index::listed,
+                    credentials);
             endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock);
             if (index != null && !config.upstreams().isEmpty()) {
                 Thread prefetch = new Thread(relay::prefetchTools, "mandate-tool-lists");
