@@ -9,4 +9,5 @@ module dev.mandate.gateway {
 
     exports dev.mandate.gateway;
     exports dev.mandate.gateway.policy;
+    exports dev.mandate.gateway.credential;
 }

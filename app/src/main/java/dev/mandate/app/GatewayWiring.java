@@ -15,6 +15,7 @@ import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
 import dev.mandate.gateway.GatewaySettings;
 import dev.mandate.gateway.McpGateway;
+import dev.mandate.gateway.credential.LeaseInjector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,18 @@ final class GatewayWiring {
             CallAuthenticator authenticator,
             CallDecider decider,
             AuditSink audit) {
+        return build(config, json, version, authenticator, decider, audit, null);
+    }
+
+    /** Builds the gateway; upstreams that name a credential get their mandate's lease from the injector. */
+    static McpGateway build(
+            Config config,
+            ObjectMapper json,
+            String version,
+            CallAuthenticator authenticator,
+            CallDecider decider,
+            AuditSink audit,
+            @Nullable LeaseInjector credentials) {
         GatewayOptions options = config.gateway();
         GatewaySettings settings = new GatewaySettings(
                 options.allowedOrigins(),
@@ -43,8 +56,11 @@ final class GatewayWiring {
                 options.maxMessageBytes(),
                 options.upstreamTimeout(),
                 version);
-        return McpGateway.builder()
-                .settings(settings)
+        McpGateway.Builder builder = McpGateway.builder();
+        if (credentials != null) {
+            builder.credentials(credentials);
+        }
+        return builder.settings(settings)
                 .config(readConfig(options.configFile()))
                 .json(json)
                 .authenticator(authenticator)

@@ -26,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * upstreams:
  *   crm:   { url: "http://127.0.0.1:9000/mcp" }
+ *   db:
+ *     url: "http://127.0.0.1:9001/mcp"
+ *     credential: { backend: customers-db, scope: read, header: Authorization, value: "Basic {basic}" }
+ *   tickets:
+ *     command: "node"
+ *     args: ["server.js"]
+ *     credential: { backend: tickets, scope: read, env: { API_TOKEN: "{secret}" }, max-processes: 16 }
  *   files: { command: "npx", args: ["server-filesystem", "/srv"], env: { K: "v" }, trusted: true }
  * catalog:
  *   tools:
@@ -128,24 +135,88 @@ public record GatewayConfig(Map<String, UpstreamConfig> upstreams, Catalog catal
 
         UpstreamConfig upstream(String name, JsonNode node) {
             String where = "upstreams." + name;
-            onlyFields(node, where, Set.of("url", "command", "args", "env", "trusted"));
+            onlyFields(node, where, Set.of("url", "command", "args", "env", "trusted", "credential"));
             boolean trusted = bool(node, "trusted", where);
+            CredentialBinding credential =
+                    credential(node.path("credential"), where + ".credential", node.hasNonNull("url"));
             try {
                 if (node.hasNonNull("url") == node.hasNonNull("command")) {
                     throw bad(where, "give exactly one of url (Streamable HTTP) or command (stdio)");
                 }
                 if (node.hasNonNull("url")) {
                     return new UpstreamConfig.Http(
-                            name, URI.create(node.get("url").asText()), trusted);
+                            name, URI.create(node.get("url").asText()), trusted, credential);
                 }
                 List<String> args = new ArrayList<>();
                 node.path("args").forEach(a -> args.add(a.asText()));
                 Map<String, String> env = new LinkedHashMap<>();
                 fields(node.path("env"), where + ".env")
                         .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-                return new UpstreamConfig.Stdio(name, node.get("command").asText(), args, env, trusted);
+                return new UpstreamConfig.Stdio(name, node.get("command").asText(), args, env, trusted, credential);
             } catch (IllegalArgumentException e) {
                 throw bad(where + ".url", "not a URI: " + e.getMessage());
+            } catch (MandateException e) {
+                if (e.getMessage().startsWith(source)) {
+                    throw e;
+                }
+                throw bad(where, e.getMessage());
+            }
+        }
+
+        /** Reads {@code upstreams.<name>.credential}; the binding's own rules are reported under that key. */
+        @Nullable
+        CredentialBinding credential(JsonNode node, String where, boolean http) {
+            if (node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw bad(where, "must be a mapping with backend and scope");
+            }
+            onlyFields(
+                    node,
+                    where,
+                    http
+                            ? Set.of("backend", "scope", "header", "value")
+                            : Set.of("backend", "scope", "env", "max-processes"));
+            for (String field : List.of("backend", "scope")) {
+                JsonNode v = node.path(field);
+                if (!v.isTextual() || v.asText().isBlank()) {
+                    throw bad(
+                            where + "." + field,
+                            "is required: the name of a credential "
+                                    + (field.equals("backend") ? "backend under credentials.backends" : "scope of it"));
+                }
+            }
+            try {
+                if (http) {
+                    return CredentialBinding.http(
+                            node.get("backend").asText(),
+                            node.get("scope").asText(),
+                            node.hasNonNull("header") ? node.get("header").asText() : null,
+                            node.hasNonNull("value") ? node.get("value").asText() : null);
+                }
+                Map<String, String> env = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> e : fields(node.path("env"), where + ".env")) {
+                    if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                        throw bad(where + ".env." + e.getKey(), "must be a single value (a template)");
+                    }
+                    env.put(e.getKey(), e.getValue().asText());
+                }
+                if (env.isEmpty()) {
+                    throw bad(
+                            where + ".env",
+                            "is required for a stdio upstream: variable name to template,"
+                                    + " e.g. { API_TOKEN: \"{secret}\" }");
+                }
+                JsonNode max = node.path("max-processes");
+                if (!max.isMissingNode() && !max.isNull() && !max.canConvertToInt()) {
+                    throw bad(where + ".max-processes", "'" + max.asText() + "' is not a whole number");
+                }
+                return CredentialBinding.stdio(
+                        node.get("backend").asText(),
+                        node.get("scope").asText(),
+                        env,
+                        max.isMissingNode() || max.isNull() ? CredentialBinding.DEFAULT_MAX_PROCESSES : max.asInt());
             } catch (MandateException e) {
                 if (e.getMessage().startsWith(source)) {
                     throw e;

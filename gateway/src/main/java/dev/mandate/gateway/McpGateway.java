@@ -3,6 +3,8 @@ package dev.mandate.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.flow.LabelledStore;
+import dev.mandate.core.mandate.MandateEndListener;
+import dev.mandate.gateway.credential.LeaseInjector;
 import dev.mandate.gateway.relay.Relay;
 import dev.mandate.gateway.transport.McpEndpoint;
 import io.javalin.config.RoutesConfig;
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * the enforcement pipeline between them. Build it with {@link #builder()}, mount it with {@link #register}, and close
  * it before the HTTP server stops so that open GET streams end.
  */
-public final class McpGateway implements AutoCloseable {
+public final class McpGateway implements AutoCloseable, MandateEndListener {
     private final McpEndpoint endpoint;
     private final Relay relay;
 
@@ -52,6 +54,15 @@ public final class McpGateway implements AutoCloseable {
         return endpoint.sessionCount();
     }
 
+    /**
+     * Closes the ended mandate's per-mandate upstream connections (stopping their processes). Its leases are revoked
+     * by the lease manager, which listens too.
+     */
+    @Override
+    public void mandateEnded(String mandateId, String reason) {
+        relay.mandateEnded(mandateId);
+    }
+
     /** Ends all sessions and their streams, and disconnects the upstreams (stopping stdio servers). */
     @Override
     public void close() {
@@ -75,8 +86,21 @@ public final class McpGateway implements AutoCloseable {
         private LabelledStore stores = new LabelledStore(LabelledStore.DEFAULT_MAX_KEYS_PER_STORE);
         private InstantSource clock = InstantSource.system();
         private @Nullable ObjectMapper json;
+        private @Nullable LeaseInjector credentials;
 
         private Builder() {}
+
+        /**
+         * Sets where the credentials of upstreams that name a credential come from. Without it, a configured upstream
+         * credential stops {@link #build()}.
+         *
+         * @param credentials the injector
+         * @return this builder
+         */
+        public Builder credentials(LeaseInjector credentials) {
+            this.credentials = Objects.requireNonNull(credentials);
+            return this;
+        }
 
         /**
          * Sets the limits and transport options.
@@ -170,16 +194,31 @@ public final class McpGateway implements AutoCloseable {
          * Builds the gateway. Upstreams are connected on first use, so an unreachable one does not stop start-up.
          *
          * @return the gateway
+         * @throws dev.mandate.core.MandateException with {@code BAD_CONFIG} naming {@code upstreams.<name>.credential}
+         *     if it names an unknown backend or scope, or no injector is set
          */
         public McpGateway build() {
             ObjectMapper json = this.json != null ? this.json : new ObjectMapper();
+            LeaseInjector credentials = this.credentials;
+            if (credentials != null) {
+                credentials.validate(config);
+            }
             McpEndpoint[] endpoint = new McpEndpoint[1];
-            Relay relay = Relay.Factory.create(settings, config, decider, audit, stores, clock, json, method -> {
-                McpEndpoint e = endpoint[0];
-                if (e != null) {
-                    e.broadcast(method);
-                }
-            });
+            Relay relay = Relay.Factory.create(
+                    settings,
+                    config,
+                    decider,
+                    audit,
+                    stores,
+                    clock,
+                    json,
+                    method -> {
+                        McpEndpoint e = endpoint[0];
+                        if (e != null) {
+                            e.broadcast(method);
+                        }
+                    },
+                    credentials);
             endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock);
             return new McpGateway(endpoint[0], relay);
         }

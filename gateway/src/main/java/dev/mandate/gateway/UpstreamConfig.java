@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** One upstream MCP server the gateway fronts. Its tools appear to agents as {@code <name>.<tool>}. */
 public sealed interface UpstreamConfig {
@@ -25,13 +26,23 @@ public sealed interface UpstreamConfig {
     boolean trusted();
 
     /**
+     * Returns the credential injected into this upstream's calls, one lease per mandate, if configured.
+     *
+     * @return the binding, or null when the upstream needs none
+     */
+    @Nullable
+    CredentialBinding credential();
+
+    /**
      * An upstream reached over MCP Streamable HTTP on this machine.
      *
      * @param name the namespace
      * @param url the MCP endpoint, e.g. {@code http://127.0.0.1:9000/mcp}; only loopback hosts are accepted
      * @param trusted whether its hints seed catalog defaults
+     * @param credential the credential injected as a header, or null
      */
-    record Http(String name, URI url, boolean trusted) implements UpstreamConfig {
+    record Http(
+            String name, URI url, boolean trusted, @Nullable CredentialBinding credential) implements UpstreamConfig {
         private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
         /** Checks the name and that the URL is a loopback http(s) URL. */
@@ -45,6 +56,22 @@ public sealed interface UpstreamConfig {
                         "upstream '" + name + "' url '" + url + "': must be an http(s) URL on a loopback host"
                                 + " (127.0.0.1, ::1, localhost)");
             }
+            if (credential != null && credential.header() == null) {
+                throw new MandateException(
+                        ErrorCode.BAD_CONFIG,
+                        "upstream '" + name + "' credential: an HTTP upstream takes header/value, not env");
+            }
+        }
+
+        /**
+         * An upstream without a credential.
+         *
+         * @param name the namespace
+         * @param url the MCP endpoint
+         * @param trusted whether its hints seed catalog defaults
+         */
+        public Http(String name, URI url, boolean trusted) {
+            this(name, url, trusted, null);
         }
     }
 
@@ -56,8 +83,15 @@ public sealed interface UpstreamConfig {
      * @param args its arguments
      * @param env variables added to its environment
      * @param trusted whether its hints seed catalog defaults
+     * @param credential the credential injected as environment variables, one process per mandate, or null
      */
-    record Stdio(String name, String command, List<String> args, Map<String, String> env, boolean trusted)
+    record Stdio(
+            String name,
+            String command,
+            List<String> args,
+            Map<String, String> env,
+            boolean trusted,
+            @Nullable CredentialBinding credential)
             implements UpstreamConfig {
         /** Checks the name and command, and copies the collections. */
         public Stdio {
@@ -67,6 +101,24 @@ public sealed interface UpstreamConfig {
             }
             args = List.copyOf(args);
             env = Map.copyOf(env);
+            if (credential != null && credential.header() != null) {
+                throw new MandateException(
+                        ErrorCode.BAD_CONFIG,
+                        "upstream '" + name + "' credential: a stdio upstream takes env, not header/value");
+            }
+        }
+
+        /**
+         * An upstream without a credential.
+         *
+         * @param name the namespace
+         * @param command the program to run
+         * @param args its arguments
+         * @param env variables added to its environment
+         * @param trusted whether its hints seed catalog defaults
+         */
+        public Stdio(String name, String command, List<String> args, Map<String, String> env, boolean trusted) {
+            this(name, command, args, env, trusted, null);
         }
     }
 

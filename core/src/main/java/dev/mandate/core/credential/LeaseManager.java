@@ -89,6 +89,25 @@ public final class LeaseManager implements MandateEndListener {
     }
 
     /**
+     * Checks that a backend is configured and can grant a scope, so that configuration naming them (an upstream's
+     * credential) is refused at start-up rather than on the first call. Takes no lock: the backends never change.
+     *
+     * @param backendName the backend's name
+     * @param scope the scope
+     * @throws MandateException with {@code BAD_REQUEST} naming the unknown backend (and the configured ones) or the
+     *     scope the backend does not know
+     */
+    public void checkScope(String backendName, String scope) {
+        CredentialBackend backend = backends.get(backendName);
+        if (backend == null) {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST,
+                    "unknown credential backend '" + backendName + "': configured are " + backends.keySet());
+        }
+        backend.validateScope(scope);
+    }
+
+    /**
      * Loads every live lease from the store: leases that expired while Mandate was down are revoked at their backend
      * now, revocations still pending are retried now, and active leases get their expiry timers back.
      *

@@ -49,6 +49,10 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public ObjectNode initialize(CallerContext caller, JsonNode params) {
+        return CallerScope.with(caller, () -> initializeAs(caller));
+    }
+
+    private ObjectNode initializeAs(CallerContext caller) {
         ObjectNode result = json.createObjectNode();
         ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", true);
@@ -83,6 +87,11 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public JsonNode request(CallerContext caller, String method, JsonNode params) {
+        // Upstreams with per-mandate credentials find the caller here (see CallerScope).
+        return CallerScope.with(caller, () -> requestAs(caller, method, params));
+    }
+
+    private JsonNode requestAs(CallerContext caller, String method, JsonNode params) {
         return switch (method) {
             case "ping", "logging/setLevel" -> json.createObjectNode();
             case "tools/list" -> listTools(caller);
@@ -353,6 +362,19 @@ public final class Relay implements McpHandler, AutoCloseable {
         upstreams.values().forEach(Upstream::close);
     }
 
+    /**
+     * Closes the ended mandate's connections to upstreams that hold them per mandate (stopping their processes).
+     *
+     * @param mandateId the mandate that ended
+     */
+    public void mandateEnded(String mandateId) {
+        for (Upstream upstream : upstreams.values()) {
+            if (upstream instanceof MandateUpstreams perMandate) {
+                perMandate.mandateEnded(mandateId);
+            }
+        }
+    }
+
     /** Builds relays; the factory keeps the constructor's package-private parts out of the public surface. */
     public static final class Factory {
         private Factory() {}
@@ -379,12 +401,60 @@ public final class Relay implements McpHandler, AutoCloseable {
                 java.time.InstantSource clock,
                 ObjectMapper json,
                 java.util.function.Consumer<String> listChanged) {
+            return create(settings, config, decider, audit, stores, clock, json, listChanged, null);
+        }
+
+        /**
+         * Creates a relay over SDK-connected upstreams; upstreams with a credential get one connection per mandate,
+         * with the mandate's lease injected.
+         *
+         * @param settings the gateway settings
+         * @param config the upstreams and catalog
+         * @param decider decides calls
+         * @param audit records calls
+         * @param stores the labelled store memory
+         * @param clock the clock
+         * @param json the JSON mapper
+         * @param listChanged told when an upstream's list changed, with the notification method to broadcast
+         * @param credentials issues the leases injected into upstream calls; null if no upstream has a credential
+         * @return the relay
+         * @throws dev.mandate.core.MandateException with {@code BAD_CONFIG} if an upstream has a credential and there
+         *     is no injector
+         */
+        public static Relay create(
+                dev.mandate.gateway.GatewaySettings settings,
+                dev.mandate.gateway.GatewayConfig config,
+                dev.mandate.gateway.CallDecider decider,
+                dev.mandate.core.audit.AuditSink audit,
+                dev.mandate.core.flow.LabelledStore stores,
+                java.time.InstantSource clock,
+                ObjectMapper json,
+                java.util.function.Consumer<String> listChanged,
+                dev.mandate.gateway.credential.@Nullable LeaseInjector credentials) {
             Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
-            config.upstreams()
-                    .forEach((name, upstream) -> upstreams.put(
+            config.upstreams().forEach((name, upstream) -> {
+                if (upstream.credential() == null) {
+                    upstreams.put(
                             name,
                             new SdkUpstream(
-                                    upstream, settings.upstreamTimeout(), settings.version(), json, listChanged)));
+                                    upstream, settings.upstreamTimeout(), settings.version(), json, listChanged));
+                } else if (credentials == null) {
+                    throw new dev.mandate.core.MandateException(
+                            dev.mandate.core.ErrorCode.BAD_CONFIG,
+                            "upstreams." + name + ".credential: the gateway has no lease manager to issue it;"
+                                    + " configure credentials.backends or remove the credential");
+                } else {
+                    upstreams.put(
+                            name,
+                            new MandateUpstreams(
+                                    upstream,
+                                    credentials,
+                                    settings.upstreamTimeout(),
+                                    settings.version(),
+                                    json,
+                                    listChanged));
+                }
+            });
             return new Relay(
                     upstreams,
                     config.catalog(),

@@ -2,6 +2,7 @@ package dev.mandate.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.gateway.CredentialBinding;
 import dev.mandate.gateway.GatewayError;
 import dev.mandate.gateway.GatewayException;
 import dev.mandate.gateway.UpstreamConfig;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,8 @@ final class SdkUpstream implements Upstream {
     private final String version;
     private final ObjectMapper json;
     private final Consumer<String> listChanged;
+    private final Map<String, String> credentialEnv;
+    private final @Nullable Supplier<String> credentialHeader;
     private @Nullable McpSyncClient client;
     private volatile @Nullable Map<String, JsonNode> toolCache;
 
@@ -54,6 +59,30 @@ final class SdkUpstream implements Upstream {
         this.version = version;
         this.json = json;
         this.listChanged = listChanged;
+        this.credentialEnv = Map.of();
+        this.credentialHeader = null;
+    }
+
+    /**
+     * An upstream connection for one mandate: an HTTP upstream gets the configured credential header, its value read
+     * on every request (so a renewed or replaced lease takes effect at once); a stdio upstream's process starts with
+     * the credential's environment variables.
+     */
+    SdkUpstream(
+            UpstreamConfig config,
+            Duration timeout,
+            String version,
+            ObjectMapper json,
+            Consumer<String> listChanged,
+            Map<String, String> credentialEnv,
+            @Nullable Supplier<String> credentialHeader) {
+        this.config = config;
+        this.timeout = timeout;
+        this.version = version;
+        this.json = json;
+        this.listChanged = listChanged;
+        this.credentialEnv = Map.copyOf(credentialEnv);
+        this.credentialHeader = credentialHeader;
     }
 
     /** The SDK's own JSON mapper, looked up on first connect so that start-up does not pay for it. */
@@ -76,18 +105,29 @@ final class SdkUpstream implements Upstream {
                 URI url = h.url();
                 String base = url.getScheme() + "://" + url.getRawAuthority();
                 String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-                yield HttpClientStreamableHttpTransport.builder(base)
+                HttpClientStreamableHttpTransport.Builder builder = HttpClientStreamableHttpTransport.builder(base)
                         .endpoint(path)
-                        .connectTimeout(timeout)
-                        .build();
+                        .connectTimeout(timeout);
+                Supplier<String> header = credentialHeader;
+                CredentialBinding binding = h.credential();
+                if (header != null && binding != null) {
+                    String name = Objects.requireNonNull(binding.header());
+                    // Every request of this connection (initialize, calls, the GET stream) carries the credential.
+                    builder.httpRequestCustomizer(
+                            (request, method, uri, body, context) -> request.setHeader(name, header.get()));
+                }
+                yield builder.build();
             }
-            case UpstreamConfig.Stdio s ->
-                new StdioClientTransport(
+            case UpstreamConfig.Stdio s -> {
+                Map<String, String> env = new LinkedHashMap<>(s.env());
+                env.putAll(credentialEnv);
+                yield new StdioClientTransport(
                         ServerParameters.builder(s.command())
                                 .args(s.args())
-                                .env(s.env())
+                                .env(env)
                                 .build(),
                         sdkJson());
+            }
         };
         McpSyncClient created = McpClient.sync(transport)
                 .requestTimeout(timeout)
@@ -182,6 +222,13 @@ final class SdkUpstream implements Upstream {
             tools();
             cache = toolCache;
         }
+        return cache == null ? null : cache.get(name);
+    }
+
+    /** The tool's description from the latest list, without asking the server; null if not listed. */
+    @Nullable
+    JsonNode cachedTool(String name) {
+        Map<String, JsonNode> cache = toolCache;
         return cache == null ? null : cache.get(name);
     }
 
