@@ -28,7 +28,6 @@ final class CustomerDb {
 
     private final String jdbcUrl;
     private final AtomicReference<@Nullable Login> lastLogin = new AtomicReference<>();
-    private final AtomicReference<@Nullable Login> operatorLogin = new AtomicReference<>();
 
     CustomerDb(String jdbcUrl) {
         this.jdbcUrl = jdbcUrl;
@@ -40,14 +39,6 @@ final class CustomerDb {
         return lastLogin.get();
     }
 
-    /**
-     * Sets the credential to use when a request carries none: the fallback when the gateway does not inject
-     * credentials and the operator hands a leased one to the server instead.
-     */
-    void useOperatorLogin(Login login) {
-        operatorLogin.set(login);
-    }
-
     List<McpServerFeatures.SyncToolSpecification> tools() {
         return List.of(SampleTools.tool(
                 "get_customer",
@@ -55,7 +46,7 @@ final class CustomerDb {
                 "{\"type\":\"object\",\"properties\":{\"customerId\":{\"type\":\"string\"}},\"required\":[\"customerId\"]}",
                 (exchange, args) -> {
                     Object header = exchange.transportContext().get(ToolServer.AUTHORIZATION);
-                    Login login = header instanceof String h ? basic(h) : operatorLogin.get();
+                    Login login = header instanceof String h ? basic(h) : null;
                     if (login == null) {
                         return SampleTools.error(
                                 "no database credential: the request carried no" + " 'Authorization: Basic' header");

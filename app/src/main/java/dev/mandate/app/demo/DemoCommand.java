@@ -72,6 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         Path dir = directory();
         out.println("mandate demo: starting sample tool servers, PostgreSQL and a node in " + dir + " ...");
@@ -123,6 +124,22 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             if (!closed) {
                 estate.close();
+            }
+        }
+    }
+
+    /**
+     * Keeps the narration readable: warnings and errors only, and nothing from the SDK's client, which logs every
+     * denial the narration already shows. A level the user set with -D wins. Takes effect for loggers not yet created.
+     */
+    private static void quietLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        for (String quiet : new String[] {"io.modelcontextprotocol.client", "io.modelcontextprotocol.spec"}) {
+            String key = "org.slf4j.simpleLogger.log." + quiet;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "off");
             }
         }
     }

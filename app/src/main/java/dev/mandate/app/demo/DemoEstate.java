@@ -24,12 +24,6 @@ final class DemoEstate implements AutoCloseable {
     /** The backend's scope that may read the customer table. */
     static final String SCOPE = "read";
 
-    /**
-     * Whether the gateway injects upstream credentials (the {@code credential} block of an upstream). Until it does,
-     * the demo issues the lease from the operator side and hands it to the customer server, and says so.
-     */
-    static final boolean GATEWAY_INJECTS_CREDENTIALS = false;
-
     static final String POLICIES = """
             // Sample policies of `mandate demo` (docs/demo.md). Catalog labels become action groups:
             // webhook.post is in Action::"egress" because the catalog marks it egress.
@@ -114,7 +108,8 @@ final class DemoEstate implements AutoCloseable {
         for (ToolServer s : servers) {
             y.append("  ").append(s.name()).append(":\n");
             y.append("    url: \"").append(s.url()).append("\"\n");
-            if (GATEWAY_INJECTS_CREDENTIALS && s.name().equals("crm")) {
+            if (s.name().equals("crm")) {
+                // The gateway leases a role per mandate and sends it as HTTP Basic on every request to crm.
                 y.append("    credential: { backend: ")
                         .append(BACKEND)
                         .append(", scope: ")

@@ -2,8 +2,6 @@ package dev.mandate.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mandate.app.MandateNode;
-import dev.mandate.core.credential.IssuedLease;
-import dev.mandate.core.credential.LeaseTerms;
 import dev.mandate.core.mandate.Mandate;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,11 +110,12 @@ final class DemoScript {
         say.note("ticket says: " + ticket.text().replace("\n", "\n                  "));
 
         say.step("support-bot reads the customer record (confidential, pii) through a JIT PostgreSQL role");
-        if (!DemoEstate.GATEWAY_INJECTS_CREDENTIALS) {
-            operatorLease(task, botId);
-        }
         Call record = call(botMcp, "crm.get_customer", Map.of("customerId", CUSTOMER));
         say.outcome(Outcome.ALLOW, record.outcome(), record.reason());
+        CustomerDb.Login injected = estate.customers().lastLogin();
+        say.note("the crm server logged in to PostgreSQL as "
+                + (injected == null ? "(nobody: no credential arrived)" : injected.user())
+                + ", from the Authorization header the gateway injected; the agent never held it");
         say.note("lease: " + leases(task.mandateId()));
 
         say.step("Obeying the injected comment, support-bot posts the record to an outside webhook");
@@ -277,28 +275,6 @@ final class DemoScript {
         McpSyncClient c = agent.mcp(mandate);
         clients.add(c);
         return c;
-    }
-
-    /**
-     * The operator-side stand-in for the gateway's credential injection: issue the lease for the mandate through the
-     * node's lease manager and hand it to the customer server. Used only while the gateway cannot inject.
-     */
-    private void operatorLease(AgentClient.Held task, String agentId) {
-        Mandate m = node.mandates().get(task.mandateId());
-        IssuedLease lease = node.leases()
-                .issue(
-                        task.mandateId(),
-                        agentId,
-                        DemoEstate.BACKEND,
-                        DemoEstate.SCOPE,
-                        new LeaseTerms(Duration.ofMinutes(5), Duration.ofMinutes(10), true),
-                        m.expires());
-        estate.customers()
-                .useOperatorLogin(new CustomerDb.Login(
-                        lease.credential().properties().getOrDefault("username", ""),
-                        lease.credential().secret()));
-        say.note("(this build's gateway cannot inject credentials yet: the operator issued lease "
-                + lease.lease().id() + " for the mandate and handed it to the customer server)");
     }
 
     private Call call(McpSyncClient client, String tool, Map<String, Object> args) {
