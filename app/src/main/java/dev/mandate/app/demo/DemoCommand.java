@@ -45,8 +45,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "<dir>",
-            description = "Where the demo keeps its node and database; must be empty or absent."
-                    + " Default: a new temporary directory.")
+            description = "Where the demo keeps its node and database (kept afterwards); must be empty or absent."
+                    + " Default: a new temporary directory, deleted at exit.")
     @Nullable
     Path dataDir;
 
@@ -77,7 +77,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = directory();
         out.println("mandate demo: starting sample tool servers, PostgreSQL and a node in " + dir + " ...");
         out.flush();
-        DemoEstate estate = DemoEstate.start(dir, listen);
+        boolean temporary = dataDir == null;
+        DemoEstate estate;
+        try {
+            estate = DemoEstate.start(dir, listen);
+        } catch (RuntimeException e) {
+            removeIfTemporary(dir, temporary);
+            throw e;
+        }
         boolean closed = false;
         try {
             Narrator say = new Narrator(out, colour());
@@ -114,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                             () -> {
                                 try {
                                     estate.close();
+                                    removeIfTemporary(dir, temporary);
                                 } finally {
                                     stopped.countDown();
                                 }
@@ -124,7 +132,22 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             if (!closed) {
                 estate.close();
+                removeIfTemporary(dir, temporary);
             }
+        }
+    }
+
+    /** Deletes the directory the demo created for itself; a directory the user named is kept for inspection. */
+    private static void removeIfTemporary(Path dir, boolean temporary) {
+        if (!temporary) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // Leftovers in the temporary directory are harmless; the OS cleans it.
         }
     }
 
