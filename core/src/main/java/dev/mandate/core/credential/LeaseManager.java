@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every event is recorded through the {@link AuditSink} with the lease id and mandate, never the secret. Secrets
  * are held in memory only, for {@link #use}; after a restart a live lease's secret is gone and a new lease is needed.
  *
- * <p>All methods are synchronized: lease operations are rare next to tool calls, and one lock keeps the state
- * machine, the timer queue and the store in step. Thread-safe.
+ * <p>State changes hold one lock, which keeps the state machine, the timer queue and the store in step. Issuing calls
+ * its backend outside that lock, so a slow backend delays only its own issue, not other leases; the lease is durable
+ * and live before the backend is called, and a revocation that races with the issue is repeated once the credential
+ * exists. Revocation still calls backends under the lock. Thread-safe.
  */
 public final class LeaseManager implements MandateEndListener {
     /** The actor recorded for what the manager does on its own (expiry, retries, cascades). */
@@ -165,7 +167,7 @@ public final class LeaseManager implements MandateEndListener {
      *     has already expired or the backend refuses (e.g. a shared account is checked out), {@code UNAVAILABLE} if
      *     the store, the backend or the audit log is down
      */
-    public synchronized IssuedLease issue(
+    public IssuedLease issue(
             String mandateId,
             String agent,
             String backendName,
@@ -179,6 +181,36 @@ public final class LeaseManager implements MandateEndListener {
                     "unknown credential backend '" + backendName + "': configured are " + backends.keySet());
         }
         backend.validateScope(scope);
+        Lease lease = record(mandateId, agent, backendName, scope, terms, mandateExpires);
+        // The backend works outside the manager's lock: a slow or hanging backend must not stop other mandates'
+        // leases (or revocations) from being issued, used and revoked. The lease is durable and live already, so a
+        // revocation that runs meanwhile finds it; complete() notices and revokes what the backend created.
+        IssuedCredential credential;
+        try {
+            credential = backend.issue(new LeaseRequest(lease.id(), mandateId, agent, scope, lease.expires()));
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                revokeAfterIssue(lease, "issue failed");
+            }
+            if (e instanceof MandateException me) {
+                throw me;
+            }
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE,
+                    "backend " + backendName + " could not issue a credential for lease " + lease.id(),
+                    e);
+        }
+        return complete(lease, credential);
+    }
+
+    /** The first step of an issue, under the lock: the lease becomes durable and live before any credential exists. */
+    private synchronized Lease record(
+            String mandateId,
+            String agent,
+            String backendName,
+            String scope,
+            LeaseTerms terms,
+            Instant mandateExpires) {
         Instant now = now();
         if (!mandateExpires.isAfter(now)) {
             throw new MandateException(
@@ -201,28 +233,57 @@ public final class LeaseManager implements MandateEndListener {
                 null);
         store.insert(lease);
         live.put(lease.id(), lease);
-        IssuedCredential credential;
-        try {
-            credential = backend.issue(new LeaseRequest(lease.id(), mandateId, agent, scope, expires));
-        } catch (RuntimeException e) {
-            abandon(lease, "issue failed");
-            if (e instanceof MandateException me) {
-                throw me;
-            }
+        return lease;
+    }
+
+    /** The last step of an issue, under the lock: audit, hold the secret, arm the expiry — unless it was revoked. */
+    private synchronized IssuedLease complete(Lease lease, IssuedCredential credential) {
+        Lease current = live.get(lease.id());
+        if (current == null || current.state() != LeaseState.ACTIVE) {
+            // Revoked while the backend was creating it (its mandate ended): that revocation may have run before the
+            // credential existed, so revoke again now that it does.
+            revokeAfterIssue(lease, current == null ? "revoked while issuing" : current.endReason());
             throw new MandateException(
-                    ErrorCode.UNAVAILABLE,
-                    "backend " + backendName + " could not issue a credential for lease " + lease.id(),
-                    e);
+                    ErrorCode.CONFLICT,
+                    "lease " + lease.id() + " was revoked while backend " + lease.backend()
+                            + " was issuing it (its mandate " + lease.mandateId() + " ended?)");
         }
         try {
-            audit.record(entry("lease.issued", mandateId, lease, null, Map.of("scope", scope)));
+            audit.record(entry("lease.issued", lease.mandateId(), lease, null, Map.of("scope", lease.scope())));
         } catch (RuntimeException e) {
             abandon(lease, "audit failed");
             throw e;
         }
         secrets.put(lease.id(), credential);
-        queue.add(new Due(expires, lease.id()));
+        queue.add(new Due(lease.expires(), lease.id()));
         return new IssuedLease(lease, credential);
+    }
+
+    /**
+     * Revokes a lease whose issue failed or raced with a revocation. A lease still active is abandoned as usual; one
+     * that a concurrent revocation already ended is revoked once more, since the backend may have created the
+     * credential after that revocation ran.
+     */
+    private void revokeAfterIssue(Lease lease, @Nullable String reason) {
+        String why = reason == null ? "issue failed" : reason;
+        Lease current = live.get(lease.id());
+        if (current != null && current.state() == LeaseState.ACTIVE) {
+            abandon(current, why);
+            return;
+        }
+        if (current != null && current.state() == LeaseState.REVOKING) {
+            attemptRevoke(current, SYSTEM);
+            return;
+        }
+        Lease revoking = lease.withState(LeaseState.REVOKING, why);
+        live.put(lease.id(), revoking);
+        revokingSince.putIfAbsent(lease.id(), clock.instant());
+        try {
+            store.update(revoking);
+        } catch (RuntimeException e) {
+            // Revoke at the backend anyway; the outcome is recorded by attemptRevoke or its retry.
+        }
+        attemptRevoke(revoking, SYSTEM);
     }
 
     /**
