@@ -11,11 +11,15 @@ module dev.mandate.app {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
 
     opens dev.mandate.app.lease to
             com.fasterxml.jackson.databind;
     opens dev.mandate.app.cli to
             info.picocli;
     opens dev.mandate.app to
+            info.picocli;
+    opens dev.mandate.app.demo to
             info.picocli;
 }

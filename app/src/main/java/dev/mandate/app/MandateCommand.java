@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Start here:",
+            "  mandate demo                  see it work: sample tools, policies, a scripted agent",
             "  mandate serve                 run a node on embedded defaults",
             "                                (data in ./data, listening on 127.0.0.1:8080)",
             "  mandate serve --listen 127.0.0.1:0",
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
             ApprovalCommand.class,
             AccessCommand.class,
             PostureCommand.class,
+            dev.mandate.app.demo.DemoCommand.class,
             picocli.CommandLine.HelpCommand.class
         })
 final class MandateCommand implements Runnable {
