@@ -1,0 +1,220 @@
+package dev.mandate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The gateway between the official MCP Java SDK client (the agent) and third-party MCP servers from npm: the
+ * everything server over stdio ({@code everything.*}) and over Streamable HTTP ({@code web.*}), and the filesystem
+ * server over stdio ({@code files.*}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+final class McpGatewayPeersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Recorders.Tokens tokens = new Recorders.Tokens();
+    private final Recorders.Decider decider = new Recorders.Decider();
+    private final Recorders.Audit audit = new Recorders.Audit();
+    private final List<McpSyncClient> agents = new CopyOnWriteArrayList<>();
+    private NpmPeers.EverythingHttp web;
+    private McpGateway gateway;
+    private Javalin server;
+    private Path root;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path node = NpmPeers.requireNode();
+        web = new NpmPeers.EverythingHttp(node);
+        root = Files.createTempDirectory("mandate-peers").toRealPath();
+        Files.writeString(root.resolve("notes.txt"), "hello from the filesystem server");
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode upstreams = config.putObject("upstreams");
+        upstreams
+                .putObject("everything")
+                .put("command", node.toString())
+                .putArray("args")
+                .add(NpmPeers.everything().toString())
+                .add("stdio");
+        upstreams.putObject("web").put("url", web.url());
+        upstreams
+                .putObject("files")
+                .put("command", node.toString())
+                .putArray("args")
+                .add(NpmPeers.filesystem().toString())
+                .add(root.toString());
+        gateway = McpGateway.builder()
+                .settings(new GatewaySettings(
+                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(30), "test"))
+                .config(GatewayConfig.fromTree(config, "test"))
+                .authenticator(tokens)
+                .decider(decider)
+                .audit(audit)
+                .build();
+        server = Javalin.create(cfg -> {
+                    cfg.startup.showJavalinBanner = false;
+                    cfg.concurrency.useVirtualThreads = true;
+                    gateway.register(cfg.routes);
+                })
+                .start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        agents.forEach(McpSyncClient::closeGracefully);
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    private McpSyncClient agent(String mandateId) {
+        return agent(mandateId, spec -> spec);
+    }
+
+    private McpSyncClient agent(String mandateId, java.util.function.UnaryOperator<McpClient.SyncSpec> customize) {
+        tokens.add(mandateId, Recorders.fresh());
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://127.0.0.1:" + server.port())
+                .endpoint("/mcp")
+                .httpRequestCustomizer(
+                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
+                .build();
+        McpSyncClient client = customize
+                .apply(McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)))
+                .build();
+        client.initialize();
+        agents.add(client);
+        return client;
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return result.content().stream()
+                .filter(McpSchema.TextContent.class::isInstance)
+                .map(c -> ((McpSchema.TextContent) c).text())
+                .reduce("", String::concat);
+    }
+
+    @Test
+    void initializeMergesTheCapabilitiesOfTheThirdPartyServers() {
+        McpSyncClient agent = agent("m-init");
+
+        assertThat(agent.getServerInfo().name()).isEqualTo("mandate-gateway");
+        assertThat(agent.getServerCapabilities().tools()).isNotNull();
+        assertThat(agent.getServerCapabilities().resources()).isNotNull();
+        assertThat(agent.getServerCapabilities().prompts()).isNotNull();
+    }
+
+    @Test
+    void toolsOfAllThreeUpstreamsAreListedUnderTheirNamespaces() {
+        McpSyncClient agent = agent("m-list");
+
+        assertThat(agent.listTools().tools())
+                .extracting(McpSchema.Tool::name)
+                .contains(
+                        "everything.echo",
+                        "everything.get-sum",
+                        "web.echo",
+                        "web.trigger-long-running-operation",
+                        "files.read_text_file",
+                        "files.list_directory");
+    }
+
+    @Test
+    void toolCallsReachTheEverythingServerOverStdioAndHttpAndTheFilesystemServer() {
+        McpSyncClient agent = agent("m-call");
+
+        assertThat(text(agent.callTool(new McpSchema.CallToolRequest("everything.echo", Map.of("message", "hi")))))
+                .contains("hi");
+        assertThat(text(agent.callTool(new McpSchema.CallToolRequest("web.get-sum", Map.of("a", 2, "b", 40)))))
+                .contains("42");
+        assertThat(text(agent.callTool(new McpSchema.CallToolRequest(
+                        "files.read_text_file",
+                        Map.of("path", root.resolve("notes.txt").toString())))))
+                .isEqualTo("hello from the filesystem server");
+        assertThat(audit.entries)
+                .filteredOn(e -> e.type().equals("gateway.call"))
+                .extracting(e -> e.details().get("tool"))
+                .contains("everything.echo", "web.get-sum", "files.read_text_file");
+    }
+
+    @Test
+    void aToolErrorOfTheFilesystemServerReachesTheAgentAsAToolResult() {
+        McpSyncClient agent = agent("m-toolerror");
+
+        McpSchema.CallToolResult result =
+                agent.callTool(new McpSchema.CallToolRequest("files.read_text_file", Map.of("path", "/etc/passwd")));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(text(result)).contains("Access denied");
+    }
+
+    @Test
+    void resourcesAreListedAndReadThroughTheGateway() {
+        McpSyncClient agent = agent("m-resources");
+
+        List<McpSchema.Resource> resources = agent.listResources().resources();
+        assertThat(resources).isNotEmpty();
+        McpSchema.Resource first = resources.get(0);
+        McpSchema.ReadResourceResult read = agent.readResource(new McpSchema.ReadResourceRequest(first.uri()));
+
+        assertThat(read.contents()).isNotEmpty();
+        assertThat(read.contents().get(0).uri()).isEqualTo(first.uri());
+        assertThat(agent.listResourceTemplates().resourceTemplates())
+                .extracting(McpSchema.ResourceTemplate::uriTemplate)
+                .anyMatch(t -> t.startsWith("demo://resource/dynamic/text/"));
+    }
+
+    @Test
+    void promptsAreListedAndFetchedWithArguments() {
+        McpSyncClient agent = agent("m-prompts");
+
+        assertThat(agent.listPrompts().prompts())
+                .extracting(McpSchema.Prompt::name)
+                .contains("everything.simple-prompt", "everything.args-prompt", "web.args-prompt");
+        McpSchema.GetPromptResult prompt =
+                agent.getPrompt(new McpSchema.GetPromptRequest("everything.args-prompt", Map.of("city", "Lisbon")));
+
+        assertThat(((McpSchema.TextContent) prompt.messages().get(0).content()).text())
+                .contains("Lisbon");
+    }
+
+    @Test
+    void aDeniedCallNeverReachesTheThirdPartyServer() throws Exception {
+        Path target = root.resolve("denied.txt");
+        decider.rule = r -> r.action().equals("files.write_file")
+                ? new Decision.Deny(List.of("no-writes"), "read-only task")
+                : new Decision.Allow(List.of());
+        try {
+            McpSyncClient agent = agent("m-denied");
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> agent.callTool(new McpSchema.CallToolRequest(
+                            "files.write_file", Map.of("path", target.toString(), "content", "x"))))
+                    .hasMessageContaining("no-writes");
+            assertThat(target).doesNotExist();
+        } finally {
+            decider.rule = r -> new Decision.Allow(List.of());
+        }
+    }
+}
