@@ -2,6 +2,7 @@ package dev.mandate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -15,10 +16,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gateway between the official MCP Java SDK client (the agent) and third-party MCP servers from npm: the
@@ -198,6 +203,70 @@ final class McpGatewayPeersTest {
 
         assertThat(((McpSchema.TextContent) prompt.messages().get(0).content()).text())
                 .contains("Lisbon");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"everything", "web"})
+    void progressOfALongRunningToolReachesTheAgentUnderItsOwnToken(String upstream) throws Exception {
+        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
+        McpSyncClient agent = agent(
+                "m-progress-" + upstream,
+                spec -> spec.progressConsumer(p -> {
+                    progress.add(p);
+                    three.countDown();
+                }));
+
+        McpSchema.CallToolResult result = agent.callTool(new McpSchema.CallToolRequest(
+                upstream + ".trigger-long-running-operation",
+                Map.of("duration", 0.3, "steps", 3),
+                Map.of("progressToken", "agent-token-7")));
+
+        assertThat(text(result)).contains("Long running operation completed");
+        assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(progress)
+                .extracting(McpSchema.ProgressNotification::progressToken)
+                .containsOnly("agent-token-7");
+        assertThat(progress)
+                .extracting(McpSchema.ProgressNotification::progress)
+                .containsExactly(1.0, 2.0, 3.0);
+        assertThat(progress).extracting(McpSchema.ProgressNotification::total).containsOnly(3.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"everything", "web"})
+    void anAgentsCancellationEndsTheCallAndIsPassedUpstream(String upstream) throws Exception {
+        String mandate = "m-cancel-" + upstream;
+        tokens.add(mandate, Recorders.fresh());
+        RawAgent agent = new RawAgent("http://127.0.0.1:" + server.port() + "/mcp", "token-" + mandate);
+        try (RawAgent.Events call = agent.stream("""
+                {"jsonrpc":"2.0","id":"long-1","method":"tools/call","params":{
+                  "name":"%s.trigger-long-running-operation","arguments":{"duration":25,"steps":25},
+                  "_meta":{"progressToken":"p1"}}}""".formatted(upstream))) {
+            // The first progress event proves that the call reached the upstream before it is cancelled.
+            JsonNode first = java.util.Objects.requireNonNull(call.next(), "the stream ended before any progress");
+            assertThat(first.path("method").asText()).isEqualTo("notifications/progress");
+            assertThat(first.path("params").path("progressToken").asText()).isEqualTo("p1");
+
+            agent.post("""
+                    {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"long-1"}}""");
+
+            JsonNode answer = call.next();
+            while (answer != null && answer.has("method")) {
+                answer = call.next();
+            }
+            JsonNode done = java.util.Objects.requireNonNull(answer, "the stream ended without an answer");
+            assertThat(done.path("id").asText()).isEqualTo("long-1");
+            assertThat(done.path("error").path("code").asInt()).isEqualTo(GatewayError.CANCELLED.jsonRpcCode());
+        }
+        assertThat(audit.entries)
+                .filteredOn(e -> e.subject().equals(mandate))
+                .extracting(e -> e.details().get("upstreamStatus"))
+                .containsExactly("error");
+        // The upstream still answers the next call: the cancelled one did not wedge the connection.
+        assertThat(agent.post("""
+                        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{
+                          "name":"%s.echo","arguments":{"message":"after"}}}""".formatted(upstream))).contains("after");
     }
 
     @Test

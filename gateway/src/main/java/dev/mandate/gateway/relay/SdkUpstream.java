@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
- * use and again after a transport failure. It declares no sampling, elicitation or roots capability, so the SDK
- * answers such server-to-client requests with an error: they are refused, never left unanswered.
+ * use and again after a transport failure. Progress of a tool call is routed back to its {@link CallObserver}, which
+ * can also cancel the call. It declares no sampling, elicitation or roots capability, so the SDK answers such
+ * server-to-client requests with {@code -32601}: they are refused, never left unanswered.
  */
 final class SdkUpstream implements Upstream {
     /** The most pages of one list followed. */
@@ -45,6 +48,9 @@ final class SdkUpstream implements Upstream {
     private final ObjectMapper json;
     private final Consumer<String> listChanged;
     private @Nullable McpSyncClient client;
+    private volatile @Nullable RelayTransport transport;
+    private final AtomicLong tokens = new AtomicLong();
+    private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
     private volatile @Nullable Map<String, JsonNode> toolCache;
 
     SdkUpstream(
@@ -71,7 +77,7 @@ final class SdkUpstream implements Upstream {
         if (c != null) {
             return c;
         }
-        McpClientTransport transport = switch (config) {
+        McpClientTransport wire = switch (config) {
             case UpstreamConfig.Http h -> {
                 URI url = h.url();
                 String base = url.getScheme() + "://" + url.getRawAuthority();
@@ -89,7 +95,8 @@ final class SdkUpstream implements Upstream {
                                 .build(),
                         sdkJson());
         };
-        McpSyncClient created = McpClient.sync(transport)
+        RelayTransport relayTransport = new RelayTransport(wire);
+        McpSyncClient created = McpClient.sync(relayTransport)
                 .requestTimeout(timeout)
                 .initializationTimeout(timeout)
                 .clientInfo(new McpSchema.Implementation("mandate-gateway", version))
@@ -100,6 +107,7 @@ final class SdkUpstream implements Upstream {
                 })
                 .resourcesChangeConsumer(r -> listChanged.accept("notifications/resources/list_changed"))
                 .promptsChangeConsumer(p -> listChanged.accept("notifications/prompts/list_changed"))
+                .progressConsumer(this::progress)
                 .build();
         try {
             created.initialize();
@@ -108,12 +116,14 @@ final class SdkUpstream implements Upstream {
             throw unavailable(e);
         }
         client = created;
+        transport = relayTransport;
         return created;
     }
 
     private synchronized void reset(McpSyncClient failed) {
         if (failed.equals(client)) {
             client = null;
+            transport = null;
             toolCache = null;
             closeQuietly(failed);
         }
@@ -186,8 +196,39 @@ final class SdkUpstream implements Upstream {
     }
 
     @Override
-    public JsonNode callTool(String name, JsonNode arguments) {
-        return call(c -> tree(c.callTool(new McpSchema.CallToolRequest(name, map(arguments)))));
+    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
+        // The gateway's own progress token: unique per upstream (agents' tokens could collide), it routes progress
+        // back to this call and lets the transport find the call's request id to cancel it.
+        String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
+        observers.put(token, observer);
+        RelayTransport sentOn = transport;
+        observer.cancellable(() -> {
+            RelayTransport t = transport;
+            if (t != null) {
+                t.cancel(token, "cancelled by the agent");
+            }
+        });
+        try {
+            return call(c -> tree(
+                    c.callTool(new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+        } finally {
+            observers.remove(token);
+            RelayTransport t = transport;
+            if (t != null) {
+                t.forget(token);
+            }
+            if (sentOn != null && sentOn != t) {
+                sentOn.forget(token);
+            }
+        }
+    }
+
+    private void progress(McpSchema.ProgressNotification notification) {
+        CallObserver observer = observers.get(String.valueOf(notification.progressToken()));
+        if (observer != null) {
+            Double progress = notification.progress();
+            observer.progress(progress == null ? 0 : progress, notification.total(), notification.message());
+        }
     }
 
     @Override
@@ -247,6 +288,7 @@ final class SdkUpstream implements Upstream {
     public synchronized void close() {
         McpSyncClient c = client;
         client = null;
+        transport = null;
         if (c != null) {
             closeQuietly(c);
         }
