@@ -3,14 +3,10 @@ package dev.mandate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,65 +28,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 final class McpGatewayPeersTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
     private final Recorders.Audit audit = new Recorders.Audit();
     private final List<McpSyncClient> agents = new CopyOnWriteArrayList<>();
-    private NpmPeers.EverythingHttp web;
-    private McpGateway gateway;
-    private Javalin server;
+    private PeerGateway peers;
     private Path root;
 
     @BeforeAll
     void start() throws Exception {
-        Path node = NpmPeers.requireNode();
-        web = new NpmPeers.EverythingHttp(node);
-        root = Files.createTempDirectory("mandate-peers").toRealPath();
-        Files.writeString(root.resolve("notes.txt"), "hello from the filesystem server");
-        ObjectNode config = JSON.createObjectNode();
-        ObjectNode upstreams = config.putObject("upstreams");
-        upstreams
-                .putObject("everything")
-                .put("command", node.toString())
-                .putArray("args")
-                .add(NpmPeers.everything().toString())
-                .add("stdio");
-        upstreams.putObject("web").put("url", web.url());
-        upstreams
-                .putObject("files")
-                .put("command", node.toString())
-                .putArray("args")
-                .add(NpmPeers.filesystem().toString())
-                .add(root.toString());
-        gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(30), "test"))
-                .config(GatewayConfig.fromTree(config, "test"))
-                .authenticator(tokens)
-                .decider(decider)
-                .audit(audit)
-                .build();
-        server = Javalin.create(cfg -> {
-                    cfg.startup.showJavalinBanner = false;
-                    cfg.concurrency.useVirtualThreads = true;
-                    gateway.register(cfg.routes);
-                })
-                .start("127.0.0.1", 0);
+        peers = new PeerGateway(tokens, decider, audit);
+        root = peers.root;
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
         agents.forEach(McpSyncClient::closeGracefully);
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (web != null) {
-            web.close();
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -101,7 +57,7 @@ final class McpGatewayPeersTest {
     private McpSyncClient agent(String mandateId, java.util.function.UnaryOperator<McpClient.SyncSpec> customize) {
         tokens.add(mandateId, Recorders.fresh());
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + server.port())
+                        "http://127.0.0.1:" + peers.port())
                 .endpoint("/mcp")
                 .httpRequestCustomizer(
                         (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
@@ -238,7 +194,7 @@ final class McpGatewayPeersTest {
     void anAgentsCancellationEndsTheCallAndIsPassedUpstream(String upstream) throws Exception {
         String mandate = "m-cancel-" + upstream;
         tokens.add(mandate, Recorders.fresh());
-        RawAgent agent = new RawAgent("http://127.0.0.1:" + server.port() + "/mcp", "token-" + mandate);
+        RawAgent agent = new RawAgent(peers.url(), "token-" + mandate);
         try (RawAgent.Events call = agent.stream("""
                 {"jsonrpc":"2.0","id":"long-1","method":"tools/call","params":{
                   "name":"%s.trigger-long-running-operation","arguments":{"duration":25,"steps":25},
