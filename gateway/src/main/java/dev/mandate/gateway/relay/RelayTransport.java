@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,9 @@ import reactor.core.publisher.Mono;
  * The SDK client's transport to one upstream, wrapped so that the gateway can cancel its own tool calls: the SDK
  * client (1.1.x) has no cancellation and chooses request ids itself, so this wrapper learns the id of each relayed
  * {@code tools/call} from the progress token the gateway put into it, and on cancellation sends
- * {@code notifications/cancelled} with that id and completes the SDK's wait with a {@code -32800} error.
+ * {@code notifications/cancelled} with that id and completes the SDK's wait with a {@code -32800} error. Progress for
+ * those tokens is taken here too, in arrival order and before the call's answer is handled: the SDK hands progress to
+ * its consumers on another thread, where the last events could arrive after the call has ended and be lost.
  */
 final class RelayTransport implements McpClientTransport {
     /** The prefix of the progress tokens the gateway gives relayed calls. */
@@ -30,18 +33,34 @@ final class RelayTransport implements McpClientTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RelayTransport.class);
 
     private final McpClientTransport delegate;
+    private final BiConsumer<String, Map<?, ?>> progress;
     private final Map<String, Object> requestIds = new ConcurrentHashMap<>();
     private final Set<String> cancelledEarly = ConcurrentHashMap.newKeySet();
     private volatile @Nullable Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> inbound;
 
-    RelayTransport(McpClientTransport delegate) {
+    RelayTransport(McpClientTransport delegate, BiConsumer<String, Map<?, ?>> progress) {
         this.delegate = delegate;
+        this.progress = progress;
     }
 
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
         inbound = handler;
-        return delegate.connect(handler);
+        return delegate.connect(messages -> handler.apply(messages.doOnNext(this::inspect)));
+    }
+
+    private void inspect(McpSchema.JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCNotification n
+                && "notifications/progress".equals(n.method())
+                && n.params() instanceof Map<?, ?> params
+                && params.get("progressToken") instanceof String token
+                && token.startsWith(TOKEN_PREFIX)) {
+            try {
+                progress.accept(token, params);
+            } catch (RuntimeException e) {
+                LOG.debug("relaying progress failed: {}", e.toString());
+            }
+        }
     }
 
     @Override

@@ -95,7 +95,7 @@ final class SdkUpstream implements Upstream {
                                 .build(),
                         sdkJson());
         };
-        RelayTransport relayTransport = new RelayTransport(wire);
+        RelayTransport relayTransport = new RelayTransport(wire, this::progress);
         McpSyncClient created = McpClient.sync(relayTransport)
                 .requestTimeout(timeout)
                 .initializationTimeout(timeout)
@@ -107,7 +107,6 @@ final class SdkUpstream implements Upstream {
                 })
                 .resourcesChangeConsumer(r -> listChanged.accept("notifications/resources/list_changed"))
                 .promptsChangeConsumer(p -> listChanged.accept("notifications/prompts/list_changed"))
-                .progressConsumer(this::progress)
                 .build();
         try {
             created.initialize();
@@ -223,11 +222,13 @@ final class SdkUpstream implements Upstream {
         }
     }
 
-    private void progress(McpSchema.ProgressNotification notification) {
-        CallObserver observer = observers.get(String.valueOf(notification.progressToken()));
-        if (observer != null) {
-            Double progress = notification.progress();
-            observer.progress(progress == null ? 0 : progress, notification.total(), notification.message());
+    private void progress(String token, Map<?, ?> params) {
+        CallObserver observer = observers.get(token);
+        if (observer != null && params.get("progress") instanceof Number progress) {
+            observer.progress(
+                    progress.doubleValue(),
+                    params.get("total") instanceof Number total ? total.doubleValue() : null,
+                    params.get("message") instanceof String message ? message : null);
         }
     }
 
