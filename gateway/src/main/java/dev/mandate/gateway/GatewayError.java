@@ -30,6 +30,8 @@ public enum GatewayError {
     AUDIT_UNAVAILABLE(-32007, ErrorCode.UNAVAILABLE),
     /** The gateway is at a limit (e.g. {@code gateway.max-sessions}); try again later. */
     OVERLOADED(-32008, ErrorCode.UNAVAILABLE),
+    /** The agent cancelled the request ({@code notifications/cancelled}); the upstream was told. */
+    CANCELLED(-32800, ErrorCode.BAD_REQUEST),
     /** The session is unknown or expired (HTTP 404); the client must initialize again. */
     SESSION_NOT_FOUND(-32010, ErrorCode.NOT_FOUND),
     /** A bug; details are in the server log under the incident id. */

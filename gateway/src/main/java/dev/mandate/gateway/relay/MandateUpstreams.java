@@ -212,8 +212,8 @@ final class MandateUpstreams implements Upstream {
     }
 
     @Override
-    public JsonNode callTool(String name, JsonNode arguments) {
-        return injected().callTool(name, arguments);
+    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
+        return injected().callTool(name, arguments, observer);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.mandate.gateway.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mandate.core.catalog.Catalog;
 import dev.mandate.core.catalog.CatalogEntry;
@@ -13,6 +14,7 @@ import dev.mandate.gateway.CallerContext;
 import dev.mandate.gateway.GatewayError;
 import dev.mandate.gateway.GatewayException;
 import dev.mandate.gateway.ToolName;
+import dev.mandate.gateway.transport.Exchange;
 import dev.mandate.gateway.transport.McpHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the agent's MCP requests by relaying them to the upstreams: lists are merged, namespaced and filtered to what
- * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}.
+ * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}. A tool call's
+ * progress is relayed to the agent under the agent's own progress token, and the agent's
+ * {@code notifications/cancelled} cancels the upstream call.
  */
 public final class Relay implements McpHandler, AutoCloseable {
     /** The most resource URIs remembered for routing reads back to their upstream. */
@@ -38,6 +42,7 @@ public final class Relay implements McpHandler, AutoCloseable {
     private final ObjectMapper json;
     private final String version;
     private final Map<String, String> resourceRoutes = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     Relay(Map<String, Upstream> upstreams, Catalog catalog, CallPipeline pipeline, ObjectMapper json, String version) {
         this.upstreams = Map.copyOf(upstreams);
@@ -87,15 +92,24 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public JsonNode request(CallerContext caller, String method, JsonNode params) {
-        // Upstreams with per-mandate credentials find the caller here (see CallerScope).
-        return CallerScope.with(caller, () -> requestAs(caller, method, params));
+        return answer(caller, method, params, null);
     }
 
-    private JsonNode requestAs(CallerContext caller, String method, JsonNode params) {
+    @Override
+    public JsonNode request(CallerContext caller, String method, JsonNode params, Exchange exchange) {
+        return answer(caller, method, params, exchange);
+    }
+
+    private JsonNode answer(CallerContext caller, String method, JsonNode params, @Nullable Exchange exchange) {
+        // Upstreams with per-mandate credentials find the caller here (see CallerScope).
+        return CallerScope.with(caller, () -> answerAs(caller, method, params, exchange));
+    }
+
+    private JsonNode answerAs(CallerContext caller, String method, JsonNode params, @Nullable Exchange exchange) {
         return switch (method) {
             case "ping", "logging/setLevel" -> json.createObjectNode();
             case "tools/list" -> listTools(caller);
-            case "tools/call" -> callTool(caller, params);
+            case "tools/call" -> callTool(caller, params, exchange);
             case "resources/list" -> listResources(caller);
             case "resources/templates/list" -> listTemplates();
             case "resources/read" -> readResource(caller, params);
@@ -110,9 +124,81 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public void notification(CallerContext caller, String method, JsonNode params) {
-        // initialized, cancelled and roots/list_changed need no relaying: the gateway's upstream calls are its own
-        // and upstreams see no roots. They are accepted (202), not dropped silently: the trace log names them.
+        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own and
+        // upstreams see no roots. They are accepted (202), not dropped silently: the trace log names them.
         LOG.trace("notification {} from {}", method, caller.agentId());
+    }
+
+    @Override
+    public void notification(CallerContext caller, String method, JsonNode params, String sessionId) {
+        if (method.equals("notifications/cancelled")) {
+            JsonNode requestId = params.path("requestId");
+            InFlight flight = inFlight.get(key(sessionId, requestId));
+            if (flight != null) {
+                LOG.debug("{} cancelled request {} of its session", caller.agentId(), requestId);
+                flight.cancel();
+            }
+            return;
+        }
+        notification(caller, method, params);
+    }
+
+    private static String key(String sessionId, JsonNode requestId) {
+        return sessionId + ' ' + requestId;
+    }
+
+    /**
+     * One agent {@code tools/call} in flight: relays the upstream's progress under the agent's own progress token (if
+     * the agent asked for progress) and cancels the upstream call when the agent cancels.
+     */
+    private static final class InFlight implements CallObserver {
+        private final Exchange exchange;
+        private final @Nullable JsonNode agentToken;
+        private @Nullable Runnable cancel;
+        private boolean cancelled;
+
+        InFlight(Exchange exchange, @Nullable JsonNode agentToken) {
+            this.exchange = exchange;
+            this.agentToken = agentToken;
+        }
+
+        @Override
+        public void progress(double progress, @Nullable Double total, @Nullable String message) {
+            JsonNode token = agentToken;
+            if (token == null) {
+                return;
+            }
+            ObjectNode params = JsonNodeFactory.instance.objectNode();
+            params.set("progressToken", token);
+            params.put("progress", progress);
+            if (total != null) {
+                params.put("total", total);
+            }
+            if (message != null) {
+                params.put("message", message);
+            }
+            exchange.notify("notifications/progress", params);
+        }
+
+        @Override
+        public synchronized void cancellable(Runnable cancel) {
+            this.cancel = cancel;
+            if (cancelled) {
+                cancel.run();
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            Runnable c = cancel;
+            if (c != null) {
+                c.run();
+            }
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
+        }
     }
 
     // ---------------------------------------------------------------- tools
@@ -143,7 +229,7 @@ public final class Relay implements McpHandler, AutoCloseable {
         return result;
     }
 
-    private JsonNode callTool(CallerContext caller, JsonNode params) {
+    private JsonNode callTool(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String text = requiredText(params, "name");
         ToolName name = toolName(text);
         Upstream upstream = upstream(name.server(), text);
@@ -159,14 +245,38 @@ public final class Relay implements McpHandler, AutoCloseable {
         }
         CatalogEntry entry = catalog.tool(name.server(), name.tool(), hints(tool));
         CatalogKey key = new CatalogKey(CatalogKind.TOOL, name.server(), name.tool());
-        return pipeline.call(
-                caller,
-                "tools/call",
-                name.toString(),
-                key,
-                entry,
-                arguments,
-                args -> upstream.callTool(name.tool(), args));
+        if (exchange == null) {
+            return pipeline.call(
+                    caller,
+                    "tools/call",
+                    name.toString(),
+                    key,
+                    entry,
+                    arguments,
+                    args -> upstream.callTool(name.tool(), args, CallObserver.NONE));
+        }
+        JsonNode token = params.path("_meta").path("progressToken");
+        InFlight flight = new InFlight(exchange, token.isTextual() || token.isIntegralNumber() ? token : null);
+        String flightKey = key(exchange.sessionId(), exchange.requestId());
+        inFlight.put(flightKey, flight);
+        try {
+            return pipeline.call(caller, "tools/call", name.toString(), key, entry, arguments, args -> {
+                if (flight.cancelled()) {
+                    throw cancelled(text);
+                }
+                return upstream.callTool(name.tool(), args, flight);
+            });
+        } catch (GatewayException e) {
+            throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(text) : e;
+        } finally {
+            inFlight.remove(flightKey, flight);
+        }
+    }
+
+    private static GatewayException cancelled(String tool) {
+        return new GatewayException(
+                GatewayError.CANCELLED,
+                "the agent cancelled the call of '" + truncate(tool) + "'; the upstream was told");
     }
 
     private static ToolHints hints(JsonNode tool) {

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
- * use and again after a transport failure. It declares no sampling, elicitation or roots capability, so the SDK
- * answers such server-to-client requests with an error: they are refused, never left unanswered.
+ * use and again after a transport failure. Progress of a tool call is routed back to its {@link CallObserver}, which
+ * can also cancel the call. It declares no sampling, elicitation or roots capability, so the SDK answers such
+ * server-to-client requests with {@code -32601}: they are refused, never left unanswered.
  */
 final class SdkUpstream implements Upstream {
     /** The most pages of one list followed. */
@@ -52,6 +55,9 @@ final class SdkUpstream implements Upstream {
     private final Map<String, String> credentialEnv;
     private final @Nullable Supplier<String> credentialHeader;
     private @Nullable McpSyncClient client;
+    private volatile @Nullable RelayTransport transport;
+    private final AtomicLong tokens = new AtomicLong();
+    private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
     private volatile @Nullable Map<String, JsonNode> toolCache;
 
     SdkUpstream(
@@ -108,7 +114,7 @@ final class SdkUpstream implements Upstream {
         if (c != null) {
             return c;
         }
-        McpClientTransport transport = switch (config) {
+        McpClientTransport wire = switch (config) {
             case UpstreamConfig.Http h -> {
                 URI url = h.url();
                 String base = url.getScheme() + "://" + url.getRawAuthority();
@@ -137,7 +143,8 @@ final class SdkUpstream implements Upstream {
                         sdkJson());
             }
         };
-        McpSyncClient created = McpClient.sync(transport)
+        RelayTransport relayTransport = new RelayTransport(wire, this::progress);
+        McpSyncClient created = McpClient.sync(relayTransport)
                 .requestTimeout(timeout)
                 .initializationTimeout(timeout)
                 .clientInfo(new McpSchema.Implementation("mandate-gateway", version))
@@ -157,12 +164,14 @@ final class SdkUpstream implements Upstream {
             throw unavailable(e);
         }
         client = created;
+        transport = relayTransport;
         return created;
     }
 
     private synchronized void reset(McpSyncClient failed) {
         if (failed.equals(client)) {
             client = null;
+            transport = null;
             toolCache = null;
             closeQuietly(failed);
         }
@@ -252,8 +261,41 @@ final class SdkUpstream implements Upstream {
     }
 
     @Override
-    public JsonNode callTool(String name, JsonNode arguments) {
-        return call(c -> tree(c.callTool(new McpSchema.CallToolRequest(name, map(arguments)))));
+    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
+        // The gateway's own progress token: unique per upstream (agents' tokens could collide), it routes progress
+        // back to this call and lets the transport find the call's request id to cancel it.
+        String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
+        observers.put(token, observer);
+        RelayTransport sentOn = transport;
+        observer.cancellable(() -> {
+            RelayTransport t = transport;
+            if (t != null) {
+                t.cancel(token, "cancelled by the agent");
+            }
+        });
+        try {
+            return call(c -> tree(
+                    c.callTool(new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+        } finally {
+            observers.remove(token);
+            RelayTransport t = transport;
+            if (t != null) {
+                t.forget(token);
+            }
+            if (sentOn != null && sentOn != t) {
+                sentOn.forget(token);
+            }
+        }
+    }
+
+    private void progress(String token, Map<?, ?> params) {
+        CallObserver observer = observers.get(token);
+        if (observer != null && params.get("progress") instanceof Number progress) {
+            observer.progress(
+                    progress.doubleValue(),
+                    params.get("total") instanceof Number total ? total.doubleValue() : null,
+                    params.get("message") instanceof String message ? message : null);
+        }
     }
 
     @Override
@@ -313,6 +355,7 @@ final class SdkUpstream implements Upstream {
     public synchronized void close() {
         McpSyncClient c = client;
         client = null;
+        transport = null;
         if (c != null) {
             closeQuietly(c);
         }

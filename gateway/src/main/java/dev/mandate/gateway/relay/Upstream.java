@@ -23,8 +23,8 @@ interface Upstream extends AutoCloseable {
     @Nullable
     JsonNode tool(String name);
 
-    /** Calls a tool; the result is the server's {@code CallToolResult}. */
-    JsonNode callTool(String name, JsonNode arguments);
+    /** Calls a tool, telling the observer about its progress; the result is the server's {@code CallToolResult}. */
+    JsonNode callTool(String name, JsonNode arguments, CallObserver observer);
 
     /** Every resource the server lists. */
     List<JsonNode> resources();

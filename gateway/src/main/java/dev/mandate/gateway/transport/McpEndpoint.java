@@ -3,6 +3,7 @@ package dev.mandate.gateway.transport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mandate.core.ErrorCode;
@@ -50,6 +51,11 @@ public final class McpEndpoint implements AutoCloseable {
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final String DEFAULT_VERSION = "2025-03-26";
+    private static final String BATCH_VERSION = "2025-03-26";
+
+    /** The most messages in one JSON-RPC batch. */
+    static final int MAX_BATCH = 100;
+
     private static final long KEEP_ALIVE_SECONDS = 15;
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
@@ -127,7 +133,12 @@ public final class McpEndpoint implements AutoCloseable {
         try {
             checkOrigin(ctx);
             checkAccept(ctx, false);
-            JsonNode message = readMessage(ctx);
+            JsonNode body = readMessage(ctx);
+            if (body instanceof ArrayNode batch) {
+                batch(ctx, batch);
+                return;
+            }
+            JsonNode message = checked(body);
             String method = message.path("method").asText(null);
             JsonNode id = message.get("id");
             if ("server/discover".equals(method)) {
@@ -144,18 +155,82 @@ public final class McpEndpoint implements AutoCloseable {
             Session session = session(ctx, caller, id);
             checkVersion(ctx, id);
             if (method == null) {
-                // A response to a server-to-client request; the gateway sends none yet, so there is nothing to match.
+                // A response to a server-to-client request; the gateway sends none, so there is nothing to match.
                 ctx.status(202);
                 return;
             }
             if (id == null) {
-                handler.notification(caller, method, params);
+                handler.notification(caller, method, params, session.id);
                 ctx.status(202);
                 return;
             }
-            answer(ctx, session, id, result(caller, method, params, id));
+            String accept = ctx.header("Accept");
+            PostExchange exchange =
+                    new PostExchange(ctx, session, id, accept != null && accept.contains("text/event-stream"));
+            exchange.finish(result(caller, method, params, id, exchange));
         } catch (Failure f) {
             writeError(ctx, f.status, f.id, f.error, f.text, null);
+        }
+    }
+
+    /**
+     * A JSON-RPC batch, which only protocol revision 2025-03-26 has (2025-06-18 removed them). Each member is answered
+     * on its own, in order, in one JSON array; notifications and responses get no entry, and a batch of only those is
+     * answered with 202.
+     */
+    private void batch(Context ctx, ArrayNode batch) {
+        if (batch.isEmpty()) {
+            throw new Failure(400, GatewayError.INVALID_REQUEST, "an empty JSON-RPC batch", null);
+        }
+        if (batch.size() > MAX_BATCH) {
+            throw new Failure(
+                    400,
+                    GatewayError.INVALID_REQUEST,
+                    "a batch of " + batch.size() + " messages exceeds the limit of " + MAX_BATCH + "; send fewer",
+                    null);
+        }
+        CallerContext caller = authenticate(ctx, null);
+        Session session = session(ctx, caller, null);
+        checkVersion(ctx, null);
+        if (!BATCH_VERSION.equals(session.protocolVersion)) {
+            throw new Failure(
+                    400,
+                    GatewayError.INVALID_REQUEST,
+                    "JSON-RPC batches exist only in protocol revision " + BATCH_VERSION + "; this session negotiated "
+                            + session.protocolVersion + ", so send one message per request",
+                    null);
+        }
+        ArrayNode responses = json.createArrayNode();
+        for (JsonNode member : batch) {
+            JsonNode id = member.get("id");
+            boolean idOk = id == null || id.isTextual() || id.isIntegralNumber();
+            String problem = problem(member);
+            if (problem != null) {
+                responses.add(error(idOk ? id : null, GatewayError.INVALID_REQUEST, problem, null));
+                continue;
+            }
+            String method = member.path("method").asText(null);
+            if (method == null) {
+                continue;
+            }
+            JsonNode params = member.hasNonNull("params") ? member.get("params") : json.createObjectNode();
+            if (method.equals("initialize")) {
+                if (id != null) {
+                    responses.add(error(
+                            id, GatewayError.INVALID_REQUEST, "initialize cannot be part of a JSON-RPC batch", null));
+                }
+                continue;
+            }
+            if (id == null) {
+                handler.notification(caller, method, params, session.id);
+                continue;
+            }
+            responses.add(result(caller, method, params, id, new StreamExchange(session, id)));
+        }
+        if (responses.isEmpty()) {
+            ctx.status(202);
+        } else {
+            answer(ctx, responses);
         }
     }
 
@@ -178,12 +253,12 @@ public final class McpEndpoint implements AutoCloseable {
         }
         result.put("protocolVersion", version);
         ctx.header(SESSION_HEADER, session.id);
-        answer(ctx, session, id, success(id, result));
+        answer(ctx, success(id, result));
     }
 
-    private ObjectNode result(CallerContext caller, String method, JsonNode params, JsonNode id) {
+    private ObjectNode result(CallerContext caller, String method, JsonNode params, JsonNode id, Exchange exchange) {
         try {
-            return success(id, handler.request(caller, method, params));
+            return success(id, handler.request(caller, method, params, exchange));
         } catch (GatewayException e) {
             return error(id, e.error(), e.getMessage(), e.decision());
         } catch (MandateException e) {
@@ -201,7 +276,7 @@ public final class McpEndpoint implements AutoCloseable {
         return "internal error; the server log has the details under " + incident;
     }
 
-    private void answer(Context ctx, Session session, JsonNode id, ObjectNode body) {
+    private static void answer(Context ctx, JsonNode body) {
         String accept = ctx.header("Accept");
         boolean sse = accept != null && accept.contains("text/event-stream") && !accept.contains("application/json");
         if (sse) {
@@ -209,6 +284,95 @@ public final class McpEndpoint implements AutoCloseable {
             ctx.result("event: message\ndata: " + body + "\n\n");
         } else {
             ctx.status(200).contentType("application/json").result(body.toString());
+        }
+    }
+
+    private static ObjectNode notification(String method, ObjectNode params) {
+        ObjectNode n =
+                JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").put("method", method);
+        n.set("params", params);
+        return n;
+    }
+
+    /** A request whose notifications go to the session's GET stream (a batch member). */
+    private record StreamExchange(Session session, JsonNode requestId) implements Exchange {
+        @Override
+        public String sessionId() {
+            return session.id;
+        }
+
+        @Override
+        public void notify(String method, ObjectNode params) {
+            session.send(notification(method, params).toString());
+        }
+    }
+
+    /**
+     * A POST in flight. Its first notification turns the response into an SSE stream (when the agent accepts one) that
+     * ends with the result; without notifications the answer is as for any request.
+     */
+    private static final class PostExchange implements Exchange {
+        private final Context ctx;
+        private final Session session;
+        private final JsonNode id;
+        private final boolean sse;
+        private boolean streaming;
+        private boolean done;
+
+        PostExchange(Context ctx, Session session, JsonNode id, boolean sse) {
+            this.ctx = ctx;
+            this.session = session;
+            this.id = id;
+            this.sse = sse;
+        }
+
+        @Override
+        public String sessionId() {
+            return session.id;
+        }
+
+        @Override
+        public JsonNode requestId() {
+            return id;
+        }
+
+        @Override
+        public synchronized void notify(String method, ObjectNode params) {
+            String text = notification(method, params).toString();
+            if (done || !sse) {
+                session.send(text);
+                return;
+            }
+            try {
+                if (!streaming) {
+                    ctx.res().setStatus(200);
+                    ctx.res().setContentType("text/event-stream");
+                    ctx.res().setHeader("Cache-Control", "no-cache");
+                    streaming = true;
+                }
+                write(text);
+            } catch (IOException e) {
+                LOG.debug("a notification to an agent's SSE response failed: {}", e.toString());
+            }
+        }
+
+        synchronized void finish(ObjectNode body) {
+            done = true;
+            if (!streaming) {
+                answer(ctx, body);
+                return;
+            }
+            try {
+                write(body.toString());
+            } catch (IOException e) {
+                LOG.debug("the result could not be written to an agent's SSE response: {}", e.toString());
+            }
+        }
+
+        private void write(String message) throws IOException {
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(("event: message\ndata: " + message + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
     }
 
@@ -360,10 +524,21 @@ public final class McpEndpoint implements AutoCloseable {
         if (message == null || message.isMissingNode()) {
             throw new Failure(400, GatewayError.PARSE_ERROR, "the body is empty", null);
         }
-        if (message.isArray()) {
-            throw new Failure(
-                    400, GatewayError.INVALID_REQUEST, "JSON-RPC batches are not supported; send one message", null);
+        return message;
+    }
+
+    private static JsonNode checked(JsonNode message) {
+        String problem = problem(message);
+        if (problem != null) {
+            JsonNode id = message.get("id");
+            boolean idOk = id == null || id.isTextual() || id.isIntegralNumber();
+            throw new Failure(400, GatewayError.INVALID_REQUEST, problem, idOk ? id : null);
         }
+        return message;
+    }
+
+    /** What makes a message not JSON-RPC 2.0, or null if nothing does. */
+    private static @Nullable String problem(JsonNode message) {
         JsonNode id = message.get("id");
         boolean idOk = id == null || id.isTextual() || id.isIntegralNumber();
         boolean hasMethod = message.path("method").isTextual();
@@ -373,14 +548,10 @@ public final class McpEndpoint implements AutoCloseable {
                 || !idOk
                 || !(hasMethod || isResponse)
                 || (message.has("params") && !message.get("params").isObject())) {
-            throw new Failure(
-                    400,
-                    GatewayError.INVALID_REQUEST,
-                    "not a JSON-RPC 2.0 request, notification or response (jsonrpc \"2.0\", a string method, a string"
-                            + " or integer id, object params)",
-                    idOk ? id : null);
+            return "not a JSON-RPC 2.0 request, notification or response (jsonrpc \"2.0\", a string method, a string"
+                    + " or integer id, object params)";
         }
-        return message;
+        return null;
     }
 
     private static Failure tooLarge(long size, int max) {

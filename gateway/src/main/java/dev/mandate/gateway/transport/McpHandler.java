@@ -27,6 +27,21 @@ public interface McpHandler {
     JsonNode request(CallerContext caller, String method, JsonNode params);
 
     /**
+     * Answers one request, with the exchange through which notifications about it reach the agent while it runs.
+     * Handlers that send none keep the default, which ignores the exchange.
+     *
+     * @param caller the authenticated caller
+     * @param method the JSON-RPC method
+     * @param params the parameters, an empty object if absent
+     * @param exchange the request in flight
+     * @return the result
+     * @throws dev.mandate.gateway.GatewayException for a refusal or failure to answer as a JSON-RPC error
+     */
+    default JsonNode request(CallerContext caller, String method, JsonNode params, Exchange exchange) {
+        return request(caller, method, params);
+    }
+
+    /**
      * Takes one notification from the agent.
      *
      * @param caller the authenticated caller
@@ -34,4 +49,17 @@ public interface McpHandler {
      * @param params the parameters, an empty object if absent
      */
     void notification(CallerContext caller, String method, JsonNode params);
+
+    /**
+     * Takes one notification from the agent, knowing its session (so that {@code notifications/cancelled} can find the
+     * request it names). The default ignores the session.
+     *
+     * @param caller the authenticated caller
+     * @param method the notification method
+     * @param params the parameters, an empty object if absent
+     * @param sessionId the session it arrived on
+     */
+    default void notification(CallerContext caller, String method, JsonNode params, String sessionId) {
+        notification(caller, method, params);
+    }
 }

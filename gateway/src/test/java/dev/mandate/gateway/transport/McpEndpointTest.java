@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 final class McpEndpointTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -159,6 +160,77 @@ final class McpEndpointTest {
                         .path("protocolVersion")
                         .asText())
                 .isEqualTo(GatewaySettings.PROTOCOL_VERSIONS.get(0));
+    }
+
+    @Test
+    void aBatchOnA20250326SessionIsAnsweredMemberByMemberInOrder() throws Exception {
+        HttpResponse<String> init = send(post(INIT.formatted("2025-03-26"), "Authorization", "Bearer m1"));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String batch = """
+                [{"jsonrpc":"2.0","id":1,"method":"echo","params":{"n":1}},
+                 {"jsonrpc":"2.0","method":"notifications/initialized"},
+                 {"jsonrpc":"2.0","id":"two","method":"deny"},
+                 {"jsonrpc":"1.0","id":3,"method":"echo"},
+                 {"jsonrpc":"2.0","id":4,"method":"initialize","params":{}}]
+                """;
+
+        HttpResponse<String> r = send(post(batch, "Authorization", "Bearer m1", "Mcp-Session-Id", session));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answers = JSON.readTree(r.body());
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).hasSize(4);
+        assertThat(answers.get(0).path("result").path("n").asInt()).isEqualTo(1);
+        assertThat(answers.get(1).path("id").asText()).isEqualTo("two");
+        assertThat(answers.get(1).path("error").path("code").asInt()).isEqualTo(GatewayError.DENIED.jsonRpcCode());
+        assertThat(answers.get(2).path("id").asInt()).isEqualTo(3);
+        assertThat(answers.get(2).path("error").path("code").asInt()).isEqualTo(-32600);
+        assertThat(answers.get(3).path("error").path("message").asText()).contains("initialize cannot be part");
+    }
+
+    @Test
+    void aBatchOfOnlyNotificationsIsAccepted() throws Exception {
+        HttpResponse<String> init = send(post(INIT.formatted("2025-03-26"), "Authorization", "Bearer m1"));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+        HttpResponse<String> r = send(post(
+                "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
+                "Authorization",
+                "Bearer m1",
+                "Mcp-Session-Id",
+                session));
+
+        assertThat(r.statusCode()).isEqualTo(202);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-06-18", "2025-11-25"})
+    void aBatchOnANewerRevisionIsRefusedNamingTheRevision(String version) throws Exception {
+        HttpResponse<String> init = send(post(INIT.formatted(version), "Authorization", "Bearer m1"));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+        HttpResponse<String> r = send(post(
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}]",
+                "Authorization",
+                "Bearer m1",
+                "Mcp-Session-Id",
+                session));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(code(r)).isEqualTo(-32600);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("2025-03-26")
+                .contains(version);
+    }
+
+    @Test
+    void anEmptyBatchIsAnInvalidRequest() throws Exception {
+        String session = initialize("m1");
+
+        HttpResponse<String> r = send(post("[]", "Authorization", "Bearer m1", "Mcp-Session-Id", session));
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(code(r)).isEqualTo(-32600);
     }
 
     @Test
