@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.audit.AuditDigest;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.Mandate;
 import java.security.SecureRandom;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -58,8 +60,14 @@ public final class MandateTokens {
     public record Verified(
             String mandateId, String subject, @Nullable String jkt, Instant expires, JWTClaimsSet claims) {}
 
+    /** The most verified tokens remembered; past it, expired ones are dropped and new ones are not remembered. */
+    public static final int MAX_REMEMBERED = 20_000;
+
     private final SigningKeys keys;
     private final InstantSource clock;
+    // Verified tokens by SHA-256 of their text: every MCP request presents its mandate token again, and a signature
+    // check per request cost more than the rest of authentication. Only successes are remembered, never past exp.
+    private final ConcurrentHashMap<String, Verified> remembered = new ConcurrentHashMap<>();
     private final Supplier<String> issuer;
     private final String audience;
 
@@ -150,7 +158,8 @@ public final class MandateTokens {
 
     /**
      * Verifies a mandate token: size, signature by a Mandate key, {@code typ}, issuer, audience, expiry, and the
-     * presence of {@code mdt}. Whether its mandate is still live is the caller's check.
+     * presence of {@code mdt}. Whether its mandate is still live is the caller's check. A token verified before is
+     * remembered (by digest, until its {@code exp}) and not checked again.
      *
      * @param token the compact JWT
      * @return its verified content
@@ -160,6 +169,27 @@ public final class MandateTokens {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw invalid("the token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
+        String digest = AuditDigest.of(token);
+        Verified known = remembered.get(digest);
+        Instant now = clock.instant();
+        if (known != null) {
+            if (now.isBefore(known.expires())
+                    && issuer.get().equals(known.claims().getIssuer())) {
+                return known;
+            }
+            remembered.remove(digest, known);
+        }
+        Verified verified = verifyAfresh(token);
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.values().removeIf(v -> !now.isBefore(v.expires()));
+        }
+        if (remembered.size() < MAX_REMEMBERED) {
+            remembered.put(digest, verified);
+        }
+        return verified;
+    }
+
+    private Verified verifyAfresh(String token) {
         JWTClaimsSet claims;
         try {
             JOSEObjectType typ = SignedJWT.parse(token).getHeader().getType();

@@ -93,4 +93,39 @@ final class MandateTokensTest {
                         OAuthException.class, e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_TOKEN))
                 .hasMessageContaining("expired");
     }
+
+    @Test
+    void aVerifiedTokenIsRememberedUntilItExpiresAndNeverPastIt() {
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        dev.mandate.core.keys.SigningKeys counting = new dev.mandate.core.keys.SigningKeys() {
+            @Override
+            public String sign(JWTClaimsSet claims, JOSEObjectType type) {
+                return keys.sign(claims, type);
+            }
+
+            @Override
+            public JWTClaimsSet verify(String jwt) {
+                checks.incrementAndGet();
+                return keys.verify(jwt);
+            }
+
+            @Override
+            public com.nimbusds.jose.jwk.JWKSet publicJwks() {
+                return keys.publicJwks();
+            }
+        };
+        MandateTokens remembering = new MandateTokens(counting, clock, () -> "http://127.0.0.1:1", "mandate");
+        String token = remembering
+                .issue(mandate(Duration.ofMinutes(10)), Duration.ofMinutes(5), null, List.of())
+                .token();
+        assertThat(remembering.verify(token).mandateId()).isEqualTo("mdt_1");
+        assertThat(remembering.verify(token).mandateId()).isEqualTo("mdt_1");
+        assertThat(checks).as("the second presentation is not verified again").hasValue(1);
+
+        String tampered = token.substring(0, token.length() - 4) + "AAAA";
+        assertThatThrownBy(() -> remembering.verify(tampered)).hasMessageContaining("signature");
+
+        now = now.plus(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> remembering.verify(token)).hasMessageContaining("expired");
+    }
 }

@@ -1,0 +1,393 @@
+package dev.mandate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.app.MandateNode;
+import dev.mandate.app.config.ConfigKey;
+import dev.mandate.app.config.ConfigLoader;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Load driver for the MCP gateway as a node runs it: the same upstream tool called directly and through a whole
+ * Mandate node (mandate token, liveness, Cedar decision, flow labels, durable hash-chained audit) in one run on
+ * loopback, so the added latency and the throughput are measured side by side on the same machine state. {@link
+ * GatewayLoad} measures the gateway alone (allow-all decider, counting audit); the difference is the price of policy
+ * and evidence.
+ *
+ * <p>The upstream is an MCP Java SDK server (Streamable HTTP on Jetty) with one {@code echo} tool. The node runs in
+ * this process on a fresh data directory with a policy that permits the call. Three phases:
+ *
+ * <ol>
+ *   <li>open loop at a fixed rate (default 1,000 calls/s), alternating direct and gateway calls, latency measured
+ *       from each call's scheduled start so that a stall counts against the system, not the driver;
+ *   <li>closed loop from many clients, for the most {@code tools/call} per second through the gateway;
+ *   <li>many agent sessions held open at once, with the heap they take after a full GC.
+ * </ol>
+ *
+ * <p>Run (after {@code ./mvnw -B -q package -DskipTests}): {@code java -Xmx2g -cp bench/target/benchmarks.jar
+ * dev.mandate.bench.NodeGatewayLoad [rate] [seconds] [clients] [sessions]}.
+ */
+public final class NodeGatewayLoad {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROTOCOL = "2025-06-18";
+    private static final int MAX_RATE = 100_000;
+    private static final int MAX_SECONDS = 600;
+    private static final int MAX_CLIENTS = 1_024;
+    private static final int MAX_SESSIONS = 100_000;
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newFixedThreadPool(4))
+            .build();
+
+    private NodeGatewayLoad() {}
+
+    /**
+     * Runs the three phases and prints their figures.
+     *
+     * @param args optional: open-loop rate per second (1,000), seconds per open-loop side (10), closed-loop clients
+     *     (32), sessions to hold (10,000)
+     * @throws Exception if the node or the upstream cannot start or a call fails
+     */
+    public static void main(String[] args) throws Exception {
+        int rate = arg(args, 0, 1_000, MAX_RATE, "rate");
+        int seconds = arg(args, 1, 10, MAX_SECONDS, "seconds");
+        int clients = arg(args, 2, 32, MAX_CLIENTS, "clients");
+        int sessions = arg(args, 3, 10_000, MAX_SESSIONS, "sessions");
+        new NodeGatewayLoad().run(rate, seconds, clients, sessions);
+    }
+
+    private static int arg(String[] args, int i, int fallback, int max, String name) {
+        if (args.length <= i) {
+            return fallback;
+        }
+        int v = Integer.parseInt(args[i]);
+        if (v < 1 || v > max) {
+            throw new IllegalArgumentException(name + " must be 1-" + max + ", got " + v);
+        }
+        return v;
+    }
+
+    @SuppressWarnings("try") // see Upstream
+    private void run(int rate, int seconds, int clients, int sessions) throws Exception {
+        Path data = Files.createTempDirectory("mandate-gateway-load");
+        try (Upstream upstream = new Upstream();
+                MandateNode node = startNode(data, upstream.url(), sessions)) {
+            String base = "http://127.0.0.1:" + node.port();
+            String token = mandateToken(
+                    base, Files.readString(data.resolve("admin.token")).strip());
+            Session direct = open(upstream.url(), null);
+            Session gateway = open(URI.create(base + "/mcp"), token);
+            String directTool = "echo";
+            String gatewayTool = "bench.echo";
+
+            System.out.println("warming up ...");
+            closedLoop(direct, directTool, 4, 3_000);
+            closedLoop(gateway, gatewayTool, 4, 3_000);
+
+            System.out.printf(Locale.ROOT, "open loop: %,d calls/s for %d s each, alternating%n", rate, seconds);
+            double[][] lat = openLoop(direct, directTool, gateway, gatewayTool, rate, seconds);
+            report("direct ", lat[0]);
+            report("gateway", lat[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "added by the gateway: p50 %.3f ms, p99 %.3f ms%n",
+                    pct(lat[1], 50) - pct(lat[0], 50),
+                    pct(lat[1], 99) - pct(lat[0], 99));
+
+            int total = Math.max(5_000, rate * seconds);
+            double directRate = closedLoop(direct, directTool, clients, total);
+            double gatewayRate = closedLoop(gateway, gatewayTool, clients, total);
+            System.out.printf(
+                    Locale.ROOT,
+                    "closed loop, %d clients, %,d calls each side: direct %,.0f calls/s, gateway %,.0f calls/s%n",
+                    clients,
+                    total,
+                    directRate,
+                    gatewayRate);
+
+            long before = heapAfterGc();
+            List<Session> held = new ArrayList<>(sessions);
+            for (int i = 0; i < sessions; i++) {
+                held.add(open(URI.create(base + "/mcp"), token));
+                if ((i + 1) % 2_000 == 0) {
+                    System.out.printf(Locale.ROOT, "  %,d sessions open%n", i + 1);
+                }
+            }
+            long after = heapAfterGc();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d gateway sessions held: heap %,d MB -> %,d MB (%,d KB per session)%n",
+                    held.size(),
+                    before >> 20,
+                    after >> 20,
+                    (after - before) / 1024 / held.size());
+            call(held.get(0), gatewayTool, 0);
+        }
+    }
+
+    private static MandateNode startNode(Path data, URI upstream, int sessions) throws Exception {
+        Path policies = Files.createDirectories(data.resolve("policies"));
+        Files.writeString(policies.resolve("bench.cedar"), "permit(principal, action, resource);\n");
+        Path gateway = data.resolve("gateway.yaml");
+        Files.writeString(gateway, """
+                upstreams:
+                  bench: { url: "%s" }
+                catalog:
+                  tools:
+                    bench:
+                      echo: { labels: "public" }
+                """.formatted(upstream));
+        return MandateNode.start(ConfigLoader.load(
+                null,
+                Map.of(),
+                Map.of(
+                        ConfigKey.LISTEN, "127.0.0.1:0",
+                        ConfigKey.DATA_DIR, data.toString(),
+                        ConfigKey.GATEWAY_CONFIG, gateway.toString(),
+                        ConfigKey.GATEWAY_MAX_SESSIONS, String.valueOf(sessions + 100),
+                        ConfigKey.MANDATE_DEFAULT_CALL_BUDGET, "1000000")));
+    }
+
+    private String mandateToken(String base, String admin) throws Exception {
+        post(base + "/v1/agents", admin, """
+                {"name":"bench-agent","owner":"team-bench","tier":"copilot","purposes":["bench"]}""");
+        JsonNode token = JSON.readTree(post(base + "/v1/tokens", admin, """
+                {"agent":"bench-agent","purpose":"bench","tools":["bench.echo"],"ttl":"3600"}"""));
+        return token.get("access_token").asText();
+    }
+
+    private String post(String url, String admin, String body) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + admin)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** One MCP session: where it lives, its id, the caller's token. */
+    private record Session(URI url, String id, @Nullable String token) {}
+
+    private Session open(URI url, @Nullable String token) throws Exception {
+        HttpRequest.Builder init =
+                request(url, token, null).POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"%s",\
+                        "capabilities":{},"clientInfo":{"name":"gateway-load","version":"1"}}}""".formatted(PROTOCOL)));
+        HttpResponse<String> r = http.send(init.build(), HttpResponse.BodyHandlers.ofString());
+        String id = r.headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow(() -> new IllegalStateException(
+                        url + " initialize answered " + r.statusCode() + " without a session: " + r.body()));
+        Session s = new Session(url, id, token);
+        http.send(
+                request(url, token, id)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        return s;
+    }
+
+    private static HttpRequest.Builder request(URI url, @Nullable String token, @Nullable String session) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", PROTOCOL);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return b;
+    }
+
+    private CompletableFuture<Void> callAsync(Session s, String tool, int n) {
+        byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":" + (n + 1) + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                        + tool + "\",\"arguments\":{\"text\":\"hello " + n + "\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpRequest r = request(s.url(), s.token(), s.id())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenAccept(a -> {
+            if (a.statusCode() != 200
+                    || !a.body().contains("hello " + n)
+                    || a.body().contains("\"error\"")) {
+                throw new IllegalStateException(tool + " call " + n + " answered " + a.statusCode() + ": " + a.body());
+            }
+        });
+    }
+
+    private void call(Session s, String tool, int n) {
+        callAsync(s, tool, n).join();
+    }
+
+    private double[][] openLoop(
+            Session direct, String directTool, Session gateway, String gatewayTool, int rate, int seconds) {
+        int calls = rate * seconds;
+        long[][] nanos = new long[2][calls];
+        List<CompletableFuture<Void>> pending = new ArrayList<>(2 * calls);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        // Alternate the two sides call by call so that both see the same machine state; each side gets `rate` calls/s.
+        for (int i = 0; i < 2 * calls; i++) {
+            int side = i % 2;
+            int n = i / 2;
+            long scheduled = start + n * interval + side * (interval / 2);
+            long now;
+            while ((now = System.nanoTime()) < scheduled) {
+                LockSupport.parkNanos(scheduled - now);
+            }
+            Session s = side == 0 ? direct : gateway;
+            pending.add(callAsync(s, side == 0 ? directTool : gatewayTool, i)
+                    .thenRun(() -> nanos[side][n] = System.nanoTime() - scheduled));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        return new double[][] {millis(nanos[0]), millis(nanos[1])};
+    }
+
+    private double closedLoop(Session s, String tool, int clients, int total) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(CompletableFuture.runAsync(
+                    () -> {
+                        int n;
+                        while ((n = next.getAndIncrement()) < total) {
+                            call(s, tool, n);
+                        }
+                    },
+                    pool));
+        }
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return total / elapsed;
+    }
+
+    private static double[] millis(long[] nanos) {
+        double[] ms = new double[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            ms[i] = nanos[i] / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    private static double pct(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+
+    private static void report(String side, double[] ms) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms (%,d calls)%n",
+                side,
+                pct(ms, 50),
+                pct(ms, 90),
+                pct(ms, 99),
+                ms[ms.length - 1],
+                ms.length);
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The upstream MCP server: the SDK's Streamable HTTP servlet on Jetty, one echo tool. */
+    @SuppressWarnings("try") // Jetty's stop() may throw InterruptedException; the driver just propagates it
+    private static final class Upstream implements AutoCloseable {
+        private final Server jetty = new Server();
+        private final McpSyncServer server;
+        private final ServerConnector connector;
+
+        Upstream() throws Exception {
+            HttpServletStreamableServerTransportProvider transport =
+                    HttpServletStreamableServerTransportProvider.builder()
+                            .mcpEndpoint("/mcp")
+                            .build();
+            server = McpServer.sync(transport)
+                    .serverInfo("bench", "1.0")
+                    .capabilities(
+                            McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .tools(McpServerFeatures.SyncToolSpecification.builder()
+                            .tool(McpSchema.Tool.builder()
+                                    .name("echo")
+                                    .description("Echoes its text")
+                                    .inputSchema(new McpSchema.JsonSchema(
+                                            "object",
+                                            Map.of("text", Map.of("type", "string")),
+                                            List.of(),
+                                            null,
+                                            null,
+                                            null))
+                                    .build())
+                            .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
+                                    .addTextContent("echo " + req.arguments().get("text"))
+                                    .build())
+                            .build())
+                    .build();
+            connector = new ServerConnector(jetty);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            jetty.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            ServletHolder holder = new ServletHolder(transport);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/*");
+            jetty.setHandler(context);
+            jetty.start();
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.closeGracefully();
+            jetty.stop();
+        }
+    }
+}
