@@ -312,7 +312,7 @@ public final class GatewayLoad {
     }
 
     /** The upstream: the MCP Java SDK server with one echo tool, over Streamable HTTP on Jetty at 127.0.0.1. */
-    private static final class Upstream implements AutoCloseable {
+    static final class Upstream implements AutoCloseable {
         private final Server jetty = new Server();
         private final McpSyncServer server;
         private final ServerConnector connector;

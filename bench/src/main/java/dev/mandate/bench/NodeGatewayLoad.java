@@ -5,11 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.app.MandateNode;
 import dev.mandate.app.config.ConfigKey;
 import dev.mandate.app.config.ConfigLoader;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,10 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +57,9 @@ public final class NodeGatewayLoad {
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newFixedThreadPool(4))
+            // Daemon threads: the JVM ends when main does.
+            .executor(
+                    Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().factory()))
             .build();
 
     private NodeGatewayLoad() {}
@@ -97,10 +90,10 @@ public final class NodeGatewayLoad {
         return v;
     }
 
-    @SuppressWarnings("try") // see Upstream
+    @SuppressWarnings("try") // GatewayLoad.Upstream.close() may throw InterruptedException from Jetty's stop
     private void run(int rate, int seconds, int clients, int sessions) throws Exception {
         Path data = Files.createTempDirectory("mandate-gateway-load");
-        try (Upstream upstream = new Upstream();
+        try (GatewayLoad.Upstream upstream = new GatewayLoad.Upstream();
                 MandateNode node = startNode(data, upstream.url(), sessions)) {
             String base = "http://127.0.0.1:" + node.port();
             String token = mandateToken(
@@ -333,61 +326,5 @@ public final class NodeGatewayLoad {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** The upstream MCP server: the SDK's Streamable HTTP servlet on Jetty, one echo tool. */
-    @SuppressWarnings("try") // Jetty's stop() may throw InterruptedException; the driver just propagates it
-    private static final class Upstream implements AutoCloseable {
-        private final Server jetty = new Server();
-        private final McpSyncServer server;
-        private final ServerConnector connector;
-
-        Upstream() throws Exception {
-            HttpServletStreamableServerTransportProvider transport =
-                    HttpServletStreamableServerTransportProvider.builder()
-                            .mcpEndpoint("/mcp")
-                            .build();
-            server = McpServer.sync(transport)
-                    .serverInfo("bench", "1.0")
-                    .capabilities(
-                            McpSchema.ServerCapabilities.builder().tools(true).build())
-                    .tools(McpServerFeatures.SyncToolSpecification.builder()
-                            .tool(McpSchema.Tool.builder()
-                                    .name("echo")
-                                    .description("Echoes its text")
-                                    .inputSchema(new McpSchema.JsonSchema(
-                                            "object",
-                                            Map.of("text", Map.of("type", "string")),
-                                            List.of(),
-                                            null,
-                                            null,
-                                            null))
-                                    .build())
-                            .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
-                                    .addTextContent("echo " + req.arguments().get("text"))
-                                    .build())
-                            .build())
-                    .build();
-            connector = new ServerConnector(jetty);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            jetty.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler();
-            ServletHolder holder = new ServletHolder(transport);
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, "/*");
-            jetty.setHandler(context);
-            jetty.start();
-        }
-
-        URI url() {
-            return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.closeGracefully();
-            jetty.stop();
-        }
     }
 }
