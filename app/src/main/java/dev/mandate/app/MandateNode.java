@@ -174,7 +174,7 @@ public final class MandateNode implements AutoCloseable {
             registry.addEndListener(gateway);
             groups.add(gateway::register);
             groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
-            groups.add(new ApprovalRoutes(policies.approvals(), json));
+            groups.add(new ApprovalRoutes(policies.approvals(), json, audit));
             RevocationMeter revocations = new RevocationMeter(registry, identity.agents(), leases.manager(), metrics);
             groups.add(revocations);
             VisibilityMetrics.bindMandates(metrics, registry, clock);

@@ -114,6 +114,14 @@ final class ApprovalCommandTest {
         assertThat(run("approval", "approve", id, "--by", "bob", "--reason", "customer asked"))
                 .isZero();
         assertThat(out.toString()).contains("\"approved\"", "bob");
+        assertThat(node.audit().page(0, 1000))
+                .as("the approval is a privilege change in the audit log")
+                .anySatisfy(e -> {
+                    assertThat(e.type()).isEqualTo("approval.approved");
+                    assertThat(e.actor()).isEqualTo("bob");
+                    assertThat(e.subject()).isEqualTo(id);
+                    assertThat(e.details()).containsEntry("mandate", "m-42").containsEntry("tool", "webhook.post");
+                });
 
         assertThat(post("/v1/authorize", call("https://other.example/"))
                         .path("decision")

@@ -11,10 +11,13 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.approval.Approval;
 import dev.mandate.core.approval.ApprovalState;
 import dev.mandate.core.approval.Approvals;
+import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.audit.AuditSink;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,16 +27,19 @@ import org.jspecify.annotations.Nullable;
 public final class ApprovalRoutes implements RouteGroup {
     private final Approvals approvals;
     private final ObjectMapper json;
+    private final AuditSink audit;
 
     /**
      * Creates the routes.
      *
      * @param approvals the approvals
      * @param json the JSON mapper
+     * @param audit where each decision on an approval is recorded before it takes effect
      */
-    public ApprovalRoutes(Approvals approvals, ObjectMapper json) {
+    public ApprovalRoutes(Approvals approvals, ObjectMapper json, AuditSink audit) {
         this.approvals = approvals;
         this.json = json;
+        this.audit = audit;
     }
 
     @Override
@@ -65,6 +71,20 @@ public final class ApprovalRoutes implements RouteGroup {
         String by = body.path("by").asText("");
         String reason = body.path("reason").asText("");
         String id = ctx.pathParam("id");
+        Approval pending = find(id);
+        if (pending.state() == ApprovalState.PENDING && !by.isBlank()) {
+            // A privilege change: recorded before it takes effect, so that an approval the log cannot hold is never
+            // granted. (A bad "by" or a decided approval is refused below, with nothing to record.)
+            audit.record(new AuditEntry(
+                    approve ? "approval.approved" : "approval.denied",
+                    by,
+                    id,
+                    reason.isBlank() ? null : reason,
+                    Map.of(
+                            "mandate", pending.key().mandateId(),
+                            "tool", pending.key().tool(),
+                            "policies", String.join(",", pending.policyIds()))));
+        }
         Approval a = approve ? approvals.approve(id, by, reason) : approvals.deny(id, by, reason);
         ctx.json(toJson(a));
     }
