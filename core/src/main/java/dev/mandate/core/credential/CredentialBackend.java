@@ -3,6 +3,7 @@ package dev.mandate.core.credential;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A system that mints and revokes credentials for leases: a database that creates roles, a token signer, a vault of
@@ -24,6 +25,28 @@ public interface CredentialBackend {
      * @throws MandateException with {@code BAD_REQUEST} naming the scope and the scopes this backend knows
      */
     void validateScope(String scope);
+
+    /**
+     * Looks a scope up among a backend's configured ones: what each backend's {@link #validateScope} and {@link
+     * #issue} share.
+     *
+     * @param backend the backend's name, for the message
+     * @param what what a scope is called for this backend, e.g. {@code scope} or {@code shared account}
+     * @param scopes the configured scopes
+     * @param scope the scope asked for
+     * @param <T> what a scope grants
+     * @return what the scope grants
+     * @throws MandateException with {@code BAD_REQUEST} naming the scope and the configured ones
+     */
+    static <T> T scope(String backend, String what, Map<String, T> scopes, String scope) {
+        T granted = scopes.get(scope);
+        if (granted == null) {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST,
+                    "backend " + backend + " has no " + what + " '" + scope + "': configured are " + scopes.keySet());
+        }
+        return granted;
+    }
 
     /**
      * Creates a credential. If this throws, nothing half-created may remain (the manager also calls {@link #revoke}

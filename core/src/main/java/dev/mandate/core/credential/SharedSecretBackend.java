@@ -63,11 +63,7 @@ public final class SharedSecretBackend implements CredentialBackend {
 
     @Override
     public void validateScope(String scope) {
-        if (!accounts.containsKey(scope)) {
-            throw new MandateException(
-                    ErrorCode.BAD_REQUEST,
-                    "backend " + name + " has no shared account '" + scope + "': configured are " + accounts.keySet());
-        }
+        CredentialBackend.scope(name, "shared account", accounts, scope);
     }
 
     @Override
@@ -133,12 +129,7 @@ public final class SharedSecretBackend implements CredentialBackend {
     }
 
     private SharedAccount account(String scope) {
-        SharedAccount account = accounts.get(scope);
-        if (account == null) {
-            validateScope(scope);
-            throw new IllegalStateException("unreachable: validateScope throws for an unknown account");
-        }
-        return account;
+        return CredentialBackend.scope(name, "shared account", accounts, scope);
     }
 
     /** Who holds an account: enough to refuse others with a useful message and to recognise the holder's check-in. */

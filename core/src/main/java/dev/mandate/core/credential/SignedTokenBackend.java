@@ -111,20 +111,12 @@ public final class SignedTokenBackend implements CredentialBackend {
 
     @Override
     public void validateScope(String scope) {
-        if (!scopes.containsKey(scope)) {
-            throw new MandateException(
-                    ErrorCode.BAD_REQUEST,
-                    "backend " + name + " has no scope '" + scope + "': configured are " + scopes.keySet());
-        }
+        CredentialBackend.scope(name, "scope", scopes, scope);
     }
 
     @Override
     public IssuedCredential issue(LeaseRequest request) {
-        String oauthScope = scopes.get(request.scope());
-        if (oauthScope == null) {
-            validateScope(request.scope());
-            throw new IllegalStateException("unreachable: validateScope throws for an unknown scope");
-        }
+        String oauthScope = CredentialBackend.scope(name, "scope", scopes, request.scope());
         Instant now = clock.instant();
         Instant cap = now.plus(maxLifetime);
         Instant exp = request.expires().isBefore(cap) ? request.expires() : cap;

@@ -118,20 +118,12 @@ public final class PostgresRoleBackend implements CredentialBackend, AutoCloseab
 
     @Override
     public void validateScope(String scope) {
-        if (!scopes.containsKey(scope)) {
-            throw new MandateException(
-                    ErrorCode.BAD_REQUEST,
-                    "backend " + name + " has no scope '" + scope + "': configured are " + scopes.keySet());
-        }
+        CredentialBackend.scope(name, "scope", scopes, scope);
     }
 
     @Override
     public IssuedCredential issue(LeaseRequest request) {
-        GrantTemplate template = scopes.get(request.scope());
-        if (template == null) {
-            validateScope(request.scope());
-            throw new IllegalStateException("unreachable: validateScope throws for an unknown scope");
-        }
+        GrantTemplate template = CredentialBackend.scope(name, "scope", scopes, request.scope());
         String role = roleName(request.leaseId());
         String quoted = GrantTemplate.quote(role);
         Secret password = Secret.generate(PASSWORD_LENGTH);
