@@ -9,6 +9,7 @@ import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditEvent;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.audit.AuditVerification;
+import dev.mandate.core.testing.TestSigningKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

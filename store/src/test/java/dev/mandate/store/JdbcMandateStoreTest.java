@@ -12,6 +12,7 @@ import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.mandate.MandateState;
 import dev.mandate.core.mandate.OpenRequest;
 import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.testing.TestSigningKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
