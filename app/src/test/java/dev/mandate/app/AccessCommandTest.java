@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mandate.core.ErrorCode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 final class AccessCommandTest {
     @TempDir
@@ -35,16 +33,7 @@ final class AccessCommandTest {
     }
 
     static int run(MandateNode node, StringWriter out, StringWriter err, String... args) {
-        String[] full = new String[args.length + 4];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--server";
-        full[args.length + 1] = "http://127.0.0.1:" + node.port();
-        full[args.length + 2] = "--token-file";
-        full[args.length + 3] = node.dataDir().resolve("admin.token").toString();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(full);
+        return NodeTesting.cliAgainst(node, out, err, args);
     }
 
     private int run(String... args) {

@@ -3,7 +3,6 @@ package dev.mandate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mandate.core.ErrorCode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 final class AgentRoutesTest {
     @TempDir
@@ -40,16 +38,7 @@ final class AgentRoutesTest {
     }
 
     private int cli(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = "http://127.0.0.1:" + node.port();
-        all[args.length + 2] = "--token-file";
-        all[args.length + 3] = node.dataDir().resolve("admin.token").toString();
-        return cli.execute(all);
+        return NodeTesting.cliAgainst(node, out, err, args);
     }
 
     @Test

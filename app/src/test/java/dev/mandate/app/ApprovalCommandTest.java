@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.config.ConfigKey;
 import dev.mandate.app.config.ConfigLoader;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code POST /v1/authorize}, the approvals REST API and {@code mandate approval|schema} against a real node. */
 final class ApprovalCommandTest {
@@ -64,16 +62,7 @@ final class ApprovalCommandTest {
 
     private int run(String... args) {
         out.getBuffer().setLength(0);
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = "http://127.0.0.1:" + node.port();
-        all[args.length + 2] = "--token-file";
-        all[args.length + 3] = node.dataDir().resolve("admin.token").toString();
-        return cli.execute(all);
+        return NodeTesting.cliAgainst(node, out, err, args);
     }
 
     private JsonNode post(String path, String body) throws Exception {

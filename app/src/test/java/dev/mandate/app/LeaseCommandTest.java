@@ -3,10 +3,8 @@ package dev.mandate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mandate.app.config.Config;
-import dev.mandate.app.config.ConfigKey;
 import dev.mandate.app.config.ConfigLoader;
 import dev.mandate.core.ErrorCode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 final class LeaseCommandTest {
     @TempDir
@@ -27,15 +24,7 @@ final class LeaseCommandTest {
 
     @BeforeEach
     void start() {
-        Config config = ConfigLoader.load(
-                null,
-                Map.of(),
-                Map.of(
-                        ConfigKey.LISTEN,
-                        "127.0.0.1:0",
-                        ConfigKey.DATA_DIR,
-                        tmp.resolve("data").toString()));
-        node = MandateNode.start(config);
+        node = MandateNode.start(NodeTesting.config(tmp.resolve("data"), Map.of()));
     }
 
     @AfterEach
@@ -44,16 +33,7 @@ final class LeaseCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = "http://127.0.0.1:" + node.port();
-        all[args.length + 2] = "--token-file";
-        all[args.length + 3] = tmp.resolve("data/admin.token").toString();
-        return cli.execute(all);
+        return NodeTesting.cliAgainst(node, out, err, args);
     }
 
     @Test

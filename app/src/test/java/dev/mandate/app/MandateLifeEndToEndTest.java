@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.mandate.app.config.ConfigKey;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * The whole life of a mandate over real HTTP on 127.0.0.1, on H2 and on PostgreSQL: register agents, join tokens,
@@ -209,16 +207,7 @@ final class MandateLifeEndToEndTest {
     }
 
     private static int cli(MandateNode node, StringWriter out, StringWriter err, String... args) {
-        String[] full = new String[args.length + 4];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--server";
-        full[args.length + 1] = "http://127.0.0.1:" + node.port();
-        full[args.length + 2] = "--token-file";
-        full[args.length + 3] = node.dataDir().resolve("admin.token").toString();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(full);
+        return NodeTesting.cliAgainst(node, out, err, args);
     }
 
     /** Changes one byte of the stored revocation event, as someone with write access to the database could. */

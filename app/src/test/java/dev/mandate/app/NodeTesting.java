@@ -35,6 +35,24 @@ final class NodeTesting {
         return ConfigLoader.load(null, Map.of(), flags);
     }
 
+    /** Runs the {@code mandate} CLI in process with its output and errors captured. */
+    static int cli(java.io.StringWriter out, java.io.StringWriter err, String... args) {
+        picocli.CommandLine cli = Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    /** Runs a {@code mandate} CLI command against a node, with its URL and admin token file added. */
+    static int cliAgainst(MandateNode node, java.io.StringWriter out, java.io.StringWriter err, String... args) {
+        String[] full = java.util.Arrays.copyOf(args, args.length + 4);
+        full[args.length] = "--server";
+        full[args.length + 1] = "http://127.0.0.1:" + node.port();
+        full[args.length + 2] = "--token-file";
+        full[args.length + 3] = node.dataDir().resolve("admin.token").toString();
+        return cli(out, err, full);
+    }
+
     static String adminToken(MandateNode node) throws IOException {
         return Files.readString(node.dataDir().resolve("admin.token")).strip();
     }

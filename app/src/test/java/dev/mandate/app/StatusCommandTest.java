@@ -2,11 +2,7 @@ package dev.mandate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mandate.app.config.Config;
-import dev.mandate.app.config.ConfigKey;
-import dev.mandate.app.config.ConfigLoader;
 import dev.mandate.core.ErrorCode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 final class StatusCommandTest {
     @TempDir
@@ -27,15 +22,7 @@ final class StatusCommandTest {
 
     @BeforeEach
     void start() {
-        Config config = ConfigLoader.load(
-                null,
-                Map.of(),
-                Map.of(
-                        ConfigKey.LISTEN,
-                        "127.0.0.1:0",
-                        ConfigKey.DATA_DIR,
-                        tmp.resolve("data").toString()));
-        node = MandateNode.start(config);
+        node = MandateNode.start(NodeTesting.config(tmp.resolve("data"), Map.of()));
     }
 
     @AfterEach
@@ -44,10 +31,7 @@ final class StatusCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return NodeTesting.cli(out, err, args);
     }
 
     private String server() {
