@@ -10,7 +10,6 @@ import dev.mandate.app.config.GatewayOptions;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditSink;
-import dev.mandate.core.catalog.Catalog;
 import dev.mandate.gateway.CallAuthenticator;
 import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.GatewayConfig;
@@ -30,16 +29,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class GatewayWiring {
     private GatewayWiring() {}
-
-    static McpGateway build(
-            Config config,
-            ObjectMapper json,
-            String version,
-            CallAuthenticator authenticator,
-            CallDecider decider,
-            AuditSink audit) {
-        return build(config, readConfig(config), json, version, authenticator, decider, audit, null, null);
-    }
 
     /**
      * Reads the gateway configuration file ({@code gateway.config}), or the empty configuration when none is set.
@@ -83,14 +72,6 @@ final class GatewayWiring {
             builder.credentials(credentials);
         }
         return builder.build();
-    }
-
-    /**
-     * Reads the catalog the gateway runs with, for the access and posture reports (the file is read again so that an
-     * edited catalog shows in reports; the gateway itself keeps the one it started with).
-     */
-    static Catalog catalog(Config config) {
-        return readConfig(config.gateway().configFile()).catalog();
     }
 
     /** Returns the names of the configured credential backends that check out shared accounts. */

@@ -182,7 +182,7 @@ public final class MandateNode implements AutoCloseable {
                     identity.agents(),
                     registry,
                     leases.manager(),
-                    () -> GatewayWiring.catalog(config),
+                    gatewayConfig::catalog,
                     policies.engine(),
                     audit,
                     revocations,
