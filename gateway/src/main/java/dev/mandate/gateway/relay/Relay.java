@@ -498,32 +498,6 @@ public final class Relay implements McpHandler, AutoCloseable {
         private Factory() {}
 
         /**
-         * Creates a relay over SDK-connected upstreams.
-         *
-         * @param settings the gateway settings
-         * @param config the upstreams and catalog
-         * @param decider decides calls
-         * @param audit records calls
-         * @param stores the labelled store memory
-         * @param clock the clock
-         * @param json the JSON mapper
-         * @param listChanged told when an upstream's list changed, with the notification method to broadcast
-         * @return the relay
-         */
-        public static Relay create(
-                dev.mandate.gateway.GatewaySettings settings,
-                dev.mandate.gateway.GatewayConfig config,
-                dev.mandate.gateway.CallDecider decider,
-                dev.mandate.core.audit.AuditSink audit,
-                dev.mandate.core.flow.LabelledStore stores,
-                java.time.InstantSource clock,
-                ObjectMapper json,
-                java.util.function.Consumer<String> listChanged) {
-            return create(
-                    settings, config, decider, audit, stores, clock, json, listChanged, (server, tools) -> {}, null);
-        }
-
-        /**
          * Creates a relay over SDK-connected upstreams that reports every tool list it fetches; upstreams with a
          * credential get one connection per mandate, with the mandate's lease injected.
          *

@@ -61,11 +61,6 @@ final class SdkUpstream implements Upstream {
     private volatile @Nullable Map<String, JsonNode> toolCache;
 
     SdkUpstream(
-            UpstreamConfig config, Duration timeout, String version, ObjectMapper json, Consumer<String> listChanged) {
-        this(config, timeout, version, json, listChanged, (server, tools) -> {});
-    }
-
-    SdkUpstream(
             UpstreamConfig config,
             Duration timeout,
             String version,
