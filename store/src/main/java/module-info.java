@@ -6,9 +6,12 @@ module dev.mandate.store {
     requires com.zaxxer.hikari;
     requires com.h2database;
     requires org.postgresql.jdbc;
+    requires static org.checkerframework.checker.qual; // annotations on pgjdbc's PGConnection, compile time only
 
     exports dev.mandate.store;
     exports dev.mandate.store.credential;
 
     opens db.migration;
+    opens db.vendor.h2;
+    opens db.vendor.postgresql;
 }

@@ -26,10 +26,16 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource pool, Dialect dialect) {
+    private Database(HikariDataSource pool, Dialect dialect, String jdbcUrl, String user, String password) {
         this.pool = pool;
         this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
     }
 
     /**
@@ -89,7 +95,10 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    // db/vendor/<dialect>: versions whose SQL differs per database (V7, the replicas' change feed)
+                    .locations(
+                            "classpath:db/migration",
+                            "classpath:db/vendor/" + (dialect == Dialect.H2 ? "h2" : "postgresql"))
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
@@ -98,7 +107,7 @@ public final class Database implements AutoCloseable {
             throw new MandateException(
                     ErrorCode.UNAVAILABLE, "cannot migrate the store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
         }
-        return new Database(pool, dialect);
+        return new Database(pool, dialect, jdbcUrl, user, password);
     }
 
     /**
@@ -117,6 +126,26 @@ public final class Database implements AutoCloseable {
      */
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Opens a connection outside the pool, for a long-lived session such as PostgreSQL's {@code LISTEN}; the caller
+     * closes it.
+     *
+     * @param socketTimeoutSeconds how long a read may block before the connection counts as lost, 0 for no limit
+     * @return a new connection in auto-commit mode
+     * @throws SQLException if the database cannot be reached
+     */
+    public Connection openUnpooled(int socketTimeoutSeconds) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        if (dialect == Dialect.POSTGRESQL) {
+            props.setProperty("connectTimeout", "5");
+            props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+            props.setProperty("ApplicationName", "mandate-change-feed");
+        }
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
     }
 
     /**

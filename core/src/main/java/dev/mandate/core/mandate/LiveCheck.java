@@ -13,7 +13,12 @@ public enum LiveCheck {
     /** It was revoked. */
     REVOKED,
     /** An ancestor in its delegation chain is no longer live. */
-    ANCESTOR_ENDED;
+    ANCESTOR_ENDED,
+    /**
+     * This replica could not confirm its view of mandates with the shared store within the configured staleness bound
+     * (the database or its change feed is unreachable), so it vouches for no mandate until it has caught up.
+     */
+    STALE;
 
     /**
      * Tells whether this answer allows use of the mandate.

@@ -55,6 +55,7 @@ public final class MandateRegistry {
         volatile @Nullable Instant ended;
         volatile @Nullable String endReason;
         boolean notDurable; // guarded by the registry lock: ended in memory, but the store has not recorded it yet
+        boolean remote; // guarded by the registry lock: learned from the shared store, opened by another replica
 
         Node(Mandate grant, @Nullable Node parent) {
             this.grant = grant;
@@ -109,6 +110,7 @@ public final class MandateRegistry {
     private final List<MandateEndListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Node> nodes = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private volatile @Nullable Replica replica;
 
     /**
      * Creates the registry and loads every stored mandate into memory.
@@ -173,6 +175,17 @@ public final class MandateRegistry {
      */
     public LiveCheck checkLive(String id) {
         Node n = nodes.get(id);
+        Replica r = replica;
+        if (r != null) {
+            // One of several replicas: vouch for nothing unless this view was confirmed within the staleness bound.
+            if (!r.confirmed(clock.millis())) {
+                return LiveCheck.STALE;
+            }
+            if (n == null) {
+                r.fetch(id); // the miss path: once per unknown id, bounded, negative answers remembered briefly
+                n = nodes.get(id);
+            }
+        }
         if (n == null) {
             return LiveCheck.UNKNOWN;
         }
@@ -196,7 +209,7 @@ public final class MandateRegistry {
      * @return the mandate, if known
      */
     public Optional<Mandate> find(String id) {
-        Node n = nodes.get(id);
+        Node n = known(id);
         return n == null ? Optional.empty() : Optional.of(n.snapshot());
     }
 
@@ -219,7 +232,7 @@ public final class MandateRegistry {
      * @throws MandateException with {@code NOT_FOUND} if there is no such mandate
      */
     public List<Mandate> children(String id) {
-        Node n = nodes.get(id);
+        Node n = known(id);
         if (n == null) {
             throw notFound(id);
         }
@@ -301,7 +314,8 @@ public final class MandateRegistry {
                 null);
         persistAndAudit(m, "mandate.opened", actor);
         synchronized (lock) {
-            nodes.put(m.id(), new Node(m, null));
+            // putIfAbsent: the change feed may have brought this very row in already (replicas)
+            nodes.putIfAbsent(m.id(), new Node(m, null));
         }
         return m;
     }
@@ -317,7 +331,7 @@ public final class MandateRegistry {
      * @throws MandateRefused if the parent is not live or the request would widen it
      */
     public Mandate delegate(String parentId, DelegationRequest request, String actor) {
-        Node parent = nodes.get(parentId);
+        Node parent = known(parentId);
         if (parent == null) {
             throw notFound(parentId);
         }
@@ -329,9 +343,12 @@ public final class MandateRegistry {
             // The parent may have ended between the check and now; a child attached after that would escape its
             // cascade, so it ends here instead.
             LiveCheck again = checkLive(parentId);
-            Node n = new Node(child, parent);
-            nodes.put(child.id(), n);
-            parent.children.add(n);
+            Node n = nodes.get(child.id()); // the change feed may have brought this very row in already (replicas)
+            if (n == null) {
+                n = new Node(child, parent);
+                nodes.put(child.id(), n);
+                parent.children.add(n);
+            }
             if (!again.isLive()) {
                 endSubtrees(List.of(n), MandateState.REVOKED, "parent " + parentId + " ended before delegation");
                 throw new MandateRefused(
@@ -352,6 +369,7 @@ public final class MandateRegistry {
      *     has reached its max lifetime, {@code UNAVAILABLE} if the renewal could not be stored or audited
      */
     public Mandate renew(String id, String actor) {
+        known(id); // outside the lock: a replica may look it up in the store
         synchronized (lock) {
             Node n = nodes.get(id);
             if (n == null) {
@@ -456,11 +474,17 @@ public final class MandateRegistry {
      */
     public int expireDue() {
         long now = clock.millis();
+        Replica r = replica;
+        // A mandate another replica opened is expired here only once a renewal there would have reached this replica:
+        // checks treat it as expired at its expiry anyway, and its own replica records the expiry.
+        long remoteGrace = r == null ? 0 : r.boundMillis();
         List<Node> ended;
         synchronized (lock) {
             List<Node> due = new ArrayList<>();
             for (Node n : nodes.values()) {
-                if (n.state == MandateState.ACTIVE && n.expiresMillis <= now) {
+                if (n.state == MandateState.ACTIVE
+                        && n.expiresMillis <= now
+                        && (!n.remote || n.expiresMillis <= now - remoteGrace)) {
                     due.add(n);
                 }
             }
@@ -488,6 +512,7 @@ public final class MandateRegistry {
     }
 
     private List<String> endOne(String id, MandateState state, String reason, String actor) {
+        known(id); // outside the lock: a replica may look it up in the store
         List<Node> ended;
         synchronized (lock) {
             Node n = nodes.get(id);
@@ -627,6 +652,150 @@ public final class MandateRegistry {
         }
     }
 
+    /** Makes this registry one replica of several: checks consult {@code r}'s freshness and miss path. */
+    void replicate(Replica r) {
+        replica = Objects.requireNonNull(r, "replica");
+    }
+
+    /**
+     * Brings memory in line with mandates as the shared store holds them after other replicas changed them. An unknown
+     * mandate is added (its parent must be known or come in the same list); a later expiry (a renewal) is taken over;
+     * a final state is taken over without writing or auditing it again (the replica that made the change did) and the
+     * end listeners hear of it. An active mandate whose ancestor has ended here ends with it, written and audited
+     * here: a child delegated on this replica that the revoking replica did not know yet, or one delegated elsewhere
+     * just as its parent ended. Never revives an ended mandate. Must not be called holding the lock.
+     *
+     * @param stored mandates as stored, in any order
+     * @return the ids skipped because their parent is not known here
+     * @throws MandateException with {@code UNAVAILABLE} if a cascade could not be stored or audited (it is in force
+     *     in memory regardless)
+     */
+    List<String> applyStored(List<Mandate> stored) {
+        if (stored.isEmpty()) {
+            return List.of();
+        }
+        List<Mandate> byDepth = new ArrayList<>(stored);
+        byDepth.sort(Comparator.comparingInt(Mandate::depth));
+        List<String> skipped = new ArrayList<>();
+        List<Node> endedElsewhere = new ArrayList<>();
+        List<Node> cascaded = new ArrayList<>();
+        List<AuditEntry> entries = new ArrayList<>();
+        MandateException failure = null;
+        synchronized (lock) {
+            List<Node> touched = new ArrayList<>();
+            for (Mandate m : byDepth) {
+                Node n = nodes.get(m.id());
+                if (n == null) {
+                    String pid = m.parentId();
+                    Node parent = pid == null ? null : nodes.get(pid);
+                    if (pid != null && parent == null) {
+                        skipped.add(m.id());
+                        continue;
+                    }
+                    n = new Node(m, parent);
+                    n.remote = true;
+                    nodes.put(m.id(), n);
+                    if (parent != null) {
+                        parent.children.add(n);
+                    }
+                } else if (n.state == MandateState.ACTIVE) {
+                    if (m.state() == MandateState.ACTIVE) {
+                        n.expiresMillis = Math.max(n.expiresMillis, m.expires().toEpochMilli());
+                    } else {
+                        n.ended = m.ended();
+                        n.endReason = m.endReason();
+                        n.state = m.state();
+                        endedElsewhere.add(n);
+                    }
+                }
+                touched.add(n);
+            }
+            for (Node n : touched) {
+                Node from = n.state == MandateState.ACTIVE ? endedAncestor(n) : n;
+                if (from == null) {
+                    continue;
+                }
+                List<Node> roots = from == n ? List.copyOf(n.children) : List.of(n);
+                List<Node> due = activeIn(roots);
+                if (due.isEmpty()) {
+                    continue;
+                }
+                String why = "ancestor " + from.grant.id() + " " + from.state.wireName();
+                try {
+                    endSubtrees(roots, from.state, why);
+                } catch (MandateException e) {
+                    failure = failure == null ? e : failure; // ended in memory regardless
+                }
+                for (Node d : due) {
+                    cascaded.add(d);
+                    entries.add(endEntry(d, from.state, why, "system", why + " on another replica"));
+                }
+            }
+        }
+        for (Node n : endedElsewhere) {
+            String reason = n.endReason;
+            notifyEnded(List.of(n), reason == null ? n.state.wireName() : reason);
+        }
+        for (Node n : cascaded) {
+            String reason = n.endReason;
+            notifyEnded(List.of(n), reason == null ? n.state.wireName() : reason);
+        }
+        recordAll(entries);
+        if (failure != null) {
+            throw failure;
+        }
+        return skipped;
+    }
+
+    /**
+     * Tells whether an agent holds an active mandate in memory.
+     *
+     * @param agent the agent
+     * @return true if at least one of its mandates is active
+     */
+    boolean holdsActive(SpiffeId agent) {
+        for (Node n : nodes.values()) {
+            if (n.state == MandateState.ACTIVE && n.grant.agent().equals(agent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static @Nullable Node endedAncestor(Node n) {
+        for (Node p = n.parent; p != null; p = p.parent) {
+            if (p.state != MandateState.ACTIVE) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The active mandates of the given subtrees. Must hold the lock. */
+    private static List<Node> activeIn(List<Node> roots) {
+        List<Node> out = new ArrayList<>();
+        Deque<Node> todo = new ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (n.state == MandateState.ACTIVE) {
+                out.add(n);
+            }
+            todo.addAll(n.children);
+        }
+        return out;
+    }
+
+    /** The node of a mandate, looked up in the shared store once if this is a replica that has not seen it yet. */
+    private @Nullable Node known(String id) {
+        Node n = nodes.get(id);
+        Replica r = replica;
+        if (n == null && r != null && r.confirmed(clock.millis())) {
+            r.fetch(id);
+            n = nodes.get(id);
+        }
+        return n;
+    }
+
     private void requireLive(String id) {
         LiveCheck live = checkLive(id);
         if (!live.isLive()) {
@@ -643,6 +812,7 @@ public final class MandateRegistry {
             case CLOSED -> "closed";
             case REVOKED -> "revoked";
             case ANCESTOR_ENDED -> "no longer live: an ancestor ended";
+            case STALE -> "not confirmed: this replica has lost the shared store for longer than its staleness bound";
         };
     }
 

@@ -1,0 +1,264 @@
+package dev.mandate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mandate.core.identity.AgentRegistration;
+import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.DelegationRequest;
+import dev.mandate.core.mandate.LiveCheck;
+import dev.mandate.core.mandate.Mandate;
+import dev.mandate.core.mandate.MandateLimits;
+import dev.mandate.core.mandate.MandateRegistry;
+import dev.mandate.core.mandate.MandateState;
+import dev.mandate.core.mandate.OpenRequest;
+import dev.mandate.core.mandate.Replica;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.testing.MutableClock;
+import dev.mandate.core.testing.RecordingAuditSink;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas on one real PostgreSQL database: each a pool, a registry and a change feed of its own, as two nodes
+ * would have. Replica B runs on a clock the test moves, so that its staleness bound can pass without waiting.
+ */
+final class ReplicasTest {
+    private static final SpiffeId BOT = SpiffeId.parse("spiffe://mandate.local/agent/bot");
+    private static final SpiffeId SUB = SpiffeId.parse("spiffe://mandate.local/agent/sub");
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration BOUND = Duration.ofSeconds(3);
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final String url = TestDatabases.freshPostgresUrl();
+    private final MutableClock clockB = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    private volatile boolean cutOff;
+
+    /** One replica: its own pool, feed, registry, and what its end listeners heard. */
+    private record Node(Database db, PostgresChangeFeed feed, MandateRegistry registry, List<String> ended) {}
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private Node replica(InstantSource clock, boolean follow) {
+        boolean isB = clock.equals(clockB);
+        Database db = Database.open(url, "postgres", "", 4);
+        open.add(db);
+        PostgresChangeFeed feed = new PostgresChangeFeed(db, clock, POLL, warnings::add, () -> {
+            if (cutOff && isB) {
+                throw new SQLException("cut off from the store (test)", "08001");
+            }
+            return db.openUnpooled(10);
+        });
+        open.add(feed);
+        MandateRegistry registry = new MandateRegistry(
+                new JdbcMandateStore(db), new RecordingAuditSink(), clock, MandateLimits.defaults(), (id, e) -> {});
+        List<String> ended = new CopyOnWriteArrayList<>();
+        registry.addEndListener((id, reason) -> ended.add(id));
+        if (follow) {
+            new Replica(registry, feed, clock, BOUND).start();
+        }
+        return new Node(db, feed, registry, ended);
+    }
+
+    private static Mandate open(MandateRegistry registry, SpiffeId agent) {
+        return registry.open(
+                new OpenRequest(
+                        agent,
+                        Tier.COPILOT,
+                        null,
+                        "support",
+                        Set.of("crm.read"),
+                        Set.of(),
+                        Duration.ofMinutes(30),
+                        null,
+                        Set.of("*"),
+                        10),
+                "admin");
+    }
+
+    private static Mandate delegate(MandateRegistry registry, String parent) {
+        return registry.delegate(
+                parent,
+                new DelegationRequest(SUB, Tier.COPILOT, "support", null, null, null, null, null),
+                "spiffe://mandate.local/agent/bot");
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static MandateState stored(Database db, String id) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT state FROM mandates WHERE id = ?")) {
+            s.setString(1, id);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).as("row of " + id).isTrue();
+                return MandateState.parse(rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void aMandateOpenedOnOneReplicaIsLiveOnTheOtherAtItsFirstCheck() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        b.feed().dropNotifications(true); // only the miss path can make the first check live
+
+        Mandate m = open(a.registry(), BOT);
+
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(b.registry().get(m.id()).agent()).isEqualTo(BOT);
+        assertThat(b.registry().checkLive("mdt_made-up")).isEqualTo(LiveCheck.UNKNOWN);
+    }
+
+    @Test
+    void aRevocationOnOneReplicaDeniesOnTheOtherAndEndsWhatHangsOffItThere() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate m = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+
+        a.registry().revoke(m.id(), "leaked", "admin");
+
+        await("replica B heard of the revocation", () -> b.ended().contains(m.id()));
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.REVOKED);
+        assertThat(b.registry().get(m.id()).endReason()).isEqualTo("leaked");
+    }
+
+    @Test
+    void renewalsAndClosingTravelToo() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate m = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+
+        Mandate renewed = b.registry().renew(m.id(), "bot");
+        await(
+                "replica A saw the renewal made on B",
+                () -> a.registry().get(m.id()).expires().equals(renewed.expires()));
+        b.registry().close(m.id(), "bot");
+
+        await("replica A heard of the close made on B", () -> a.ended().contains(m.id()));
+        assertThat(a.registry().checkLive(m.id())).isEqualTo(LiveCheck.CLOSED);
+    }
+
+    @Test
+    void aChildDelegatedOnOneReplicaEndsWhenTheOtherRevokesItsParentWithoutKnowingTheChild() throws SQLException {
+        Node a = replica(Clock.systemUTC(), false); // follows nothing: it never learns of the child
+        Node b = replica(clockB, true);
+        Mandate root = open(a.registry(), BOT);
+        Mandate child = delegate(b.registry(), root.id());
+        Mandate grandchild = delegate(b.registry(), child.id());
+
+        a.registry().revoke(root.id(), "kill", "admin");
+
+        await("replica B ended the child", () -> b.ended().contains(grandchild.id()));
+        assertThat(b.registry().checkLive(child.id())).isEqualTo(LiveCheck.REVOKED);
+        assertThat(b.registry().checkLive(grandchild.id())).isEqualTo(LiveCheck.REVOKED);
+        assertThat(stored(a.db(), child.id())).isEqualTo(MandateState.REVOKED);
+        assertThat(stored(a.db(), grandchild.id())).isEqualTo(MandateState.REVOKED);
+        assertThat(b.registry().get(child.id()).endReason()).isEqualTo("ancestor " + root.id() + " revoked");
+    }
+
+    @Test
+    void anAgentDisabledOnOneReplicaLosesItsMandatesOnTheOther() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        AgentRegistry agentsA = new AgentRegistry(
+                new JdbcAgentDirectory(a.db()), new RecordingAuditSink(), Clock.systemUTC(), "mandate.local");
+        agentsA.register(
+                new AgentRegistration("bot", "team-support", Tier.COPILOT, Set.of("support"), null, null), "admin");
+        Mandate onB = open(b.registry(), BOT);
+
+        agentsA.disable("bot", "admin", "compromised"); // A's registry is not told: only the store carries it
+
+        await("replica B revoked the agent's mandate", () -> b.ended().contains(onB.id()));
+        assertThat(b.registry().checkLive(onB.id())).isEqualTo(LiveCheck.REVOKED);
+        assertThat(new JdbcAgentDirectory(b.db()).find(BOT).orElseThrow().isActive())
+                .isFalse();
+    }
+
+    @Test
+    void aLostNotificationIsMadeUpByThePoll() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate m = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+        b.feed().dropNotifications(true);
+        long pollsBefore = b.feed().polls();
+
+        a.registry().revoke(m.id(), "leaked", "admin");
+
+        await("replica B's poll brought the revocation in", () -> b.ended().contains(m.id()));
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.REVOKED);
+        assertThat(b.feed().polls()).isGreaterThan(pollsBefore);
+    }
+
+    @Test
+    void aReplicaCutOffFromTheStoreFailsClosedPastItsBoundAndCatchesUpAfter() throws SQLException {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate kept = open(a.registry(), BOT);
+        Mandate revoked = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(kept.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(b.registry().checkLive(revoked.id())).isEqualTo(LiveCheck.LIVE);
+
+        cutOff = true;
+        await("replica B's feed is connected", () -> b.feed().backendPid() != 0);
+        int pid = b.feed().backendPid();
+        try (Connection c = a.db().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            s.setInt(1, pid);
+            s.execute();
+        }
+        await("replica B's feed lost its connection", () -> b.feed().backendPid() == 0);
+        assertThat(b.registry().checkLive(kept.id())).as("within the bound").isEqualTo(LiveCheck.LIVE);
+        a.registry().revoke(revoked.id(), "leaked", "admin");
+        clockB.advance(BOUND.plusSeconds(1));
+
+        assertThat(b.registry().checkLive(kept.id())).isEqualTo(LiveCheck.STALE);
+        assertThat(b.registry().checkLive(revoked.id())).isEqualTo(LiveCheck.STALE);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("lost the store"));
+
+        cutOff = false;
+        await("replica B caught up", () -> b.registry().checkLive(kept.id()) == LiveCheck.LIVE);
+        assertThat(b.registry().checkLive(revoked.id())).isEqualTo(LiveCheck.REVOKED);
+    }
+
+    @Test
+    void theEmbeddedStoreHasNoChangeFeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (Database h2 = Database.openEmbedded(dir)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> PostgresChangeFeed.open(h2, Clock.systemUTC(), POLL, w -> {}))
+                    .hasMessageContaining("PostgreSQL");
+        }
+    }
+}
