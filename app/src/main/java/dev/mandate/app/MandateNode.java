@@ -57,6 +57,7 @@ public final class MandateNode implements AutoCloseable {
     private final MandatePart mandatePart;
     private final LeaseModule leases;
     private final McpGateway gateway;
+    private final ReplicaPart replicas;
     private final PolicyServices policies;
 
     private MandateNode(
@@ -68,7 +69,9 @@ public final class MandateNode implements AutoCloseable {
             MandatePart mandatePart,
             LeaseModule leases,
             McpGateway gateway,
-            PolicyServices policies) {
+            PolicyServices policies,
+            ReplicaPart replicas) {
+        this.replicas = replicas;
         this.mandatePart = mandatePart;
         this.leases = leases;
         this.gateway = gateway;
@@ -112,8 +115,11 @@ public final class MandateNode implements AutoCloseable {
         @Nullable LeaseModule leases = null;
         @Nullable McpGateway gateway = null;
         @Nullable PolicyServices policies = null;
+        @Nullable ReplicaPart replicas = null;
         try {
             Clock clock = Clock.systemUTC();
+            // Before the registry loads: the feed's first poll then covers whatever the load misses.
+            replicas = ReplicaPart.open(database, config.replicas(), clock);
             LateSigningKeys lateKeys = new LateSigningKeys();
             AuditLog audit = MandatePart.openAudit(database, lateKeys, clock, config.mandates());
             Identity identity = Identity.build(config, database, audit, clock);
@@ -143,6 +149,7 @@ public final class MandateNode implements AutoCloseable {
                             .port(),
                     workloads);
             groups.addAll(mandatePart.routes());
+            replicas.start(mandatePart.mandates());
             leases = LeaseModule.start(config.credentials(), database, audit, identity.signingKeys(), "mandate", clock);
             mandatePart.mandates().addEndListener(leases.manager());
             LeaseMetrics.bind(metrics, leases.manager());
@@ -193,11 +200,15 @@ public final class MandateNode implements AutoCloseable {
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
                             config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
-                    database::isReady,
+                    readiness(database, replicas),
                     groups);
             started.set(http);
-            return new MandateNode(config, dataDir, database, http, identity, mandatePart, leases, gateway, policies);
+            return new MandateNode(
+                    config, dataDir, database, http, identity, mandatePart, leases, gateway, policies, replicas);
         } catch (RuntimeException e) {
+            if (replicas != null) {
+                replicas.close();
+            }
             if (gateway != null) {
                 gateway.close();
             }
@@ -213,6 +224,11 @@ public final class MandateNode implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Ready when the store answers and, for a replica, its view of mandates is within the staleness bound. */
+    private static java.util.function.BooleanSupplier readiness(Database database, ReplicaPart replicas) {
+        return () -> replicas.isCurrent() && database.isReady();
     }
 
     /**
@@ -327,6 +343,7 @@ public final class MandateNode implements AutoCloseable {
             http.close();
         } finally {
             try {
+                replicas.close();
                 leases.close();
             } finally {
                 try {

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param mandates limits of mandates, their tokens, DPoP and the audit log
  * @param credentials the credential backends leases are issued by
  * @param gateway the MCP gateway's options
+ * @param replicas how replicas sharing a PostgreSQL store follow each other's changes
  */
 public record Config(
         HostPort listen,
@@ -51,7 +52,8 @@ public record Config(
         String oidcAudience,
         MandateSettings mandates,
         CredentialsConfig credentials,
-        GatewayOptions gateway) {
+        GatewayOptions gateway,
+        ReplicaSettings replicas) {
 
     @Override
     public String toString() {

@@ -22,6 +22,16 @@ public enum ConfigKey {
     STORE_PASSWORD("store.password", "", "the password (never printed)"),
     /** Store pool size. */
     STORE_MAX_POOL_SIZE("store.max-pool-size", "8", "a whole number from 1 to 200"),
+    /** PostgreSQL replicas: the longest time between two polls of the change feed (a notification polls sooner). */
+    STORE_REPLICAS_POLL_INTERVAL(
+            "store.replicas.poll-interval",
+            "1s",
+            "a duration from 100ms to 1m; ignored by the embedded store, which serves one node"),
+    /** PostgreSQL replicas: how old a replica's confirmed view may be before its checks fail closed. */
+    STORE_REPLICAS_STALENESS_BOUND(
+            "store.replicas.staleness-bound",
+            "5s",
+            "a duration from 1s to 10m, at least twice store.replicas.poll-interval; ignored by the embedded store"),
     /** Graceful shutdown limit. */
     SHUTDOWN_TIMEOUT("server.shutdown-timeout", "10s", "a duration such as 500ms, 10s, 1m, from 0s to 10m"),
     /** Request size limit. */

@@ -167,7 +167,23 @@ public final class ConfigLoader {
                         parse(ConfigKey.GATEWAY_MAX_MESSAGE_BYTES, v -> (int) wholeNumber(v, 1024, 64L << 20)),
                         parse(
                                 ConfigKey.GATEWAY_UPSTREAM_TIMEOUT,
-                                v -> duration(v, Duration.ofMillis(100), Duration.ofMinutes(10)))));
+                                v -> duration(v, Duration.ofMillis(100), Duration.ofMinutes(10)))),
+                replicaSettings());
+    }
+
+    private ReplicaSettings replicaSettings() {
+        Duration poll = parse(
+                ConfigKey.STORE_REPLICAS_POLL_INTERVAL,
+                v -> duration(v, Duration.ofMillis(100), Duration.ofMinutes(1)));
+        Duration bound = parse(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, v -> {
+            Duration d = duration(v, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            if (d.compareTo(poll.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException(
+                        "shorter than twice " + ConfigKey.STORE_REPLICAS_POLL_INTERVAL.key());
+            }
+            return d;
+        });
+        return new ReplicaSettings(poll, bound);
     }
 
     private MandateSettings mandateSettings() {

@@ -113,6 +113,9 @@ final class ConfigLoaderTest {
                 "svid.x509-ttl            | 25h              | a duration from 1m to 24h",
                 "svid.join-token-ttl      | 10s              | a duration from 1m to 24h",
                 "identity.clock-skew      | 6m               | a duration from 0s to 5m",
+                "store.replicas.poll-interval   | 50ms   | a duration from 100ms to 1m",
+                "store.replicas.staleness-bound | 11m    | a duration from 1s to 10m",
+                "store.replicas.staleness-bound | 1500ms | at least twice store.replicas.poll-interval",
                 "oidc.audience            | ''               | the client id"
             })
     void badValueNamesTheKeyTheSourceTheValueAndTheRule(String key, String value, String rule) throws IOException {
@@ -123,6 +126,27 @@ final class ConfigLoaderTest {
                 .hasMessageContaining("config file " + file)
                 .hasMessageContaining("'" + value + "'")
                 .hasMessageContaining(rule);
+    }
+
+    @Test
+    void replicasPollEverySecondAndFailClosedAfterFiveByDefault() {
+        Config config = ConfigLoader.load(null, Map.of(), Map.of());
+        assertThat(config.replicas().pollInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(config.replicas().stalenessBound()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aStalenessBoundShorterThanTwoPollsIsRefusedNamingBothKeys() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "MANDATE_STORE_REPLICAS_POLL_INTERVAL", "5s",
+                                "MANDATE_STORE_REPLICAS_STALENESS_BOUND", "8s"),
+                        Map.of()))
+                .isInstanceOf(MandateException.class)
+                .hasMessageContaining("'store.replicas.staleness-bound'")
+                .hasMessageContaining("'8s'")
+                .hasMessageContaining("at least twice store.replicas.poll-interval");
     }
 
     @Test
