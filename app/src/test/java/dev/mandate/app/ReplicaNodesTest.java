@@ -1,0 +1,122 @@
+package dev.mandate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mandate.app.config.ConfigKey;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real nodes (HTTP on 127.0.0.1) sharing one PostgreSQL database, as two replicas behind a load balancer: a
+ * mandate token issued by one is accepted by the other, and a revocation or kill switch pulled on one is in force on
+ * the other.
+ */
+final class ReplicaNodesTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static @Nullable EmbeddedPostgres postgres;
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static synchronized String postgresUrl() throws Exception {
+        if (postgres == null) {
+            postgres = EmbeddedPostgres.builder().start();
+        }
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE mandate_replicas");
+        }
+        return postgres.getJdbcUrl("postgres", "mandate_replicas");
+    }
+
+    private static boolean active(MandateNode node, String token) throws Exception {
+        NodeTesting.Answer a = OAuthFlowTest.post(
+                node,
+                "/oauth2/introspect",
+                OAuthFlowTest.form(Map.of("token", token)),
+                Map.of("Authorization", "Bearer " + NodeTesting.adminToken(node)));
+        assertThat(a.status()).as(a.raw()).isEqualTo(200);
+        return a.body().get("active").asBoolean();
+    }
+
+    private static JsonNode token(MandateNode node, String agent) throws Exception {
+        NodeTesting.Answer t =
+                NodeTesting.admin(node, "POST", "/v1/tokens", Map.of("agent", agent, "purpose", "support"));
+        assertThat(t.status()).as(t.raw()).isEqualTo(201);
+        return t.body();
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check condition) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    @Test
+    void aRevocationOrKillSwitchOnOneNodeIsInForceOnTheOther() throws Exception {
+        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
+        store.put(ConfigKey.STORE_URL, postgresUrl());
+        store.put(ConfigKey.STORE_USER, "postgres");
+        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example"); // one issuer behind the load balancer
+        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
+        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
+                MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
+            NodeTesting.Answer registered = NodeTesting.admin(
+                    a,
+                    "POST",
+                    "/v1/agents",
+                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
+            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+            JsonNode first = token(a, "bot");
+            JsonNode second = token(a, "bot");
+            String firstToken = first.get("access_token").asText();
+            String secondToken = second.get("access_token").asText();
+
+            assertThat(active(b, firstToken)).as("issued by A, checked on B").isTrue();
+            assertThat(NodeTesting.call(b, "GET", "/readyz", null, null).status())
+                    .isEqualTo(200);
+
+            NodeTesting.Answer revoked = NodeTesting.admin(
+                    a, "POST", "/v1/mandates/" + first.get("mandate_id").asText() + "/revoke", Map.of());
+            assertThat(revoked.status()).as(revoked.raw()).isEqualTo(200);
+            await("B refuses the mandate revoked on A", () -> !active(b, firstToken));
+            assertThat(active(b, secondToken)).isTrue();
+
+            NodeTesting.Answer killed = NodeTesting.admin(a, "POST", "/v1/agents/bot/revoke", Map.of());
+            assertThat(killed.status()).as(killed.raw()).isEqualTo(200);
+            await("B refuses the agent's other mandate", () -> !active(b, secondToken));
+            NodeTesting.Answer refused =
+                    NodeTesting.admin(b, "POST", "/v1/tokens", Map.of("agent", "bot", "purpose", "support"));
+            assertThat(refused.status()).as(refused.raw()).isBetween(400, 499);
+        }
+    }
+}
