@@ -10,6 +10,7 @@ import dev.mandate.core.oauth.MandateDetails;
 import dev.mandate.core.oauth.MandateTokens;
 import dev.mandate.core.oauth.OAuthError;
 import dev.mandate.core.oauth.OAuthException;
+import dev.mandate.core.oauth.PresentedProof;
 import dev.mandate.core.oauth.TokenExchange;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +56,12 @@ final class OAuthRoutes implements RouteGroup {
             "audience",
             "resource",
             "scope",
-            "client_id");
+            "client_id",
+            "dpop_jkt");
     private static final Set<String> DETAIL_FIELDS =
             Set.of("type", "purpose", "tools", "resources", "ttl", "on_behalf_of");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern JKT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final TokenExchange exchange;
     private final MandateTokens tokens;
@@ -143,8 +147,15 @@ final class OAuthRoutes implements RouteGroup {
         String subjectToken = required(form, "subject_token");
         String subjectType = required(form, "subject_token_type");
         MandateDetails details = details(form.get("authorization_details"));
-        String jkt = dpopKey(ctx);
         String actorToken = form.get("actor_token");
+        // A delegation's proof is verified once the parent token says whether it must carry the token's hash.
+        String jkt = actorToken == null ? dpopKey(ctx) : null;
+        if (actorToken == null && form.containsKey("dpop_jkt")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt names the sub-agent's key when delegating (with actor_token); here the DPoP proof's key"
+                            + " binds the token");
+        }
         TokenExchange.Result r;
         if (actorToken == null) {
             if (form.containsKey("actor_token_type")) {
@@ -164,7 +175,13 @@ final class OAuthRoutes implements RouteGroup {
             }
         } else {
             r = exchange.delegate(
-                    subjectToken, subjectType, actorToken, required(form, "actor_token_type"), details, jkt);
+                    subjectToken,
+                    subjectType,
+                    actorToken,
+                    required(form, "actor_token_type"),
+                    details,
+                    presentedProof(ctx),
+                    thumbprint(form.get("dpop_jkt")));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", r.token().token());
@@ -184,6 +201,11 @@ final class OAuthRoutes implements RouteGroup {
     }
 
     private @Nullable String dpopKey(Context ctx) {
+        PresentedProof proof = presentedProof(ctx);
+        return proof == null ? null : proof.verify(null);
+    }
+
+    private @Nullable PresentedProof presentedProof(Context ctx) {
         List<String> proofs = java.util.Collections.list(ctx.req().getHeaders("DPoP"));
         if (proofs.isEmpty()) {
             return null;
@@ -191,7 +213,21 @@ final class OAuthRoutes implements RouteGroup {
         if (proofs.size() > 1) {
             throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "send exactly one DPoP header");
         }
-        return dpop.verify(proofs.get(0), ctx.method().name(), URI.create(ctx.url()), null);
+        String header = proofs.get(0);
+        String method = ctx.method().name();
+        URI uri = URI.create(ctx.url());
+        return accessToken -> dpop.verify(header, method, uri, accessToken);
+    }
+
+    /** A JWK SHA-256 thumbprint (RFC 7638) as {@code dpop_jkt} carries it: 43 base64url characters. */
+    private static @Nullable String thumbprint(@Nullable String jkt) {
+        if (jkt != null && !JKT.matcher(jkt).matches()) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt must be a JWK SHA-256 thumbprint (RFC 7638): 43 base64url characters, got '"
+                            + abbreviate(jkt) + "'");
+        }
+        return jkt;
     }
 
     /**
