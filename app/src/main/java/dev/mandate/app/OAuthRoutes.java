@@ -68,11 +68,23 @@ final class OAuthRoutes implements RouteGroup {
     private final DpopVerifier dpop;
     private final AdminToken adminToken;
 
+    private final @Nullable TlsClientAuth tlsClients;
+
     OAuthRoutes(TokenExchange exchange, MandateTokens tokens, DpopVerifier dpop, AdminToken adminToken) {
+        this(exchange, tokens, dpop, adminToken, null);
+    }
+
+    OAuthRoutes(
+            TokenExchange exchange,
+            MandateTokens tokens,
+            DpopVerifier dpop,
+            AdminToken adminToken,
+            @Nullable TlsClientAuth tlsClients) {
         this.exchange = exchange;
         this.tokens = tokens;
         this.dpop = dpop;
         this.adminToken = adminToken;
+        this.tlsClients = tlsClients;
     }
 
     @Override
@@ -144,9 +156,12 @@ final class OAuthRoutes implements RouteGroup {
             throw new OAuthException(
                     OAuthError.INVALID_TARGET, "audience must be '" + tokens.audience() + "' (config oauth.audience)");
         }
+        MandateDetails details = details(form.get("authorization_details"));
+        if (!form.containsKey("subject_token") && tlsClients != null) {
+            return tokenAnswer(byClientCertificate(ctx, form, details));
+        }
         String subjectToken = required(form, "subject_token");
         String subjectType = required(form, "subject_token_type");
-        MandateDetails details = details(form.get("authorization_details"));
         String actorToken = form.get("actor_token");
         // A delegation's proof is verified once the parent token says whether it must carry the token's hash.
         String jkt = actorToken == null ? dpopKey(ctx) : null;
@@ -183,6 +198,28 @@ final class OAuthRoutes implements RouteGroup {
                     presentedProof(ctx),
                     thumbprint(form.get("dpop_jkt")));
         }
+        return tokenAnswer(r);
+    }
+
+    /** RFC 8705 {@code tls_client_auth}: no subject token, the agent is its client certificate's SPIFFE ID. */
+    private TokenExchange.Result byClientCertificate(Context ctx, Map<String, String> form, MandateDetails details) {
+        TlsClientAuth clients = java.util.Objects.requireNonNull(tlsClients);
+        if (form.containsKey("actor_token") || form.containsKey("subject_token_type")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "parameter subject_token is required with subject_token_type or actor_token; only opening a"
+                            + " mandate may rely on the client certificate alone");
+        }
+        if (form.containsKey("dpop_jkt")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt names the sub-agent's key when delegating (with actor_token)");
+        }
+        var agent = clients.authenticate(ctx, form.get("client_id"));
+        return exchange.openAuthenticated(agent, details, dpopKey(ctx));
+    }
+
+    private static Map<String, Object> tokenAnswer(TokenExchange.Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", r.token().token());
         out.put("issued_token_type", TokenExchange.ACCESS_TOKEN_TYPE);
@@ -280,7 +317,9 @@ final class OAuthRoutes implements RouteGroup {
         m.put("jwks_uri", issuer + "/.well-known/jwks.json");
         m.put("grant_types_supported", List.of(TokenExchange.GRANT_TYPE));
         m.put("response_types_supported", List.of());
-        m.put("token_endpoint_auth_methods_supported", List.of("none"));
+        m.put(
+                "token_endpoint_auth_methods_supported",
+                tlsClients == null ? List.of("none") : List.of("none", "tls_client_auth"));
         m.put("introspection_endpoint_auth_methods_supported", List.of("bearer"));
         m.put("dpop_signing_alg_values_supported", List.of("ES256", "ES384", "ES512", "RS256", "PS256"));
         m.put("authorization_details_types_supported", List.of(MandateDetails.TYPE));

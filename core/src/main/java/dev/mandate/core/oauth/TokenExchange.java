@@ -121,6 +121,20 @@ public final class TokenExchange {
         return openFor(agent, details, jkt, actor);
     }
 
+    /**
+     * Opens a root mandate for an agent the endpoint authenticated by other means than a subject token: RFC 8705
+     * mutual TLS with its X.509-SVID as client certificate.
+     *
+     * @param agentId the verified agent
+     * @param details the task
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null for a bearer token
+     * @return the mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result openAuthenticated(SpiffeId agentId, MandateDetails details, @Nullable String jkt) {
+        return openAsAdmin(agentId, details, jkt, agentId.toString());
+    }
+
     private Result openFor(AgentGrant agent, MandateDetails details, @Nullable String jkt, String actor) {
         String purpose = details.purpose();
         if (purpose == null) {
