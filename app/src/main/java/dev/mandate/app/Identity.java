@@ -61,7 +61,7 @@ record Identity(
                 clock);
         TrustBundleSource bundles = TrustBundleSource.firstOf(
                 List.of(trustDomain, TrustBundleSource.of(IdentityFiles.trustBundles(config))));
-        OidcIssuer issuer = IdentityFiles.oidcIssuer(config);
+        List<OidcIssuer> issuers = IdentityFiles.oidcIssuers(config);
         return new Identity(
                 signingKeys,
                 agents,
@@ -69,7 +69,7 @@ record Identity(
                 // Agents present the same JWT-SVID for every mandate they open; verify its signature once a minute.
                 new CachingWorkloadVerifier(
                         new SpiffeWorkloadVerifier(bundles, clock, config.clockSkew()), clock, Duration.ofMinutes(1)),
-                issuer == null ? null : new OidcIdTokenVerifier(List.of(issuer), clock, config.clockSkew()));
+                issuers.isEmpty() ? null : new OidcIdTokenVerifier(issuers, clock, config.clockSkew()));
     }
 
     List<RouteGroup> routes() {

@@ -199,7 +199,12 @@ public final class MandateNode implements AutoCloseable {
                     clock)));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(
-                            config.listen(), config.shutdownTimeout(), config.maxRequestBytes(), json, adminToken),
+                            config.listen(),
+                            config.shutdownTimeout(),
+                            config.maxRequestBytes(),
+                            json,
+                            adminToken,
+                            IdentityFiles.tls(config, identity.trustDomain())),
                     readiness(database, replicas),
                     groups);
             started.set(http);
@@ -238,6 +243,15 @@ public final class MandateNode implements AutoCloseable {
      */
     public int port() {
         return http.port();
+    }
+
+    /**
+     * Returns the port of the TLS listener ({@code server.tls.listen}).
+     *
+     * @return the port, or -1 when no TLS listener is configured
+     */
+    public int tlsPort() {
+        return http.tlsPort();
     }
 
     /**

@@ -104,7 +104,12 @@ final class MandatePart implements AutoCloseable {
         this.routes = List.of(
                 new AuditRoutes(audit),
                 new MandateRoutes(mandates, agents, exchange),
-                new OAuthRoutes(exchange, tokens, dpop, adminToken));
+                new OAuthRoutes(
+                        exchange,
+                        tokens,
+                        dpop,
+                        adminToken,
+                        config.tls().listen() == null ? null : new TlsClientAuth(identity.workloads())));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mandate-expiry");
             t.setDaemon(true);

@@ -10,6 +10,7 @@ import dev.mandate.core.oauth.MandateDetails;
 import dev.mandate.core.oauth.MandateTokens;
 import dev.mandate.core.oauth.OAuthError;
 import dev.mandate.core.oauth.OAuthException;
+import dev.mandate.core.oauth.PresentedProof;
 import dev.mandate.core.oauth.TokenExchange;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,21 +56,35 @@ final class OAuthRoutes implements RouteGroup {
             "audience",
             "resource",
             "scope",
-            "client_id");
+            "client_id",
+            "dpop_jkt");
     private static final Set<String> DETAIL_FIELDS =
             Set.of("type", "purpose", "tools", "resources", "ttl", "on_behalf_of");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern JKT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final TokenExchange exchange;
     private final MandateTokens tokens;
     private final DpopVerifier dpop;
     private final AdminToken adminToken;
 
+    private final @Nullable TlsClientAuth tlsClients;
+
     OAuthRoutes(TokenExchange exchange, MandateTokens tokens, DpopVerifier dpop, AdminToken adminToken) {
+        this(exchange, tokens, dpop, adminToken, null);
+    }
+
+    OAuthRoutes(
+            TokenExchange exchange,
+            MandateTokens tokens,
+            DpopVerifier dpop,
+            AdminToken adminToken,
+            @Nullable TlsClientAuth tlsClients) {
         this.exchange = exchange;
         this.tokens = tokens;
         this.dpop = dpop;
         this.adminToken = adminToken;
+        this.tlsClients = tlsClients;
     }
 
     @Override
@@ -140,11 +156,21 @@ final class OAuthRoutes implements RouteGroup {
             throw new OAuthException(
                     OAuthError.INVALID_TARGET, "audience must be '" + tokens.audience() + "' (config oauth.audience)");
         }
+        MandateDetails details = details(form.get("authorization_details"));
+        if (!form.containsKey("subject_token") && tlsClients != null) {
+            return tokenAnswer(byClientCertificate(ctx, form, details));
+        }
         String subjectToken = required(form, "subject_token");
         String subjectType = required(form, "subject_token_type");
-        MandateDetails details = details(form.get("authorization_details"));
-        String jkt = dpopKey(ctx);
         String actorToken = form.get("actor_token");
+        // A delegation's proof is verified once the parent token says whether it must carry the token's hash.
+        String jkt = actorToken == null ? dpopKey(ctx) : null;
+        if (actorToken == null && form.containsKey("dpop_jkt")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt names the sub-agent's key when delegating (with actor_token); here the DPoP proof's key"
+                            + " binds the token");
+        }
         TokenExchange.Result r;
         if (actorToken == null) {
             if (form.containsKey("actor_token_type")) {
@@ -164,8 +190,36 @@ final class OAuthRoutes implements RouteGroup {
             }
         } else {
             r = exchange.delegate(
-                    subjectToken, subjectType, actorToken, required(form, "actor_token_type"), details, jkt);
+                    subjectToken,
+                    subjectType,
+                    actorToken,
+                    required(form, "actor_token_type"),
+                    details,
+                    presentedProof(ctx),
+                    thumbprint(form.get("dpop_jkt")));
         }
+        return tokenAnswer(r);
+    }
+
+    /** RFC 8705 {@code tls_client_auth}: no subject token, the agent is its client certificate's SPIFFE ID. */
+    private TokenExchange.Result byClientCertificate(Context ctx, Map<String, String> form, MandateDetails details) {
+        TlsClientAuth clients = java.util.Objects.requireNonNull(tlsClients);
+        if (form.containsKey("actor_token") || form.containsKey("subject_token_type")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "parameter subject_token is required with subject_token_type or actor_token; only opening a"
+                            + " mandate may rely on the client certificate alone");
+        }
+        if (form.containsKey("dpop_jkt")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt names the sub-agent's key when delegating (with actor_token)");
+        }
+        var agent = clients.authenticate(ctx, form.get("client_id"));
+        return exchange.openAuthenticated(agent, details, dpopKey(ctx));
+    }
+
+    private static Map<String, Object> tokenAnswer(TokenExchange.Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", r.token().token());
         out.put("issued_token_type", TokenExchange.ACCESS_TOKEN_TYPE);
@@ -184,6 +238,11 @@ final class OAuthRoutes implements RouteGroup {
     }
 
     private @Nullable String dpopKey(Context ctx) {
+        PresentedProof proof = presentedProof(ctx);
+        return proof == null ? null : proof.verify(null);
+    }
+
+    private @Nullable PresentedProof presentedProof(Context ctx) {
         List<String> proofs = java.util.Collections.list(ctx.req().getHeaders("DPoP"));
         if (proofs.isEmpty()) {
             return null;
@@ -191,7 +250,21 @@ final class OAuthRoutes implements RouteGroup {
         if (proofs.size() > 1) {
             throw new OAuthException(OAuthError.INVALID_DPOP_PROOF, "send exactly one DPoP header");
         }
-        return dpop.verify(proofs.get(0), ctx.method().name(), URI.create(ctx.url()), null);
+        String header = proofs.get(0);
+        String method = ctx.method().name();
+        URI uri = URI.create(ctx.url());
+        return accessToken -> dpop.verify(header, method, uri, accessToken);
+    }
+
+    /** A JWK SHA-256 thumbprint (RFC 7638) as {@code dpop_jkt} carries it: 43 base64url characters. */
+    private static @Nullable String thumbprint(@Nullable String jkt) {
+        if (jkt != null && !JKT.matcher(jkt).matches()) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "dpop_jkt must be a JWK SHA-256 thumbprint (RFC 7638): 43 base64url characters, got '"
+                            + abbreviate(jkt) + "'");
+        }
+        return jkt;
     }
 
     /**
@@ -244,7 +317,9 @@ final class OAuthRoutes implements RouteGroup {
         m.put("jwks_uri", issuer + "/.well-known/jwks.json");
         m.put("grant_types_supported", List.of(TokenExchange.GRANT_TYPE));
         m.put("response_types_supported", List.of());
-        m.put("token_endpoint_auth_methods_supported", List.of("none"));
+        m.put(
+                "token_endpoint_auth_methods_supported",
+                tlsClients == null ? List.of("none") : List.of("none", "tls_client_auth"));
         m.put("introspection_endpoint_auth_methods_supported", List.of("bearer"));
         m.put("dpop_signing_alg_values_supported", List.of("ES256", "ES384", "ES512", "RS256", "PS256"));
         m.put("authorization_details_types_supported", List.of(MandateDetails.TYPE));

@@ -122,4 +122,93 @@ final class IdentityFilesTest {
                 .hasMessageContaining(missing.toString());
         assertThat(List.of(ConfigKey.values())).contains(ConfigKey.OIDC_AUDIENCE);
     }
+
+    @Test
+    void severalIssuersFromDiscoveryDocumentsOnDiskVerifyTheirOwnIdTokens() throws Exception {
+        ECKey main = new ECKeyGenerator(Curve.P_256).keyID("main-1").generate();
+        ECKey corp = new ECKeyGenerator(Curve.P_256).keyID("corp-1").generate();
+        ECKey partner = new ECKeyGenerator(Curve.P_256).keyID("partner-1").generate();
+        Path mainJwks = Files.writeString(tmp.resolve("main.jwks"), new JWKSet(main).toString(true));
+        Path dir = Files.createDirectories(tmp.resolve("issuers"));
+        Files.writeString(dir.resolve("corp.jwks"), new JWKSet(corp).toString(true));
+        Files.writeString(
+                dir.resolve("corp.json"),
+                "{\"issuer\":\"https://login.corp.example\",\"jwks_uri\":\"corp.jwks\","
+                        + "\"authorization_endpoint\":\"https://login.corp.example/authorize\"}");
+        Path partnerJwks = Files.writeString(tmp.resolve("partner.jwks"), new JWKSet(partner).toString(true));
+        Files.writeString(
+                dir.resolve("partner.json"),
+                "{\"issuer\":\"https://idp.partner.example\",\"jwks_uri\":\"" + partnerJwks.toUri()
+                        + "\",\"client_id\":\"mandate-at-partner\"}");
+        Files.writeString(dir.resolve("notes.txt"), "not an issuer, not read");
+        try (MandateNode node = MandateNode.start(NodeTesting.config(
+                tmp.resolve("data"),
+                Map.of(
+                        ConfigKey.OIDC_ISSUER, "https://idp.example.com",
+                        ConfigKey.OIDC_JWKS_FILE, mainJwks.toString(),
+                        ConfigKey.OIDC_ISSUER_DIR, dir.toString())))) {
+            var principals = node.principalVerifier().orElseThrow();
+            assertThat(principals
+                            .verifyIdToken(sign(main, "https://idp.example.com", "alice", "mandate"))
+                            .subject())
+                    .isEqualTo("alice");
+            assertThat(principals
+                            .verifyIdToken(sign(corp, "https://login.corp.example", "bob", "mandate"))
+                            .subject())
+                    .isEqualTo("bob");
+            assertThat(principals
+                            .verifyIdToken(sign(partner, "https://idp.partner.example", "carol", "mandate-at-partner"))
+                            .subject())
+                    .isEqualTo("carol");
+            assertThatThrownBy(() ->
+                            principals.verifyIdToken(sign(partner, "https://idp.partner.example", "carol", "mandate")))
+                    .as("the partner issues to its own client id")
+                    .isInstanceOf(MandateException.class);
+            assertThatThrownBy(() -> principals.verifyIdToken(
+                            sign(corp, "https://idp.partner.example", "mallory", "mandate-at-partner")))
+                    .as("one issuer's key does not sign for another")
+                    .isInstanceOf(MandateException.class);
+        }
+    }
+
+    @Test
+    void aBadDiscoveryDocumentStopsStartUpNamingTheKeyTheFileAndTheRule() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("issuers"));
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
+        Files.writeString(dir.resolve("keys.jwks"), new JWKSet(key).toString(true));
+        var config = NodeTesting.config(tmp.resolve("data"), Map.of(ConfigKey.OIDC_ISSUER_DIR, dir.toString()));
+        record Case(String document, String message) {}
+        List<Case> cases = List.of(
+                new Case("{\"jwks_uri\":\"keys.jwks\"}", "needs 'issuer'"),
+                new Case("{\"issuer\":\"https://a.example\"}", "needs 'jwks_uri'"),
+                new Case("{\"issuer\":\"http://a.example\",\"jwks_uri\":\"keys.jwks\"}", "must be an https URL"),
+                new Case(
+                        "{\"issuer\":\"https://a.example\",\"jwks_uri\":\"https://a.example/jwks\"}",
+                        "Mandate fetches none"),
+                new Case("{\"issuer\":\"https://a.example\",\"jwks_uri\":\"missing.jwks\"}", "cannot be read"),
+                new Case("[1,2]", "not a JSON object"),
+                new Case(
+                        "{\"issuer\":\"https://a.example\",\"jwks_uri\":\"keys.jwks\",\"client_id\":7}",
+                        "client_id must be a string"));
+        Path doc = dir.resolve("a.json");
+        for (Case c : cases) {
+            Files.writeString(doc, c.document());
+            assertThatThrownBy(() -> IdentityFiles.oidcIssuers(config))
+                    .as(c.document())
+                    .isInstanceOf(MandateException.class)
+                    .hasMessageContaining("'oidc.issuer-dir'")
+                    .hasMessageContaining(c.message())
+                    .satisfies(e -> assertThat(((MandateException) e).code()).isEqualTo(ErrorCode.BAD_CONFIG));
+        }
+        Files.writeString(doc, "{\"issuer\":\"https://a.example\",\"jwks_uri\":\"keys.jwks\"}");
+        Files.writeString(dir.resolve("b.json"), "{\"issuer\":\"https://a.example\",\"jwks_uri\":\"keys.jwks\"}");
+        assertThatThrownBy(() -> IdentityFiles.oidcIssuers(config))
+                .hasMessageContaining("b.json")
+                .hasMessageContaining("configured twice");
+        Files.delete(dir.resolve("b.json"));
+        assertThat(IdentityFiles.oidcIssuers(config)).singleElement().satisfies(i -> {
+            assertThat(i.issuer()).isEqualTo("https://a.example");
+            assertThat(i.audience()).isEqualTo("mandate");
+        });
+    }
 }

@@ -110,12 +110,12 @@ final class MandateLifeEndToEndTest {
             String parentId = open.body().get("mandate_id").asText();
 
             NodeTesting.Answer widen =
-                    delegate(node, parentToken, helperSvid, helperKey, List.of("crm.read", "crm.delete"));
+                    delegate(node, parentToken, leadKey, helperSvid, helperKey, List.of("crm.read", "crm.delete"));
             assertThat(widen.status()).isEqualTo(400);
             assertThat(widen.body().get("error").asText()).isEqualTo("invalid_target");
             assertThat(widen.body().get("error_description").asText()).contains("crm.delete");
 
-            NodeTesting.Answer child = delegate(node, parentToken, helperSvid, helperKey, List.of("crm.read"));
+            NodeTesting.Answer child = delegate(node, parentToken, leadKey, helperSvid, helperKey, List.of("crm.read"));
             assertThat(child.status()).as(child.raw()).isEqualTo(200);
             String childToken = child.body().get("access_token").asText();
             assertThat(introspect(node, childToken).get("active").asBoolean()).isTrue();
@@ -176,24 +176,14 @@ final class MandateLifeEndToEndTest {
     }
 
     private static NodeTesting.Answer delegate(
-            MandateNode node, String parentToken, String svid, ECKey key, List<String> tools) throws Exception {
+            MandateNode node, String parentToken, ECKey parentKey, String svid, ECKey key, List<String> tools)
+            throws Exception {
         return OAuthFlowTest.post(
                 node,
                 "/oauth2/token",
-                OAuthFlowTest.form(Map.of(
-                        "grant_type",
-                        OAuthFlowTest.EXCHANGE,
-                        "subject_token",
-                        parentToken,
-                        "subject_token_type",
-                        OAuthFlowTest.ACCESS,
-                        "actor_token",
-                        svid,
-                        "actor_token_type",
-                        OAuthFlowTest.JWT,
-                        "authorization_details",
-                        OAuthFlowTest.details("support", tools, 300))),
-                Map.of("DPoP", OAuthFlowTest.proof(node, key)));
+                OAuthFlowTest.form(
+                        OAuthFlowTest.delegation(parentToken, svid, key, OAuthFlowTest.details("support", tools, 300))),
+                Map.of("DPoP", OAuthFlowTest.proofWith(node, parentKey, parentToken)));
     }
 
     private static JsonNode introspect(MandateNode node, String token) throws Exception {

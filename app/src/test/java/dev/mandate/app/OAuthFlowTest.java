@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import dev.mandate.app.config.ConfigKey;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
@@ -113,6 +114,29 @@ final class OAuthFlowTest {
                 .serialize();
     }
 
+    /** A proof that presents a token too: its {@code ath} is the token's hash (RFC 9449 §4.2). */
+    static String proofWith(MandateNode node, ECKey key, String token) throws Exception {
+        return new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256)
+                .createDPoPJWT(
+                        "POST",
+                        URI.create("http://127.0.0.1:" + node.port() + "/oauth2/token"),
+                        new DPoPAccessToken(token))
+                .serialize();
+    }
+
+    /** The form of a delegation by the parent's holder to {@code sub}, bound to {@code subKey}. */
+    static Map<String, String> delegation(String parentToken, String subSvid, ECKey subKey, String details)
+            throws Exception {
+        return Map.of(
+                "grant_type", EXCHANGE,
+                "subject_token", parentToken,
+                "subject_token_type", ACCESS,
+                "actor_token", subSvid,
+                "actor_token_type", JWT,
+                "dpop_jkt", subKey.computeThumbprint().toString(),
+                "authorization_details", details);
+    }
+
     private void register(String name, String tier) throws Exception {
         NodeTesting.Answer a = NodeTesting.admin(
                 node,
@@ -161,14 +185,12 @@ final class OAuthFlowTest {
         NodeTesting.Answer widen = post(
                 node,
                 "/oauth2/token",
-                form(Map.of(
-                        "grant_type", EXCHANGE,
-                        "subject_token", parentToken,
-                        "subject_token_type", ACCESS,
-                        "actor_token", svid("helper"),
-                        "actor_token_type", JWT,
-                        "authorization_details", details("support", List.of("crm.read", "db.drop"), null))),
-                Map.of("DPoP", proof(node, helperKey)));
+                form(delegation(
+                        parentToken,
+                        svid("helper"),
+                        helperKey,
+                        details("support", List.of("crm.read", "db.drop"), null))),
+                Map.of("DPoP", proofWith(node, leadKey, parentToken)));
         assertThat(widen.status()).isEqualTo(400);
         assertThat(widen.body().get("error").asText()).isEqualTo("invalid_target");
         assertThat(widen.body().get("error_description").asText()).contains("db.drop");
@@ -176,14 +198,8 @@ final class OAuthFlowTest {
         NodeTesting.Answer child = post(
                 node,
                 "/oauth2/token",
-                form(Map.of(
-                        "grant_type", EXCHANGE,
-                        "subject_token", parentToken,
-                        "subject_token_type", ACCESS,
-                        "actor_token", svid("helper"),
-                        "actor_token_type", JWT,
-                        "authorization_details", details("support", List.of("crm.read"), 300))),
-                Map.of("DPoP", proof(node, helperKey)));
+                form(delegation(parentToken, svid("helper"), helperKey, details("support", List.of("crm.read"), 300))),
+                Map.of("DPoP", proofWith(node, leadKey, parentToken)));
         assertThat(child.status()).as(child.raw()).isEqualTo(200);
         String childToken = child.body().get("access_token").asText();
         SignedJWT childJwt = SignedJWT.parse(childToken);
@@ -223,6 +239,144 @@ final class OAuthFlowTest {
         NodeTesting.Answer verify = NodeTesting.admin(node, "POST", "/v1/audit/verify", null);
         assertThat(verify.body().get("ok").asBoolean()).as(verify.raw()).isTrue();
         assertThat(verify.body().get("checkpointsChecked").asInt()).isPositive();
+    }
+
+    @Test
+    void aStolenBoundParentTokenCannotBeDelegatedWithoutItsKey() throws Exception {
+        register("lead", "autonomous");
+        register("helper", "autonomous");
+        register("mallory", "autonomous");
+        ECKey leadKey = new ECKeyGenerator(Curve.P_256).generate();
+        ECKey helperKey = new ECKeyGenerator(Curve.P_256).generate();
+        ECKey thiefKey = new ECKeyGenerator(Curve.P_256).generate();
+        NodeTesting.Answer open = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("lead"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", List.of("crm.read"), 600))),
+                Map.of("DPoP", proof(node, leadKey)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        String parentToken = open.body().get("access_token").asText();
+        String toThief = form(delegation(parentToken, svid("mallory"), thiefKey, details("support", null, null)));
+
+        NodeTesting.Answer noProof = post(node, "/oauth2/token", toThief, Map.of());
+        assertThat(noProof.status()).isEqualTo(400);
+        assertThat(noProof.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(noProof.body().get("error_description").asText()).contains("DPoP-bound", "ath");
+
+        NodeTesting.Answer thiefProof =
+                post(node, "/oauth2/token", toThief, Map.of("DPoP", proofWith(node, thiefKey, parentToken)));
+        assertThat(thiefProof.status()).isEqualTo(400);
+        assertThat(thiefProof.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(thiefProof.body().get("error_description").asText()).contains("only its holder may delegate");
+
+        NodeTesting.Answer withoutAth = post(node, "/oauth2/token", toThief, Map.of("DPoP", proof(node, leadKey)));
+        assertThat(withoutAth.status()).isEqualTo(400);
+        assertThat(withoutAth.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(withoutAth.body().get("error_description").asText()).contains("ath");
+
+        String replayed = proofWith(node, leadKey, parentToken);
+        String toHelper = form(delegation(parentToken, svid("helper"), helperKey, details("support", null, 300)));
+        NodeTesting.Answer child = post(node, "/oauth2/token", toHelper, Map.of("DPoP", replayed));
+        assertThat(child.status()).as(child.raw()).isEqualTo(200);
+        assertThat(child.body().get("token_type").asText()).isEqualTo("DPoP");
+        String childToken = child.body().get("access_token").asText();
+        assertThat(SignedJWT.parse(childToken)
+                        .getJWTClaimsSet()
+                        .getJSONObjectClaim("cnf")
+                        .get("jkt"))
+                .as("the child is bound to the key named by dpop_jkt, the sub-agent's")
+                .isEqualTo(helperKey.computeThumbprint().toString());
+        NodeTesting.Answer replay = post(node, "/oauth2/token", toHelper, Map.of("DPoP", replayed));
+        assertThat(replay.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(replay.body().get("error_description").asText()).contains("replay");
+
+        Map<String, String> heartbeat =
+                Map.of("grant_type", EXCHANGE, "subject_token", childToken, "subject_token_type", ACCESS);
+        assertThat(post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proof(node, leadKey)))
+                        .body()
+                        .get("error")
+                        .asText())
+                .as("the parent's key does not hold the child")
+                .isEqualTo("invalid_dpop_proof");
+        NodeTesting.Answer renewed =
+                post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proof(node, helperKey)));
+        assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
+        String childId = child.body().get("mandate_id").asText();
+        assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(childId);
+
+        NodeTesting.Answer tree = NodeTesting.admin(
+                node, "GET", "/v1/mandates/" + open.body().get("mandate_id").asText(), null);
+        assertThat(tree.body().get("tree")).hasSize(1);
+    }
+
+    @Test
+    void dpopJktMustBeAThumbprintAndNamesOnlyASubAgentsKey() throws Exception {
+        register("lead", "copilot");
+        register("helper", "copilot");
+        NodeTesting.Answer open = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("lead"),
+                        "subject_token_type",
+                        JWT,
+                        "dpop_jkt",
+                        new ECKeyGenerator(Curve.P_256)
+                                .generate()
+                                .computeThumbprint()
+                                .toString())),
+                Map.of());
+        assertThat(open.status()).isEqualTo(400);
+        assertThat(open.body().get("error_description").asText()).contains("dpop_jkt names the sub-agent's key");
+
+        NodeTesting.Answer bearer = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("lead"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", List.of("crm.read"), 600))),
+                Map.of());
+        assertThat(bearer.status()).as(bearer.raw()).isEqualTo(200);
+        assertThat(bearer.body().get("token_type").asText()).isEqualTo("Bearer");
+        String parentToken = bearer.body().get("access_token").asText();
+        Map<String, String> bad = new LinkedHashMap<>(delegation(
+                parentToken,
+                svid("helper"),
+                new ECKeyGenerator(Curve.P_256).generate(),
+                details("support", null, null)));
+        bad.put("dpop_jkt", "not-a-thumbprint");
+        NodeTesting.Answer malformed = post(node, "/oauth2/token", form(bad), Map.of());
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(malformed.body().get("error_description").asText()).contains("not-a-thumbprint", "RFC 7638");
+
+        ECKey helperKey = new ECKeyGenerator(Curve.P_256).generate();
+        NodeTesting.Answer child = post(
+                node,
+                "/oauth2/token",
+                form(delegation(parentToken, svid("helper"), helperKey, details("support", null, null))),
+                Map.of());
+        assertThat(child.status())
+                .as("an unbound parent needs no proof; dpop_jkt still binds the child: " + child.raw())
+                .isEqualTo(200);
+        assertThat(child.body().get("token_type").asText()).isEqualTo("DPoP");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param storeMaxPoolSize the most store connections held open
  * @param shutdownTimeout how long in-flight requests may take to finish on shutdown
  * @param maxRequestBytes the largest request body accepted
+ * @param tls the optional TLS listener
  * @param trustDomain the embedded SPIFFE trust domain
  * @param keysRetiredRetention how long a retired signing key stays published
  * @param svidJwtTtl lifetime of JWT-SVIDs of the embedded trust domain
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param trustBundleDir directory of other trust domains' bundles, or null for none
  * @param oidcIssuer the accepted OIDC issuer, or null for none
  * @param oidcJwksFile the OIDC issuer's JWKS file, set exactly when {@code oidcIssuer} is
+ * @param oidcIssuerDir a directory of OpenID discovery documents of more issuers, or null for none
  * @param oidcAudience the client id OIDC ID tokens must be issued to
  * @param mandates limits of mandates, their tokens, DPoP and the audit log
  * @param credentials the credential backends leases are issued by
@@ -40,6 +42,7 @@ public record Config(
         int storeMaxPoolSize,
         Duration shutdownTimeout,
         long maxRequestBytes,
+        TlsOptions tls,
         String trustDomain,
         Duration keysRetiredRetention,
         Duration svidJwtTtl,
@@ -49,6 +52,7 @@ public record Config(
         @Nullable Path trustBundleDir,
         @Nullable String oidcIssuer,
         @Nullable Path oidcJwksFile,
+        @Nullable Path oidcIssuerDir,
         String oidcAudience,
         MandateSettings mandates,
         CredentialsConfig credentials,
@@ -61,7 +65,8 @@ public record Config(
         return "Config[listen=" + listen + ", dataDir=" + dataDir + ", storeUrl="
                 + (storeUrl == null ? "embedded" : storeUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"))
                 + ", storeUser=" + storeUser + ", storeMaxPoolSize=" + storeMaxPoolSize + ", shutdownTimeout="
-                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", trustDomain=" + trustDomain
+                + shutdownTimeout + ", maxRequestBytes=" + maxRequestBytes + ", tls=" + tls + ", trustDomain="
+                + trustDomain
                 + ", keysRetiredRetention=" + keysRetiredRetention
                 + ", credentials="
                 + credentials.backends().stream()

@@ -36,6 +36,17 @@ public enum ConfigKey {
     SHUTDOWN_TIMEOUT("server.shutdown-timeout", "10s", "a duration such as 500ms, 10s, 1m, from 0s to 10m"),
     /** Request size limit. */
     MAX_REQUEST_BYTES("server.max-request-bytes", "1048576", "a whole number of bytes from 1024 to 67108864"),
+    /** Where the optional TLS listener (mTLS with X.509-SVIDs) listens. */
+    TLS_LISTEN("server.tls.listen", "", "empty for no TLS listener, or host:port; port 0 picks a free port"),
+    /** The TLS listener's certificate chain. */
+    TLS_CERT_FILE(
+            "server.tls.cert-file",
+            "",
+            "empty for the node's own X.509-SVID from the embedded trust domain, or a PEM file: leaf first"),
+    /** The TLS listener's private key. */
+    TLS_KEY_FILE("server.tls.key-file", "", "empty, or a PEM PKCS#8 private key file; set exactly with cert-file"),
+    /** Whether the TLS listener asks clients for a certificate. */
+    TLS_CLIENT_AUTH("server.tls.client-auth", "want", "want (ask; agents without one use JWT-SVIDs) or need"),
     /** The embedded trust domain. */
     TRUST_DOMAIN("trust-domain", "mandate.local", "a SPIFFE trust domain name: a-z 0-9 . - _"),
     /** How long a retired signing key stays published: at least the longest lifetime of a token it signed. */
@@ -57,6 +68,11 @@ public enum ConfigKey {
     OIDC_ISSUER("oidc.issuer", "", "empty for none, or the issuer's exact 'iss' value (https://...)"),
     /** The OIDC issuer's keys. */
     OIDC_JWKS_FILE("oidc.jwks-file", "", "empty for none, or a JWKS file of the issuer's public keys"),
+    /** More OIDC issuers, one file each. */
+    OIDC_ISSUER_DIR(
+            "oidc.issuer-dir",
+            "",
+            "empty for none, or a directory of *.json OpenID discovery documents ('issuer', 'jwks_uri' a file)"),
     /** The client id an ID token's audience must contain. */
     OIDC_AUDIENCE("oidc.audience", "mandate", "the client id ID tokens are issued to, 1-256 characters"),
     /** How deep mandates may be delegated. */

@@ -145,6 +145,7 @@ public final class ConfigLoader {
                 parse(ConfigKey.STORE_MAX_POOL_SIZE, v -> (int) wholeNumber(v, 1, 200)),
                 parse(ConfigKey.SHUTDOWN_TIMEOUT, v -> duration(v, Duration.ZERO, Duration.ofMinutes(10))),
                 parse(ConfigKey.MAX_REQUEST_BYTES, v -> wholeNumber(v, 1024, 64L << 20)),
+                tlsOptions(),
                 parse(ConfigKey.TRUST_DOMAIN, ConfigLoader::trustDomain),
                 parse(ConfigKey.KEYS_RETIRED_RETENTION, v -> duration(v, Duration.ofMinutes(1), Duration.ofDays(30))),
                 parse(ConfigKey.SVID_JWT_TTL, v -> duration(v, Duration.ofSeconds(30), Duration.ofHours(1))),
@@ -154,6 +155,7 @@ public final class ConfigLoader {
                 parse(ConfigKey.TRUST_BUNDLE_DIR, v -> v.isEmpty() ? null : Path.of(v)),
                 oidcIssuer,
                 oidcJwksFile,
+                parse(ConfigKey.OIDC_ISSUER_DIR, v -> v.isEmpty() ? null : Path.of(v)),
                 parse(ConfigKey.OIDC_AUDIENCE, ConfigLoader::audience),
                 mandateSettings(),
                 credentials,
@@ -184,6 +186,25 @@ public final class ConfigLoader {
             return d;
         });
         return new ReplicaSettings(poll, bound);
+    }
+
+    private TlsOptions tlsOptions() {
+        Path cert = parse(ConfigKey.TLS_CERT_FILE, v -> v.isEmpty() ? null : Path.of(v));
+        Path key = parse(ConfigKey.TLS_KEY_FILE, v -> v.isEmpty() ? null : Path.of(v));
+        if ((cert == null) != (key == null)) {
+            throw new MandateException(
+                    ErrorCode.BAD_CONFIG,
+                    "configuration keys 'server.tls.cert-file' (from "
+                            + setting(ConfigKey.TLS_CERT_FILE).source()
+                            + ") and 'server.tls.key-file' (from "
+                            + setting(ConfigKey.TLS_KEY_FILE).source()
+                            + ") go together: set both, or neither for the node's own X.509-SVID");
+        }
+        return new TlsOptions(
+                parse(ConfigKey.TLS_LISTEN, v -> v.isEmpty() ? null : HostPort.parse(v)),
+                cert,
+                key,
+                parse(ConfigKey.TLS_CLIENT_AUTH, TlsOptions::clientAuth));
     }
 
     private MandateSettings mandateSettings() {

@@ -78,23 +78,41 @@ final class AgentClient {
 
     /** Exchanges the agent's SVID for a DPoP-bound mandate token. */
     Held open(String purpose, List<String> tools, int ttlSeconds) {
-        return exchange(Map.of("subject_token", svid, "subject_token_type", JWT), purpose, tools, ttlSeconds);
+        return exchange(Map.of("subject_token", svid, "subject_token_type", JWT), purpose, tools, ttlSeconds, null);
     }
 
-    /** Exchanges a parent's mandate token, with this agent as the actor, for a delegated child mandate. */
-    Held delegatedBy(Held parent, String purpose, List<String> tools, int ttlSeconds) {
-        return exchange(
+    /**
+     * Delegates part of a mandate this agent holds to a sub-agent: the holder of a DPoP-bound parent delegates (its
+     * proof carries the parent token's hash), presents the sub-agent's SVID as the actor and binds the child to the
+     * sub-agent's key ({@code dpop_jkt}); the child token is then handed to the sub-agent.
+     */
+    Held delegateTo(Held parent, AgentClient sub, String purpose, List<String> tools, int ttlSeconds) {
+        String subKey;
+        try {
+            subKey = sub.dpopKey.computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new MandateException(ErrorCode.INTERNAL, "cannot compute a key thumbprint: " + e, e);
+        }
+        Held child = exchange(
                 Map.of(
                         "subject_token", parent.token(),
                         "subject_token_type", ACCESS,
-                        "actor_token", svid,
-                        "actor_token_type", JWT),
+                        "actor_token", sub.svid,
+                        "actor_token_type", JWT,
+                        "dpop_jkt", subKey),
                 purpose,
                 tools,
-                ttlSeconds);
+                ttlSeconds,
+                parent.token());
+        return new Held(child.mandateId(), child.token(), sub.dpopKey);
     }
 
-    private Held exchange(Map<String, String> tokens, String purpose, List<String> tools, int ttlSeconds) {
+    private Held exchange(
+            Map<String, String> tokens,
+            String purpose,
+            List<String> tools,
+            int ttlSeconds,
+            @org.jspecify.annotations.Nullable String presented) {
         Map<String, String> form = new LinkedHashMap<>(tokens);
         form.put("grant_type", EXCHANGE);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -108,7 +126,7 @@ final class AgentClient {
             throw new MandateException(ErrorCode.INTERNAL, "cannot write authorization_details: " + e, e);
         }
         String tokenUrl = http.base() + "/oauth2/token";
-        JsonNode answer = http.form("/oauth2/token", form, Map.of("DPoP", proof("POST", tokenUrl, null)))
+        JsonNode answer = http.form("/oauth2/token", form, Map.of("DPoP", proof("POST", tokenUrl, presented)))
                 .ok("POST /oauth2/token");
         return new Held(
                 answer.path("mandate_id").asText(), answer.path("access_token").asText(), dpopKey);

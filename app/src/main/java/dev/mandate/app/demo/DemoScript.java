@@ -161,9 +161,11 @@ final class DemoScript {
         say.section("Scenario 2 - laundering through a sub-agent");
         say.step("support-bot delegates \"summarize the customer's history\" to summarizer");
         say.call("POST /oauth2/token subject_token=<support-bot's mandate> actor_token=<summarizer's SVID>"
-                + " purpose=triage tools=[docs.search, webhook.post]");
+                + " dpop_jkt=<summarizer's key> DPoP=<support-bot's proof> purpose=triage"
+                + " tools=[docs.search, webhook.post]");
         // A child keeps its parent's purpose and may only narrow the tools and the lifetime.
-        AgentClient.Held child = summarizer.delegatedBy(task, "triage", List.of("docs.search", "webhook.post"), 300);
+        AgentClient.Held child =
+                bot.delegateTo(task, summarizer, "triage", List.of("docs.search", "webhook.post"), 300);
         Mandate childMandate = node.mandates().get(child.mandateId());
         say.outcome(
                 Outcome.OK,

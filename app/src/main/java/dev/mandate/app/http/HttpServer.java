@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.app.config.HostPort;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.identity.ServerCertificate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.BindException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +37,52 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
     private final Javalin javalin;
+    private final @Nullable TlsListener tls;
 
-    private HttpServer(Javalin javalin) {
+    private HttpServer(Javalin javalin, @Nullable TlsListener tls) {
         this.javalin = javalin;
+        this.tls = tls;
     }
 
-    /** What the server needs to start. */
+    /**
+     * What the server needs to start.
+     *
+     * @param listen where the plain HTTP listener listens
+     * @param shutdownTimeout how long in-flight requests may take to finish on shutdown
+     * @param maxRequestBytes the largest request body
+     * @param json the JSON mapper
+     * @param adminToken the control plane's token
+     * @param tls the TLS listener beside the plain one, or null for none
+     */
     public record Settings(
             HostPort listen,
             Duration shutdownTimeout,
             long maxRequestBytes,
             ObjectMapper json,
-            AdminToken adminToken) {}
+            AdminToken adminToken,
+            @Nullable Tls tls) {}
+
+    /**
+     * The TLS listener: mutual TLS with X.509-SVIDs as client certificates, verified per request.
+     *
+     * @param listen where it listens
+     * @param certificates gives the server's certificate and key; asked again at each renewal
+     * @param renew true to replace the certificate when half its lifetime has passed (one the node issued itself)
+     * @param needClientCertificate true to refuse clients without a certificate in the handshake
+     */
+    public record Tls(
+            HostPort listen, Supplier<ServerCertificate> certificates, boolean renew, boolean needClientCertificate) {}
+
+    /**
+     * Returns the client's certificate chain of a request that came over the TLS listener.
+     *
+     * @param ctx the request
+     * @return the chain, leaf first; empty when the request came over plain HTTP or without a client certificate
+     */
+    public static List<X509Certificate> clientChain(Context ctx) {
+        Object chain = ctx.req().getAttribute(TlsListener.CLIENT_CHAIN_ATTRIBUTE);
+        return chain instanceof X509Certificate[] certs ? List.of(certs) : List.of();
+    }
 
     /**
      * Starts the server and returns once it accepts connections.
@@ -56,7 +96,19 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Settings settings, BooleanSupplier storeReady, List<RouteGroup> groups) {
         Set<String> publicPaths = new HashSet<>();
         groups.forEach(g -> publicPaths.addAll(g.publicPaths()));
+        TlsListener tls = settings.tls() == null ? null : new TlsListener(settings.tls());
         Javalin javalin = Javalin.create(config -> {
+            if (tls != null) {
+                // Javalin adds its own connector only when none is given: add the plain one first (port() is the
+                // first connector's), then the TLS one.
+                config.jetty.addConnector((server, http) -> {
+                    ServerConnector plain = new ServerConnector(server, new HttpConnectionFactory(http));
+                    plain.setHost(settings.listen().host());
+                    plain.setPort(settings.listen().port());
+                    return plain;
+                });
+                config.jetty.addConnector(tls::connector);
+            }
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
@@ -111,9 +163,12 @@ public final class HttpServer implements AutoCloseable {
             javalin.start(settings.listen().host(), settings.listen().port());
         } catch (RuntimeException e) {
             javalin.stop();
-            throw bindFailure(settings.listen(), e);
+            throw bindFailure(settings, e);
         }
-        return new HttpServer(javalin);
+        if (tls != null) {
+            tls.started();
+        }
+        return new HttpServer(javalin, tls);
     }
 
     private static String errorName(int status) {
@@ -139,16 +194,20 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static MandateException bindFailure(HostPort listen, RuntimeException e) {
+    private static MandateException bindFailure(Settings settings, RuntimeException e) {
+        HostPort listen = settings.listen();
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof BindException)) {
             cause = cause.getCause();
         }
         String why = cause instanceof BindException ? String.valueOf(cause.getMessage()) : e.toString();
+        String where = "cannot listen on " + listen + " (configuration key 'listen')";
+        if (settings.tls() != null) {
+            where += " or " + settings.tls().listen() + " (configuration key 'server.tls.listen')";
+        }
         return new MandateException(
                 ErrorCode.BAD_CONFIG,
-                "cannot listen on " + listen + " (configuration key 'listen'): " + why
-                        + "; choose another address with --listen host:port or MANDATE_LISTEN",
+                where + ": " + why + "; choose another address with --listen host:port or MANDATE_LISTEN",
                 e);
     }
 
@@ -161,9 +220,21 @@ public final class HttpServer implements AutoCloseable {
         return javalin.port();
     }
 
+    /**
+     * Returns the port the TLS listener listens on.
+     *
+     * @return the port, or -1 when there is no TLS listener
+     */
+    public int tlsPort() {
+        return tls == null ? -1 : tls.port();
+    }
+
     /** Stops accepting connections, lets in-flight requests finish within the shutdown timeout, then stops. */
     @Override
     public void close() {
+        if (tls != null) {
+            tls.close();
+        }
         javalin.stop();
     }
 }

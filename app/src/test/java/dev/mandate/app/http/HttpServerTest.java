@@ -54,7 +54,7 @@ final class HttpServerTest {
 
     private HttpServer.Settings settings(int port) {
         return new HttpServer.Settings(
-                new HostPort("127.0.0.1", port), Duration.ofSeconds(5), 1 << 20, JSON, adminToken);
+                new HostPort("127.0.0.1", port), Duration.ofSeconds(5), 1 << 20, JSON, adminToken, null);
     }
 
     @AfterEach

@@ -107,7 +107,8 @@ final class LeaseRoutesTest {
                         Duration.ofSeconds(5),
                         1 << 20,
                         JSON,
-                        AdminToken.loadOrCreate(dataDir)),
+                        AdminToken.loadOrCreate(dataDir),
+                        null),
                 () -> true,
                 List.of(leases.routes()));
     }

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +151,21 @@ final class EmbeddedCa {
      * @return the certificate
      */
     X509Certificate issueLeaf(PublicKey key, SpiffeId id, Instant notBefore, Instant notAfter) {
+        return issueLeaf(key, id, List.of(), notBefore, notAfter);
+    }
+
+    /**
+     * Issues an X.509-SVID leaf that also names the hosts it serves (DNS names and IP addresses), as a server
+     * certificate must for TLS clients that check host names.
+     *
+     * @param key the workload's public key
+     * @param id its SPIFFE ID, the only URI SAN
+     * @param hosts DNS names and IP address literals to add as SANs
+     * @param notBefore start of validity
+     * @param notAfter end of validity, capped at the root's
+     * @return the certificate
+     */
+    X509Certificate issueLeaf(PublicKey key, SpiffeId id, List<String> hosts, Instant notBefore, Instant notAfter) {
         Instant end = notAfter.isAfter(root.getNotAfter().toInstant())
                 ? root.getNotAfter().toInstant()
                 : notAfter;
@@ -168,15 +184,22 @@ final class EmbeddedCa {
             }));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
-            b.addExtension(
-                    Extension.subjectAlternativeName,
-                    false,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, id.toString())));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans(id, hosts)));
             return sign(b, rootKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new MandateException(
                     ErrorCode.INTERNAL, "cannot issue an X.509-SVID for " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    private static GeneralName[] sans(SpiffeId id, List<String> hosts) {
+        List<GeneralName> names = new ArrayList<>();
+        names.add(new GeneralName(GeneralName.uniformResourceIdentifier, id.toString()));
+        for (String host : hosts) {
+            boolean ip = host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+            names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+        }
+        return names.toArray(GeneralName[]::new);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {

@@ -333,6 +333,37 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
                 leaf.getNotAfter().toInstant());
     }
 
+    /**
+     * Issues this node its own X.509-SVID for a TLS listener: a fresh ECDSA P-256 key that never leaves the process,
+     * certified by the trust domain's CA for {@code spiffe://<trust domain>/mandate} and the given host names, valid
+     * for the configured X.509-SVID lifetime. Agents that trust the domain's bundle can verify the server with it.
+     *
+     * @param hosts DNS names and IP address literals the listener is reached by
+     * @return the certificate chain (leaf, then CA) and its private key
+     * @throws MandateException with {@code UNAVAILABLE} if the audit log cannot record the issuance
+     */
+    public ServerCertificate issueServerCertificate(List<String> hosts) {
+        java.security.KeyPair pair;
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            pair = generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new MandateException(ErrorCode.INTERNAL, "cannot generate a P-256 key: " + e.getMessage(), e);
+        }
+        SpiffeId id = SpiffeId.parse("spiffe://" + settings.trustDomain() + "/mandate");
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        X509Certificate leaf = ca.issueLeaf(
+                pair.getPublic(), id, hosts, now.minus(settings.clockSkew()), now.plus(settings.x509SvidTtl()));
+        Map<String, String> details = new HashMap<>();
+        details.put("method", "tls-listener");
+        details.put("serial", leaf.getSerialNumber().toString(16));
+        details.put("hosts", String.join(" ", hosts));
+        details.put("x509ExpiresAt", leaf.getNotAfter().toInstant().toString());
+        audit.record(new AuditEntry("svid.issued", "system", id.toString(), null, details));
+        return new ServerCertificate(List.of(leaf, ca.root()), pair.getPrivate());
+    }
+
     private static void checkAudiences(List<String> audiences) {
         if (audiences.isEmpty() || audiences.size() > MAX_AUDIENCES) {
             throw new MandateException(

@@ -121,6 +121,20 @@ public final class TokenExchange {
         return openFor(agent, details, jkt, actor);
     }
 
+    /**
+     * Opens a root mandate for an agent the endpoint authenticated by other means than a subject token: RFC 8705
+     * mutual TLS with its X.509-SVID as client certificate.
+     *
+     * @param agentId the verified agent
+     * @param details the task
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null for a bearer token
+     * @return the mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result openAuthenticated(SpiffeId agentId, MandateDetails details, @Nullable String jkt) {
+        return openAsAdmin(agentId, details, jkt, agentId.toString());
+    }
+
     private Result openFor(AgentGrant agent, MandateDetails details, @Nullable String jkt, String actor) {
         String purpose = details.purpose();
         if (purpose == null) {
@@ -150,14 +164,24 @@ public final class TokenExchange {
     /**
      * Delegates a child mandate to the sub-agent that the actor token proves, from the parent mandate token.
      *
+     * <p>Who delegates must hold the parent: when the parent token is DPoP-bound ({@code cnf.jkt}) the request needs
+     * a DPoP proof made with that key and carrying the parent token's hash ({@code ath}), exactly as when the token is
+     * presented to a resource server; a stolen bound token cannot be delegated. So the caller is the parent agent; it
+     * names the sub-agent's key with {@code childJkt} ({@code dpop_jkt}, as RFC 9449 §10 names the key a code is bound
+     * to) and hands the child token to the sub-agent, which then proves that key on every use. Without {@code
+     * childJkt} the child is bound to the proof's key. An unbound parent needs no proof; a proof then binds the child
+     * to its key, as when opening.
+     *
      * @param parentToken the parent's mandate token
      * @param subjectTokenType must be {@value #ACCESS_TOKEN_TYPE}
      * @param actorToken the sub-agent's JWT-SVID
      * @param actorTokenType must be {@value #JWT_TYPE}
      * @param details what the sub-agent asks for; null fields mean the parent's
-     * @param jkt the thumbprint of the sub-agent's verified DPoP proof key, or null for a bearer token
+     * @param proof the request's DPoP proof, not yet verified, or null if none was sent
+     * @param childJkt the thumbprint of the key the child token is to be bound to, or null for the proof's key
      * @return the child mandate and its token
-     * @throws OAuthException naming the rule broken; widening is {@code invalid_target}
+     * @throws OAuthException naming the rule broken; widening is {@code invalid_target}, a bound parent without a
+     *     proof by its key {@code invalid_dpop_proof}
      */
     public Result delegate(
             String parentToken,
@@ -165,7 +189,8 @@ public final class TokenExchange {
             String actorToken,
             String actorTokenType,
             MandateDetails details,
-            @Nullable String jkt) {
+            @Nullable PresentedProof proof,
+            @Nullable String childJkt) {
         if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType) || !JWT_TYPE.equals(actorTokenType)) {
             throw new OAuthException(
                     OAuthError.INVALID_REQUEST,
@@ -178,6 +203,8 @@ public final class TokenExchange {
         } catch (OAuthException e) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "subject_token: " + e.getMessage());
         }
+        String proofJkt = possession(parent, parentToken, proof);
+        String jkt = childJkt != null ? childJkt : proofJkt;
         LiveCheck live = registry.checkLive(parent.mandateId());
         if (!live.isLive()) {
             throw new OAuthException(
@@ -207,6 +234,34 @@ public final class TokenExchange {
         actors.add(parent.subject());
         actors.addAll(actorChain(parent.claims()));
         return issue(child, tier, jkt, actors);
+    }
+
+    /**
+     * Checks that the caller holds a parent token: a bound token needs a proof by its key over the token's hash.
+     *
+     * @return the thumbprint of the proof's key, or null when no proof came (allowed only for an unbound token)
+     */
+    private static @Nullable String possession(
+            MandateTokens.Verified parent, String parentToken, @Nullable PresentedProof proof) {
+        String bound = parent.jkt();
+        if (bound == null) {
+            return proof == null ? null : proof.verify(null);
+        }
+        if (proof == null) {
+            throw new OAuthException(
+                    OAuthError.INVALID_DPOP_PROOF,
+                    "the parent mandate token is DPoP-bound (cnf.jkt): delegating it needs a DPoP proof made with"
+                            + " its key and carrying its hash (ath); the parent agent delegates and names the"
+                            + " sub-agent's key with dpop_jkt");
+        }
+        String jkt = proof.verify(parentToken);
+        if (!bound.equals(jkt)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_DPOP_PROOF,
+                    "the DPoP proof is not made with the key the parent mandate token is bound to (cnf.jkt): only"
+                            + " its holder may delegate it");
+        }
+        return jkt;
     }
 
     /**

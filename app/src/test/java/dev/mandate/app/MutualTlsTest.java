@@ -1,0 +1,314 @@
+package dev.mandate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jwt.SignedJWT;
+import dev.mandate.app.config.ConfigKey;
+import dev.mandate.core.identity.Pem;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TLS listener over real TLS on 127.0.0.1: the node's certificate comes from its embedded trust domain, agents
+ * authenticate at the token endpoint with their X.509-SVID as client certificate (RFC 8705 {@code tls_client_auth}),
+ * and certificates that do not verify are refused with the reason.
+ */
+final class MutualTlsTest {
+    @TempDir
+    Path tmp;
+
+    private MandateNode node;
+    private X509Certificate partnerRoot;
+    private PrivateKey partnerKey;
+
+    @BeforeEach
+    void start() throws Exception {
+        // A second trust domain whose CA the test holds, to make certificates the embedded CA never would.
+        KeyPair partner = p256();
+        partnerKey = partner.getPrivate();
+        partnerRoot = certificate(
+                "spiffe://partner.test",
+                partner,
+                null,
+                partnerKey,
+                true,
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(1)));
+        Path bundles = Files.createDirectories(tmp.resolve("bundles"));
+        ECKey authority = new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) partner.getPublic())
+                .keyUse(new KeyUse("x509-svid"))
+                .x509CertChain(List.of(Base64.encode(partnerRoot.getEncoded())))
+                .build();
+        Files.writeString(
+                bundles.resolve("partner.test.json"),
+                "{\"spiffe_sequence\":1,\"keys\":[" + authority.toJSONString() + "]}");
+        node = MandateNode.start(NodeTesting.config(
+                tmp.resolve("data"),
+                Map.of(ConfigKey.TLS_LISTEN, "127.0.0.1:0", ConfigKey.TRUST_BUNDLE_DIR, bundles.toString())));
+        NodeTesting.Answer a = NodeTesting.admin(
+                node,
+                "POST",
+                "/v1/agents",
+                Map.of("name", "bot", "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
+        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void anAgentOpensAMandateWithItsX509SvidAsClientCertificate() throws Exception {
+        KeyPair keys = p256();
+        List<X509Certificate> svid = svid(keys);
+
+        Response r = token(client(keys.getPrivate(), svid), form());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode json = NodeTesting.JSON.readTree(r.body());
+        String token = json.get("access_token").asText();
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getSubject()).isEqualTo("spiffe://mandate.local/agent/bot");
+        assertThat(json.get("token_type").asText()).isEqualTo("Bearer");
+
+        NodeTesting.Answer audit = NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null);
+        assertThat(audit.raw()).contains("mandate.opened", "tls-listener");
+        NodeTesting.Answer metadata =
+                NodeTesting.call(node, "GET", "/.well-known/oauth-authorization-server", null, null);
+        assertThat(metadata.body().get("token_endpoint_auth_methods_supported").toString())
+                .contains("tls_client_auth");
+    }
+
+    @Test
+    void withoutAClientCertificateTheTokenEndpointAsksForASubjectToken() throws Exception {
+        Response r = token(client(null, List.of()), form());
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("invalid_client", "no client certificate");
+
+        NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", form(), Map.of());
+        assertThat(plain.status()).as("plain HTTP carries no certificate").isEqualTo(401);
+    }
+
+    @Test
+    void aCertificateOfAnUnknownTrustDomainIsRefused() throws Exception {
+        KeyPair rogueCa = p256();
+        X509Certificate rogueRoot = certificate(
+                "spiffe://rogue.test",
+                rogueCa,
+                null,
+                rogueCa.getPrivate(),
+                true,
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(1)));
+        KeyPair keys = p256();
+        X509Certificate leaf = certificate(
+                "spiffe://rogue.test/agent/bot",
+                keys,
+                rogueRoot,
+                rogueCa.getPrivate(),
+                false,
+                Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofHours(1)));
+
+        Response r = token(client(keys.getPrivate(), List.of(leaf, rogueRoot)), form());
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("invalid_client", "rogue.test", "no trust bundle");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedAndAValidOneOfAnotherDomainStillNeedsARegisteredAgent() throws Exception {
+        KeyPair keys = p256();
+        X509Certificate expired = certificate(
+                "spiffe://partner.test/agent/bot",
+                keys,
+                partnerRoot,
+                partnerKey,
+                false,
+                Instant.now().minus(Duration.ofHours(2)),
+                Instant.now().minus(Duration.ofHours(1)));
+        Response r = token(client(keys.getPrivate(), List.of(expired, partnerRoot)), form());
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("invalid_client", "expired");
+
+        X509Certificate valid = certificate(
+                "spiffe://partner.test/agent/bot",
+                keys,
+                partnerRoot,
+                partnerKey,
+                false,
+                Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofHours(1)));
+        Response known = token(client(keys.getPrivate(), List.of(valid, partnerRoot)), form());
+        assertThat(known.status()).isEqualTo(400);
+        assertThat(known.body()).contains("unauthorized_client", "spiffe://partner.test/agent/bot");
+    }
+
+    @Test
+    void aClientThatTrustsOnlyAnotherDomainRefusesTheNodesCertificate() throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trusting(partnerRoot), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> token(client, form()))
+                .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    private record Response(int status, String body) {}
+
+    private Response token(HttpClient client, String body) throws Exception {
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body());
+    }
+
+    private static String form() throws Exception {
+        return OAuthFlowTest.form(Map.of(
+                "grant_type",
+                OAuthFlowTest.EXCHANGE,
+                "authorization_details",
+                OAuthFlowTest.details("support", List.of("crm.read"), 600)));
+    }
+
+    /** The agent's X.509-SVID from the node's embedded trust domain, through the public join flow. */
+    private List<X509Certificate> svid(KeyPair keys) throws Exception {
+        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/bot/join-tokens", null);
+        assertThat(join.status()).as(join.raw()).isEqualTo(201);
+        var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=bot"), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+            w.writeObject(csr);
+        }
+        NodeTesting.Answer svid = NodeTesting.call(
+                node,
+                "POST",
+                "/v1/svid",
+                Map.of(
+                        "joinToken",
+                        join.body().get("token").asText(),
+                        "csr",
+                        pem.toString(),
+                        "audience",
+                        List.of("mandate")),
+                null);
+        assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
+        return Pem.decodeCertificates(svid.body().get("x509Svid").asText());
+    }
+
+    /** A TLS client that trusts the node's embedded trust domain and presents {@code chain} (none if empty). */
+    private HttpClient client(@Nullable PrivateKey key, List<X509Certificate> chain) throws Exception {
+        NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
+        X509Certificate root = dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
+                .x509Authorities()
+                .get(0);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        javax.net.ssl.KeyManager[] keyManagers = null;
+        if (key != null) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("agent", key, "pw".toCharArray(), chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, "pw".toCharArray());
+            keyManagers = kmf.getKeyManagers();
+        }
+        ssl.init(keyManagers, trusting(root), null);
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    private static javax.net.ssl.TrustManager[] trusting(X509Certificate root) throws Exception {
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("root", root);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        return tmf.getTrustManagers();
+    }
+
+    private static KeyPair p256() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    /** A test CA's certificate: a self-signed root when {@code issuer} is null, else an SVID leaf it signs. */
+    private static X509Certificate certificate(
+            String spiffeId,
+            KeyPair subject,
+            @Nullable X509Certificate issuer,
+            PrivateKey issuerKey,
+            boolean ca,
+            Instant notBefore,
+            Instant notAfter)
+            throws Exception {
+        X500Name name = new X500Name("CN=" + spiffeId.replace(':', '-').replace('/', '-'));
+        X500Name issuerName = issuer == null
+                ? name
+                : new X500Name(issuer.getSubjectX500Principal().getName());
+        var b = new JcaX509v3CertificateBuilder(
+                issuerName,
+                BigInteger.valueOf(System.nanoTime()),
+                Date.from(notBefore),
+                Date.from(notAfter),
+                name,
+                subject.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        b.addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+        b.addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+    }
+}
