@@ -5,7 +5,9 @@ import com.nimbusds.jose.jwk.KeyUse;
 import dev.mandate.app.config.Config;
 import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.identity.AgentDirectory;
 import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.identity.CachedAgentDirectory;
 import dev.mandate.core.identity.CachingWorkloadVerifier;
 import dev.mandate.core.identity.EmbeddedTrustDomain;
 import dev.mandate.core.identity.OidcIdTokenVerifier;
@@ -45,7 +47,14 @@ record Identity(
         JdbcKeyRepository keys = new JdbcKeyRepository(database);
         RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
                 keys, "mandate", KeyUse.SIGNATURE, JWSAlgorithm.EdDSA, clock, config.keysRetiredRetention(), audit);
-        AgentRegistry agents = new AgentRegistry(new JdbcAgentDirectory(database), audit, clock, config.trustDomain());
+        AgentDirectory directory = new JdbcAgentDirectory(database);
+        // Every exchange and gateway call reads its agent. Only this process changes the embedded store, so agents are
+        // kept in memory there; replicas sharing PostgreSQL read the store so that a disable anywhere holds at once.
+        AgentRegistry agents = new AgentRegistry(
+                config.storeUrl() == null ? new CachedAgentDirectory(directory) : directory,
+                audit,
+                clock,
+                config.trustDomain());
         EmbeddedTrustDomain trustDomain = EmbeddedTrustDomain.open(
                 new EmbeddedTrustDomain.Settings(
                         config.trustDomain(),

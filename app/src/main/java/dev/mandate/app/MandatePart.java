@@ -7,6 +7,7 @@ import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.SigningKeys;
+import dev.mandate.core.mandate.GroupCommitMandateStore;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.oauth.AgentGrant;
 import dev.mandate.core.oauth.DpopVerifier;
@@ -69,7 +70,8 @@ final class MandatePart implements AutoCloseable {
         AgentRegistry agents = identity.agents();
         this.audit = audit;
         this.mandates = new MandateRegistry(
-                new JdbcMandateStore(db),
+                // Exchanges opening mandates at the same moment share one transaction.
+                new GroupCommitMandateStore(new JdbcMandateStore(db)),
                 audit,
                 clock,
                 s.limits(),

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +46,10 @@ import org.jspecify.annotations.Nullable;
  * Every exchange opens a mandate: written to the store and recorded in the audit log before the answer.
  *
  * <p>Run (after {@code ./mvnw -B -q package -DskipTests}): {@code java -cp bench/target/benchmarks.jar
- * dev.mandate.bench.TokenExchangeLoad [requests] [concurrency]}. It stops the node it started and deletes nothing
+ * dev.mandate.bench.TokenExchangeLoad [requests] [concurrency]}; {@code -Dmandate.jar=<jar>} picks the node's jar and
+ * {@code -Dclient=jdk} the JDK's HttpClient instead of the default lean keep-alive HTTP/1.1 client ({@code raw}).
+ * Besides throughput and latency it reports the CPU time the node and the driver spent per exchange while measuring,
+ * which a busy machine disturbs far less than throughput. It stops the node it started and deletes nothing
  * outside its temporary data directory.
  */
 public final class TokenExchangeLoad {
@@ -49,6 +57,7 @@ public final class TokenExchangeLoad {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final int MAX_REQUESTS = 1_000_000;
     private static final int MAX_CONCURRENCY = 1_024;
+    private static final String CLIENT = System.getProperty("client", "raw");
 
     private TokenExchangeLoad() {}
 
@@ -122,29 +131,41 @@ public final class TokenExchangeLoad {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form))
                     .build();
+            Client client = switch (CLIENT) {
+                case "jdk" -> new JdkClient(http, exchange);
+                case "raw" -> new RawClient(port, form);
+                default -> throw new IllegalArgumentException("-Dclient must be raw or jdk, got " + CLIENT);
+            };
             int warmup = Math.min(2_000, requests);
-            System.out.printf("warming up with %d exchanges ...%n", warmup);
-            run(http, exchange, warmup, concurrency);
+            System.out.printf("warming up with %d exchanges (%s client) ...%n", warmup, CLIENT);
+            run(client, warmup, concurrency);
             System.out.printf("measuring %d exchanges from %d concurrent clients ...%n", requests, concurrency);
+            long nodeCpu = cpuNanos(node.toHandle());
+            long driverCpu = cpuNanos(ProcessHandle.current());
             long begin = System.nanoTime();
-            long[] latencies = run(http, exchange, requests, concurrency);
+            long[] latencies = run(client, requests, concurrency);
             double seconds = (System.nanoTime() - begin) / 1e9;
+            nodeCpu = cpuNanos(node.toHandle()) - nodeCpu;
+            driverCpu = cpuNanos(ProcessHandle.current()) - driverCpu;
             Arrays.sort(latencies);
             System.out.printf(
-                    "%d exchanges in %.2f s: %.0f mandates/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    "%d exchanges in %.2f s: %.0f mandates/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
+                            + " CPU per exchange: node %.0f µs, driver %.0f µs%n",
                     requests,
                     seconds,
                     requests / seconds,
                     latencies[latencies.length / 2] / 1e6,
                     latencies[(int) (latencies.length * 0.99)] / 1e6,
-                    latencies[latencies.length - 1] / 1e6);
+                    latencies[latencies.length - 1] / 1e6,
+                    nodeCpu / 1e3 / requests,
+                    driverCpu / 1e3 / requests);
         } finally {
             node.destroy();
             node.waitFor();
         }
     }
 
-    private static long[] run(HttpClient http, HttpRequest exchange, int requests, int concurrency) throws Exception {
+    private static long[] run(Client client, int requests, int concurrency) throws Exception {
         long[] latencies = new long[requests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -152,12 +173,14 @@ public final class TokenExchangeLoad {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
                 running.add(clients.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                        long t = System.nanoTime();
-                        HttpResponse<String> r = http.send(exchange, HttpResponse.BodyHandlers.ofString());
-                        latencies[i] = System.nanoTime() - t;
-                        if (r.statusCode() != 200 && failures.getAndIncrement() == 0) {
-                            System.out.println("exchange failed: " + r.statusCode() + " " + r.body());
+                    try (Client.Connection connection = client.connect()) {
+                        for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                            long t = System.nanoTime();
+                            String failure = connection.exchange();
+                            latencies[i] = System.nanoTime() - t;
+                            if (failure != null && failures.getAndIncrement() == 0) {
+                                System.out.println("exchange failed: " + failure);
+                            }
                         }
                     }
                     return null;
@@ -171,6 +194,175 @@ public final class TokenExchangeLoad {
             throw new IllegalStateException(failures.get() + " of " + requests + " exchanges failed");
         }
         return latencies;
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info()
+                .totalCpuDuration()
+                .orElseThrow(
+                        () -> new IllegalStateException("the CPU time of process " + process.pid() + " is unknown"))
+                .toNanos();
+    }
+
+    /** Opens connections that each send the same token exchange, one at a time. */
+    private interface Client {
+        Connection connect() throws IOException;
+
+        /** One client's connection. */
+        interface Connection extends AutoCloseable {
+            /** Sends one exchange and reads the whole answer; returns null for a granted mandate, else why not. */
+            @Nullable
+            String exchange() throws IOException, InterruptedException;
+
+            @Override
+            void close() throws IOException;
+        }
+    }
+
+    /** The JDK's HttpClient (HTTP/1.1 and 2, pooled connections): what the figures before December 2026 used. */
+    private record JdkClient(HttpClient http, HttpRequest request) implements Client {
+        @Override
+        public Connection connect() {
+            return new Connection() {
+                @Override
+                public @Nullable String exchange() throws IOException, InterruptedException {
+                    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    return granted(r.statusCode(), r.body());
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    /**
+     * A lean HTTP/1.1 client: one keep-alive socket per client, the request bytes encoded once, and the answer read
+     * by Content-Length or chunks. It spends far less of the two shared cores than the JDK client, so more of them go
+     * to the node; every answer is still read whole and checked.
+     */
+    private static final class RawClient implements Client {
+        private static final int MAX_ANSWER = 64 * 1024;
+        private final int port;
+        private final byte[] request;
+
+        RawClient(int port, String form) {
+            this.port = port;
+            byte[] body = form.getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                            + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            this.request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+        }
+
+        @Override
+        public Connection connect() {
+            return new Connection() {
+                private @Nullable Socket socket;
+                private @Nullable InputStream in;
+
+                @Override
+                public @Nullable String exchange() throws IOException {
+                    Socket s = socket;
+                    InputStream input = in;
+                    if (s == null || input == null) {
+                        s = new Socket("127.0.0.1", port);
+                        s.setTcpNoDelay(true);
+                        input = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+                        socket = s;
+                        in = input;
+                    }
+                    OutputStream out = s.getOutputStream();
+                    out.write(request);
+                    out.flush();
+                    String status = line(input);
+                    int code = status.startsWith("HTTP/1.1 ") && status.length() >= 12
+                            ? Integer.parseInt(status.substring(9, 12))
+                            : -1;
+                    int length = -1;
+                    boolean chunked = false;
+                    boolean close = false;
+                    for (String h = line(input); !h.isEmpty(); h = line(input)) {
+                        int colon = h.indexOf(':');
+                        if (colon < 0) {
+                            return "malformed header line: " + h;
+                        }
+                        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                        String value = h.substring(colon + 1).trim();
+                        switch (name) {
+                            case "content-length" -> length = Integer.parseInt(value);
+                            case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
+                            case "connection" -> close = value.equalsIgnoreCase("close");
+                            default -> {
+                                // not needed
+                            }
+                        }
+                    }
+                    String body;
+                    if (chunked) {
+                        StringBuilder b = new StringBuilder();
+                        for (int size = Integer.parseInt(line(input).trim(), 16); size > 0; ) {
+                            b.append(new String(read(input, size), StandardCharsets.UTF_8));
+                            line(input);
+                            size = Integer.parseInt(line(input).trim(), 16);
+                        }
+                        line(input);
+                        body = b.toString();
+                    } else if (length >= 0) {
+                        body = new String(read(input, length), StandardCharsets.UTF_8);
+                    } else {
+                        return "an answer with neither Content-Length nor chunks: " + status;
+                    }
+                    if (close) {
+                        close();
+                    }
+                    return granted(code, body);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    Socket s = socket;
+                    socket = null;
+                    in = null;
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            };
+        }
+
+        private static byte[] read(InputStream in, int n) throws IOException {
+            if (n > MAX_ANSWER) {
+                throw new IOException("an answer of " + n + " bytes is over " + MAX_ANSWER);
+            }
+            return in.readNBytes(n);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("the node closed the connection");
+                }
+                if (b.length() > 8192) {
+                    throw new IOException("a header line over 8192 bytes");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+    }
+
+    /** Null if the answer grants a mandate (200 with a token and a mandate id), else what was wrong. */
+    private static @Nullable String granted(int status, String body) {
+        if (status != 200 || !body.contains("\"access_token\":\"") || !body.contains("\"mandate_id\":\"mdt_")) {
+            return status + " " + body;
+        }
+        return null;
     }
 
     private static int awaitPort(Process node) throws IOException {

@@ -3,9 +3,9 @@ package dev.mandate.store;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.BatchMandateStore;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
-import dev.mandate.core.mandate.MandateStore;
 import dev.mandate.core.mandate.Tier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,10 +21,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Mandates in table {@code mandates}. */
-public final class JdbcMandateStore implements MandateStore {
+public final class JdbcMandateStore implements BatchMandateStore {
     private static final String COLUMNS = "id, agent, on_behalf_of, purpose, tools, resources, tier, parent_id, depth,"
             + " issued_at, expires_at, max_expires_at, ttl_millis, state, flow_labels, label_ceiling, call_budget,"
             + " ended_at, end_reason";
+    private static final String INSERT =
+            "INSERT INTO mandates (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int BATCH = 500;
 
     private final Database db;
@@ -41,32 +43,65 @@ public final class JdbcMandateStore implements MandateStore {
     @Override
     public void insert(Mandate m) {
         try (Connection c = db.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO mandates (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, m.id());
-            s.setString(2, m.agent().toString());
-            s.setString(3, m.onBehalfOf());
-            s.setString(4, m.purpose());
-            s.setString(5, join(m.tools()));
-            s.setString(6, join(m.resources()));
-            s.setString(7, m.tier().wireName());
-            s.setString(8, m.parentId());
-            s.setInt(9, m.depth());
-            s.setObject(10, Sql.timestamp(m.issued()));
-            s.setObject(11, Sql.timestamp(m.expires()));
-            s.setObject(12, Sql.timestamp(m.maxExpires()));
-            s.setLong(13, m.ttl().toMillis());
-            s.setString(14, m.state().wireName());
-            s.setString(15, join(m.flowLabels()));
-            s.setString(16, join(m.labelCeiling()));
-            s.setInt(17, m.callBudget());
-            Instant ended = m.ended();
-            s.setObject(18, ended == null ? null : Sql.timestamp(ended));
-            s.setString(19, m.endReason());
+                PreparedStatement s = c.prepareStatement(INSERT)) {
+            bind(s, m);
             s.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("store mandate " + m.id(), e);
         }
+    }
+
+    @Override
+    public void insertAll(List<Mandate> mandates) {
+        if (mandates.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                int pending = 0;
+                for (Mandate m : mandates) {
+                    bind(s, m);
+                    s.addBatch();
+                    if (++pending == BATCH) {
+                        s.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    s.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("store " + mandates.size() + " mandate(s)", e);
+        }
+    }
+
+    private static void bind(PreparedStatement s, Mandate m) throws SQLException {
+        s.setString(1, m.id());
+        s.setString(2, m.agent().toString());
+        s.setString(3, m.onBehalfOf());
+        s.setString(4, m.purpose());
+        s.setString(5, join(m.tools()));
+        s.setString(6, join(m.resources()));
+        s.setString(7, m.tier().wireName());
+        s.setString(8, m.parentId());
+        s.setInt(9, m.depth());
+        s.setObject(10, Sql.timestamp(m.issued()));
+        s.setObject(11, Sql.timestamp(m.expires()));
+        s.setObject(12, Sql.timestamp(m.maxExpires()));
+        s.setLong(13, m.ttl().toMillis());
+        s.setString(14, m.state().wireName());
+        s.setString(15, join(m.flowLabels()));
+        s.setString(16, join(m.labelCeiling()));
+        s.setInt(17, m.callBudget());
+        Instant ended = m.ended();
+        s.setObject(18, ended == null ? null : Sql.timestamp(ended));
+        s.setString(19, m.endReason());
     }
 
     @Override
