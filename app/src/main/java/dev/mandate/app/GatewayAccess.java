@@ -4,6 +4,7 @@ import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.Agent;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.identity.SpiffeId;
@@ -36,7 +37,10 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
     private final DpopVerifier dpop;
     private final MandateRegistry mandates;
     private final AgentRegistry agents;
-    private final ConcurrentHashMap<String, FlowState> flows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Live> flows = new ConcurrentHashMap<>();
+
+    /** What calls need of a live mandate, kept from its first call on: its flow labels and its principal's clearance. */
+    private record Live(FlowState flow, @Nullable Sensitivity clearance) {}
 
     GatewayAccess(MandateTokens tokens, DpopVerifier dpop, MandateRegistry mandates, AgentRegistry agents) {
         this.tokens = tokens;
@@ -82,31 +86,86 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
             throw unauthenticated("mandate " + verified.mandateId() + " is not live: "
                     + live.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
-        return new CallerContext(verified.subject(), verified.mandateId(), flow(verified.mandateId()));
+        Live m = live(verified.mandateId());
+        return new CallerContext(verified.subject(), verified.mandateId(), m.flow(), m.clearance());
     }
 
-    /** The flow state of a live mandate, created on first use: a root's from its stored labels, a child's from its parent. */
-    private FlowState flow(String mandateId) {
-        FlowState existing = flows.get(mandateId);
+    /**
+     * The flow state of a live mandate, created on first use: a root's from its stored labels, a child's from its
+     * parent's joined with its own stored ones. Either writes its labels back to the stored mandate as they grow, so a
+     * restart does not forget what a mandate has read.
+     */
+    private Live live(String mandateId) {
+        Live existing = flows.get(mandateId);
         if (existing != null) {
             return existing;
         }
         Mandate m = mandates.find(mandateId)
                 .orElseThrow(() -> unauthenticated("mandate " + mandateId + " is not known to this node"));
         String parentId = m.parentId();
-        FlowState created = parentId == null
-                ? FlowState.root(FlowLabels.parse(String.join(",", m.flowLabels())))
-                : flow(parentId).child();
-        FlowState raced = flows.putIfAbsent(mandateId, created);
+        FlowState.Writer writer = labels -> mandates.recordFlowLabels(mandateId, words(labels));
+        FlowLabels stored = labels(m.flowLabels());
+        FlowState state = parentId == null
+                ? FlowState.root(stored, writer)
+                : live(parentId).flow().child(stored, writer);
+        Live created = new Live(state, m.clearance());
+        Live raced = flows.putIfAbsent(mandateId, created);
         return raced != null ? raced : created;
     }
 
     @Override
     public void mandateEnded(String mandateId, String reason) {
-        FlowState ended = flows.remove(mandateId);
-        if (ended != null && !ended.isClosed()) {
-            ended.close(); // hands the labels it picked up back to its parent
+        Live ended = flows.remove(mandateId);
+        if (ended != null) {
+            if (!ended.flow().isClosed()) {
+                ended.flow().close(); // hands the labels it picked up back to its parent
+            }
+            return;
         }
+        // Not used on this node since it started (e.g. it expired while the node was down): hand back what is stored.
+        Mandate m = mandates.find(mandateId).orElse(null);
+        String parentId = m == null ? null : m.parentId();
+        if (m == null || parentId == null || m.flowLabels().isEmpty()) {
+            return;
+        }
+        FlowLabels child = labels(m.flowLabels());
+        if (mandates.checkLive(parentId).isLive()) {
+            live(parentId).flow().add(child);
+            return;
+        }
+        Live parentState = flows.get(parentId);
+        if (parentState != null) {
+            parentState.flow().add(child);
+            return;
+        }
+        Mandate parent = mandates.find(parentId).orElse(null);
+        if (parent != null) {
+            FlowLabels before = labels(parent.flowLabels());
+            FlowLabels after = before.join(child);
+            if (!after.equals(before)) {
+                mandates.recordFlowLabels(parentId, words(after));
+            }
+        }
+    }
+
+    private static FlowLabels labels(java.util.Set<String> words) {
+        return FlowLabels.parse(String.join(",", words));
+    }
+
+    private static java.util.Set<String> words(FlowLabels labels) {
+        return java.util.Set.of(labels.format().split(","));
+    }
+
+    /**
+     * The flow labels a mandate has accumulated: the live ones in memory if it has called through this node since it
+     * started, else the stored ones, else none.
+     */
+    FlowLabels flowLabels(String mandateId) {
+        Live live = flows.get(mandateId);
+        if (live != null) {
+            return live.flow().current();
+        }
+        return mandates.find(mandateId).map(m -> labels(m.flowLabels())).orElse(FlowLabels.NONE);
     }
 
     @Override
@@ -126,7 +185,8 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
                 m.issued(),
                 m.expires(),
                 m.tools(),
-                m.callBudget());
+                m.callBudget(),
+                m.clearance());
     }
 
     @Override

@@ -180,7 +180,16 @@ public final class MandateNode implements AutoCloseable {
             registry.addEndListener(injector);
             registry.addEndListener(gateway);
             groups.add(gateway::register);
-            groups.add(new PolicyRoutes(policies, json, InstantSource.system()));
+            groups.add(new PolicyRoutes(
+                    policies,
+                    new dev.mandate.app.policy.AuthorizeSources(
+                            access,
+                            registry::checkLive,
+                            access::flowLabels,
+                            gatewayConfig::catalog,
+                            upstreamTools::inputType),
+                    json,
+                    InstantSource.system()));
             groups.add(new ApprovalRoutes(policies.approvals(), json, audit));
             RevocationMeter revocations = new RevocationMeter(registry, identity.agents(), leases.manager(), metrics);
             groups.add(revocations);

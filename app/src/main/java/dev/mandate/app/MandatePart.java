@@ -94,7 +94,7 @@ final class MandatePart implements AutoCloseable {
                 ? null
                 : idToken -> {
                     dev.mandate.core.identity.VerifiedPrincipal p = oidc.verifyIdToken(idToken);
-                    return p.issuer() + "#" + p.subject();
+                    return dev.mandate.core.oauth.Principal.of(p.issuer() + "#" + p.subject(), p.clearance());
                 };
         TokenExchange exchange = new TokenExchange(
                 mandates,

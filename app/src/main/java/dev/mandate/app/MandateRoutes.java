@@ -31,7 +31,8 @@ final class MandateRoutes implements RouteGroup {
     static final int MAX_TREE = 1000;
 
     private static final Set<String> REASON_FIELDS = Set.of("reason");
-    private static final Set<String> TOKEN_FIELDS = Set.of("agent", "purpose", "tools", "resources", "ttl", "jkt");
+    private static final Set<String> TOKEN_FIELDS =
+            Set.of("agent", "purpose", "tools", "resources", "ttl", "jkt", "on_behalf_of");
 
     private final MandateRegistry mandates;
     private final AgentRegistry agents;
@@ -93,7 +94,7 @@ final class MandateRoutes implements RouteGroup {
                             body.optionalWords("tools"),
                             body.optionalWords("resources"),
                             ttl == null ? null : Duration.ofSeconds(parseInt(ttl, "ttl")),
-                            null),
+                            body.optionalText("on_behalf_of")),
                     body.optionalText("jkt"),
                     "admin");
             Map<String, Object> out = new LinkedHashMap<>();
@@ -145,6 +146,8 @@ final class MandateRoutes implements RouteGroup {
         j.put("id", m.id());
         j.put("agent", m.agent().toString());
         j.put("onBehalfOf", m.onBehalfOf());
+        dev.mandate.core.flow.Sensitivity clearance = m.clearance();
+        j.put("clearance", clearance == null ? null : clearance.wireName());
         j.put("purpose", m.purpose());
         j.put("tools", List.copyOf(m.tools()));
         j.put("resources", List.copyOf(m.resources()));

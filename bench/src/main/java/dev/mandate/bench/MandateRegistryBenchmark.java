@@ -130,6 +130,9 @@ public class MandateRegistryBenchmark {
             public void renew(String id, Instant expires) {}
 
             @Override
+            public void updateFlowLabels(String id, java.util.Set<String> flowLabels) {}
+
+            @Override
             public List<Mandate> loadAll() {
                 return List.of();
             }

@@ -30,6 +30,13 @@ public enum GatewayError {
     AUDIT_UNAVAILABLE(-32007, ErrorCode.UNAVAILABLE),
     /** The gateway is at a limit (e.g. {@code gateway.max-sessions}); try again later. */
     OVERLOADED(-32008, ErrorCode.UNAVAILABLE),
+    /**
+     * The result is labelled above the clearance of the principal the mandate acts for, so it was withheld (the call
+     * was not forwarded); the message names the labels and the clearance.
+     */
+    ABOVE_CLEARANCE(-32011, ErrorCode.FORBIDDEN),
+    /** The flow labels the call added could not be written back to the stored mandate, so it was not answered. */
+    LABELS_UNAVAILABLE(-32012, ErrorCode.UNAVAILABLE),
     /** The agent cancelled the request ({@code notifications/cancelled}); the upstream was told. */
     CANCELLED(-32800, ErrorCode.BAD_REQUEST),
     /** The session is unknown or expired (HTTP 404); the client must initialize again. */

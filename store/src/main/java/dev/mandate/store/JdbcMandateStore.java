@@ -2,6 +2,7 @@ package dev.mandate.store;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.BatchMandateStore;
 import dev.mandate.core.mandate.Mandate;
@@ -18,15 +19,17 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Mandates in table {@code mandates}. */
 public final class JdbcMandateStore implements BatchMandateStore {
     private static final String COLUMNS = "id, agent, on_behalf_of, purpose, tools, resources, tier, parent_id, depth,"
             + " issued_at, expires_at, max_expires_at, ttl_millis, state, flow_labels, label_ceiling, call_budget,"
-            + " ended_at, end_reason";
+            + " ended_at, end_reason, clearance";
     private static final String INSERT =
-            "INSERT INTO mandates (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO mandates (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int BATCH = 500;
 
     private final Database db;
@@ -102,6 +105,8 @@ public final class JdbcMandateStore implements BatchMandateStore {
         Instant ended = m.ended();
         s.setObject(18, ended == null ? null : Sql.timestamp(ended));
         s.setString(19, m.endReason());
+        Sensitivity clearance = m.clearance();
+        s.setString(20, clearance == null ? null : clearance.wireName());
     }
 
     @Override
@@ -151,6 +156,20 @@ public final class JdbcMandateStore implements BatchMandateStore {
     }
 
     @Override
+    public void updateFlowLabels(String id, Set<String> flowLabels) {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE mandates SET flow_labels = ? WHERE id = ?")) {
+            s.setString(1, join(new TreeSet<>(flowLabels)));
+            s.setString(2, id);
+            if (s.executeUpdate() != 1) {
+                throw new MandateException(ErrorCode.NOT_FOUND, "mandate " + id + " is not in the store");
+            }
+        } catch (SQLException e) {
+            throw unavailable("store the flow labels of mandate " + id, e);
+        }
+    }
+
+    @Override
     public List<Mandate> loadAll() {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM mandates ORDER BY depth, id");
@@ -176,11 +195,27 @@ public final class JdbcMandateStore implements BatchMandateStore {
                         split(rs.getString(16)),
                         rs.getInt(17),
                         Sql.nullableInstant(rs, 18),
-                        rs.getString(19)));
+                        rs.getString(19),
+                        clearance(rs.getString(20), rs.getString(3))));
             }
             return out;
         } catch (SQLException e) {
             throw unavailable("load mandates", e);
+        }
+    }
+
+    /** A stored clearance; a principal without one (or with an unknown word) gets the most restrictive, public. */
+    private static @Nullable Sensitivity clearance(@Nullable String stored, @Nullable String onBehalfOf) {
+        if (onBehalfOf == null) {
+            return null;
+        }
+        if (stored == null) {
+            return Sensitivity.PUBLIC;
+        }
+        try {
+            return Sensitivity.parse(stored);
+        } catch (MandateException e) {
+            return Sensitivity.PUBLIC;
         }
     }
 

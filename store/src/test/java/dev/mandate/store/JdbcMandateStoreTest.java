@@ -1,8 +1,11 @@
 package dev.mandate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.DelegationRequest;
 import dev.mandate.core.mandate.LiveCheck;
@@ -103,6 +106,98 @@ final class JdbcMandateStoreTest {
                             "mandate.renewed",
                             "mandate.revoked",
                             "mandate.revoked");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void flowLabelsAndClearanceWrittenBackSurviveARestartAndAChildInheritsTheClearance(TestDatabases.Kind kind) {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            MandateRegistry before = registry(db);
+            Mandate root = before.open(
+                    new OpenRequest(
+                            BOT,
+                            Tier.COPILOT,
+                            "https://idp.example#alice",
+                            "support",
+                            Set.of("docs.search"),
+                            Set.of(),
+                            Duration.ofMinutes(30),
+                            null,
+                            Set.of("*"),
+                            50,
+                            Sensitivity.CONFIDENTIAL),
+                    "admin");
+            Mandate child = before.delegate(
+                    root.id(),
+                    new DelegationRequest(
+                            SpiffeId.parse("spiffe://mandate.local/agent/sub"),
+                            Tier.AUTONOMOUS,
+                            null,
+                            null,
+                            null,
+                            Duration.ofMinutes(5),
+                            null,
+                            5),
+                    "bot");
+            Mandate unattended = before.open(
+                    new OpenRequest(
+                            BOT,
+                            Tier.COPILOT,
+                            null,
+                            "support",
+                            Set.of(),
+                            Set.of(),
+                            Duration.ofMinutes(30),
+                            null,
+                            Set.of("*"),
+                            0),
+                    "admin");
+            before.recordFlowLabels(root.id(), Set.of("internal"));
+            before.recordFlowLabels(root.id(), Set.of("confidential", "pii"));
+            before.recordFlowLabels(child.id(), Set.of("internal", "untrusted"));
+            assertThat(before.get(root.id()).flowLabels()).containsExactlyInAnyOrder("confidential", "pii");
+
+            MandateRegistry after = registry(db);
+
+            assertThat(after.get(root.id()).flowLabels()).containsExactlyInAnyOrder("confidential", "pii");
+            assertThat(after.get(child.id()).flowLabels()).containsExactlyInAnyOrder("internal", "untrusted");
+            assertThat(after.get(unattended.id()).flowLabels()).isEmpty();
+            assertThat(after.get(root.id()).clearance()).isEqualTo(Sensitivity.CONFIDENTIAL);
+            assertThat(after.get(child.id()).clearance()).isEqualTo(Sensitivity.CONFIDENTIAL);
+            assertThat(after.get(unattended.id()).clearance()).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aPrincipalWithoutAClearanceIsReadBackAsPublicTheMostRestrictive(TestDatabases.Kind kind) {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            Mandate m = registry(db)
+                    .open(
+                            new OpenRequest(
+                                    BOT,
+                                    Tier.COPILOT,
+                                    "https://idp.example#bob",
+                                    "support",
+                                    Set.of(),
+                                    Set.of(),
+                                    Duration.ofMinutes(30),
+                                    null,
+                                    Set.of("*"),
+                                    0),
+                            "admin");
+            assertThat(registry(db).get(m.id()).clearance()).isEqualTo(Sensitivity.PUBLIC);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void writingTheLabelsOfAnUnknownMandateFailsNamingIt(TestDatabases.Kind kind) {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            assertThatThrownBy(() -> new JdbcMandateStore(db).updateFlowLabels("mdt_nope", Set.of("pii")))
+                    .isInstanceOf(MandateException.class)
+                    .hasMessageContaining("mdt_nope");
         }
     }
 }

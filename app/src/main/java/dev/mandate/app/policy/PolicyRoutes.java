@@ -11,7 +11,9 @@ import dev.mandate.cedar.CedarException;
 import dev.mandate.cedar.CedarJson;
 import dev.mandate.cedar.Entities;
 import dev.mandate.cedar.EntityUid;
+import dev.mandate.cedar.RecordValue;
 import dev.mandate.cedar.Request;
+import dev.mandate.cedar.schema.SchemaType.RecordType;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.approval.Approval;
@@ -20,6 +22,8 @@ import dev.mandate.core.audit.AuditDigest;
 import dev.mandate.core.catalog.CatalogEntry;
 import dev.mandate.core.catalog.ToolHints;
 import dev.mandate.core.flow.FlowLabels;
+import dev.mandate.core.flow.Sensitivity;
+import dev.mandate.core.mandate.LiveCheck;
 import dev.mandate.core.mandate.Tier;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.CallFacts;
@@ -50,18 +54,32 @@ public final class PolicyRoutes implements RouteGroup {
             new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final PolicyServices services;
+    private final AuthorizeSources sources;
     private final ObjectMapper json;
     private final InstantSource clock;
 
     /**
-     * Creates the routes.
+     * Creates the routes, with no mandates or tools to look up (requests give their facts inline).
      *
      * @param services the decision services
      * @param json the JSON mapper
      * @param clock the clock for mandate ages and approval expiry
      */
     public PolicyRoutes(PolicyServices services, ObjectMapper json, InstantSource clock) {
+        this(services, AuthorizeSources.of(services), json, clock);
+    }
+
+    /**
+     * Creates the routes.
+     *
+     * @param services the decision services
+     * @param sources where {@code /v1/authorize} looks up mandates, flow labels, the catalog and tool input types
+     * @param json the JSON mapper
+     * @param clock the clock for mandate ages and approval expiry
+     */
+    public PolicyRoutes(PolicyServices services, AuthorizeSources sources, ObjectMapper json, InstantSource clock) {
         this.services = services;
+        this.sources = sources;
         this.json = json;
         this.clock = clock;
     }
@@ -119,21 +137,55 @@ public final class PolicyRoutes implements RouteGroup {
 
     private ObjectNode authorizeCall(JsonNode body) {
         String tool = required(body, "tool");
-        String method = body.path("method").asText("tools/call");
+        String method = optionalText(body, "method", "tools/call");
         int dot = tool.indexOf('.');
         if (dot <= 0 || dot == tool.length() - 1) {
             throw bad("tool '" + tool + "' must be <server>.<tool>");
         }
         String server = tool.substring(0, dot);
-        MandateFacts mandate = mandate(body);
+        JsonNode given = body.get("arguments");
+        if (given != null && !given.isObject()) {
+            throw bad("'arguments' must be a JSON object, got "
+                    + given.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        JsonNode arguments = given == null ? json.createObjectNode() : given;
+        FlowLabels flow = labels(optionalText(body, "flow", ""));
+        MandateFacts mandate;
+        if (body.has("mandateId")) {
+            String id = required(body, "mandateId");
+            MandateFacts found = sources.mandates().mandate(id);
+            if (found == null) {
+                throw new MandateException(ErrorCode.NOT_FOUND, "mandate '" + id + "' is not known here");
+            }
+            LiveCheck live = sources.live().apply(id);
+            if (!live.isLive()) {
+                return deny("mandate " + id + " is not live: "
+                        + live.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            }
+            mandate = found;
+            // What the mandate has read so far, joined with what the caller says flowed in: labels only grow.
+            flow = flow.join(sources.flow().apply(id));
+        } else {
+            mandate = mandate(body);
+        }
         AgentFacts agent = agent(body, mandate);
-        JsonNode arguments = body.path("arguments").isObject() ? body.get("arguments") : json.createObjectNode();
         Instant now = clock.instant();
         if (!mandate.inScope(tool)) {
             return deny(tool + " is outside the declared scope of mandate " + mandate.id());
         }
-        CatalogEntry entry = services.catalog().tool(server, tool.substring(dot + 1), ToolHints.NONE);
-        FlowLabels flow = FlowLabels.parse(body.path("flow").asText(""));
+        CatalogEntry entry = sources.catalog().get().tool(server, tool.substring(dot + 1), ToolHints.NONE);
+        Sensitivity clearance = mandate.clearance();
+        if (clearance != null && entry.output().sensitivity().compareTo(clearance) > 0) {
+            return deny("withheld: " + tool + " returns data labelled "
+                    + entry.resultLabels().format()
+                    + ", above the clearance '" + clearance.wireName() + "' of the principal mandate " + mandate.id()
+                    + " acts for");
+        }
+        RecordType type = sources.inputTypes().apply(tool);
+        RecordValue input = CedarInput.input(arguments, type);
+        if (type != null) {
+            requireFits(tool, arguments, type, input);
+        }
         CallFacts facts = new CallFacts(
                 agent,
                 mandate,
@@ -142,7 +194,7 @@ public final class PolicyRoutes implements RouteGroup {
                 server,
                 entry,
                 flow,
-                CedarInput.input(arguments, null),
+                input,
                 false,
                 CallHistory.EMPTY,
                 CedarInput.destinationHost(arguments),
@@ -158,6 +210,62 @@ public final class PolicyRoutes implements RouteGroup {
             }
         }
         return answer(d, approval);
+    }
+
+    /**
+     * Refuses arguments that the tool's {@code inputSchema} declares with another type. The gateway leaves such a
+     * member out of {@code context.input} (the upstream would refuse the call); an enforcement point asking here gets
+     * told which member and value are wrong instead of a decision on arguments it did not mean.
+     */
+    private static void requireFits(String tool, JsonNode arguments, RecordType type, RecordValue input) {
+        for (java.util.Map.Entry<String, JsonNode> member : arguments.properties()) {
+            String name = member.getKey();
+            if (type.attributes().containsKey(name) && input.get(name) == null) {
+                String value = member.getValue().toString();
+                throw bad("arguments." + name + " = " + (value.length() > 64 ? value.substring(0, 64) + "…" : value)
+                        + " does not fit the type "
+                        + typeName(type.attributes().get(name).type())
+                        + " that the inputSchema of " + tool + " declares");
+            }
+        }
+    }
+
+    private static String typeName(dev.mandate.cedar.schema.SchemaType type) {
+        if (type instanceof dev.mandate.cedar.schema.SchemaType.LongType) {
+            return "Long";
+        }
+        if (type instanceof dev.mandate.cedar.schema.SchemaType.StringType) {
+            return "String";
+        }
+        if (type instanceof dev.mandate.cedar.schema.SchemaType.BoolType) {
+            return "Bool";
+        }
+        if (type instanceof dev.mandate.cedar.schema.SchemaType.SetType set) {
+            return "Set<" + typeName(set.element()) + ">";
+        }
+        if (type instanceof RecordType) {
+            return "record";
+        }
+        return type.getClass().getSimpleName().replace("Type", "");
+    }
+
+    private static FlowLabels labels(String text) {
+        try {
+            return FlowLabels.parse(text);
+        } catch (MandateException e) {
+            throw bad("'flow': " + e.getMessage());
+        }
+    }
+
+    private static String optionalText(JsonNode node, String field, String otherwise) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return otherwise;
+        }
+        if (!v.isTextual()) {
+            throw bad("'" + field + "' must be a string, got " + v);
+        }
+        return v.asText();
     }
 
     private ObjectNode deny(String reason) {

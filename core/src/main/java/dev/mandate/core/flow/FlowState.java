@@ -8,15 +8,38 @@ import org.jspecify.annotations.Nullable;
  * The flow labels one mandate has accumulated. Thread-safe; labels only grow. A child state (for a delegated mandate)
  * starts with its parent's labels and joins its own back into the parent when it closes, so that handing context to a
  * sub-agent cannot launder it.
+ *
+ * <p>A state may have a {@link Writer} that makes its labels outlive the process: it is called whenever the labels
+ * changed, with all of them, one call at a time and in the order they grew, before {@link #add} returns. Since labels
+ * only grow a write is needed only when they change, which happens a few times per mandate at most (the lattice is
+ * shallow), so a call that adds nothing new writes nothing.
  */
 public final class FlowState {
+    /** Makes a mandate's labels durable. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * Stores the labels; durable when it returns.
+         *
+         * @param labels all the labels now
+         * @throws RuntimeException if they could not be stored; {@link FlowState#add} then throws it too (the labels in
+         *     memory have grown regardless, and the next change writes them again)
+         */
+        void write(FlowLabels labels);
+    }
+
     private final AtomicReference<FlowLabels> labels;
     private final @Nullable FlowState parent;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final @Nullable Writer writer;
+    private final Object writing = new Object();
+    private volatile FlowLabels written; // guarded by writing for writes
 
-    private FlowState(FlowLabels initial, @Nullable FlowState parent) {
+    private FlowState(FlowLabels initial, @Nullable FlowState parent, @Nullable Writer writer, FlowLabels written) {
         this.labels = new AtomicReference<>(initial);
         this.parent = parent;
+        this.writer = writer;
+        this.written = written;
     }
 
     /**
@@ -26,7 +49,18 @@ public final class FlowState {
      * @return the state
      */
     public static FlowState root(FlowLabels initial) {
-        return new FlowState(initial, null);
+        return new FlowState(initial, null, null, initial);
+    }
+
+    /**
+     * Creates the state of a root mandate whose labels are written back as they grow.
+     *
+     * @param stored the labels stored so far
+     * @param writer where changes go
+     * @return the state
+     */
+    public static FlowState root(FlowLabels stored, Writer writer) {
+        return new FlowState(stored, null, writer, stored);
     }
 
     /**
@@ -35,7 +69,19 @@ public final class FlowState {
      * @return the child's state
      */
     public FlowState child() {
-        return new FlowState(current(), this);
+        return new FlowState(current(), this, null, current());
+    }
+
+    /**
+     * Creates the state of a delegated child whose labels are written back as they grow: it starts with this state's
+     * labels joined with the ones stored for it (what it had read before a restart).
+     *
+     * @param stored the labels stored for the child
+     * @param writer where the child's changes go
+     * @return the child's state
+     */
+    public FlowState child(FlowLabels stored, Writer writer) {
+        return new FlowState(current().join(stored), this, writer, stored);
     }
 
     /**
@@ -57,10 +103,26 @@ public final class FlowState {
      */
     public FlowLabels add(FlowLabels added) {
         FlowLabels after = labels.accumulateAndGet(added, FlowLabels::join);
+        writeIfChanged();
         if (closed.get() && parent != null) {
             parent.add(after);
         }
         return after;
+    }
+
+    private void writeIfChanged() {
+        Writer w = writer;
+        if (w == null || labels.get().equals(written)) {
+            return;
+        }
+        synchronized (writing) {
+            // Read again under the lock: a later, larger set may already be written, and writes must never go back.
+            FlowLabels now = labels.get();
+            if (!now.equals(written)) {
+                w.write(now);
+                written = now;
+            }
+        }
     }
 
     /**

@@ -92,7 +92,8 @@ public final class Attenuation {
                 ceiling,
                 budget,
                 null,
-                null);
+                null,
+                parent.clearance());
     }
 
     private static Set<String> subset(Rule rule, String what, @Nullable Set<String> asked, Set<String> parent) {

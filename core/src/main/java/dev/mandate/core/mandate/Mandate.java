@@ -2,6 +2,7 @@ package dev.mandate.core.mandate;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * @param callBudget the most tool calls it may make
  * @param ended when it stopped being active, or null while active
  * @param endReason why it ended, or null while active
+ * @param clearance the highest sensitivity its principal may read, or null when it acts for nobody; a mandate that acts
+ *     for a principal whose ID token carried no (known) clearance has {@link Sensitivity#PUBLIC}, the most restrictive
  */
 public record Mandate(
         String id,
@@ -51,7 +54,8 @@ public record Mandate(
         Set<String> labelCeiling,
         int callBudget,
         @Nullable Instant ended,
-        @Nullable String endReason) {
+        @Nullable String endReason,
+        @Nullable Sensitivity clearance) {
 
     /** Validates the fields and copies the sets. */
     public Mandate {
@@ -80,9 +84,112 @@ public record Mandate(
         if (callBudget < 0) {
             throw new MandateException(ErrorCode.BAD_REQUEST, "mandate " + id + ": call budget < 0: " + callBudget);
         }
+        if (clearance != null && onBehalfOf == null) {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST,
+                    "mandate " + id + ": a clearance (" + clearance.wireName() + ") belongs to a principal, and it acts"
+                            + " for nobody");
+        }
         if ((state == MandateState.ACTIVE) != (ended == null)) {
             throw new MandateException(
                     ErrorCode.BAD_REQUEST, "mandate " + id + ": an ended time goes with a final state, got " + state);
         }
+    }
+
+    /**
+     * Creates a mandate whose clearance follows from its principal alone: none when it acts for nobody, else
+     * {@link Sensitivity#PUBLIC} (a principal whose clearance is unknown may read only public data).
+     *
+     * @param id the mandate id
+     * @param agent the agent
+     * @param onBehalfOf the principal, or null
+     * @param purpose the purpose
+     * @param tools the tools
+     * @param resources the resources
+     * @param tier the tier
+     * @param parentId the parent, or null
+     * @param depth the depth
+     * @param issued when it was opened
+     * @param expires when it expires
+     * @param maxExpires the latest expiry
+     * @param ttl one renewal
+     * @param state its state
+     * @param flowLabels its flow labels
+     * @param labelCeiling its label ceiling
+     * @param callBudget its call budget
+     * @param ended when it ended, or null
+     * @param endReason why it ended, or null
+     */
+    public Mandate(
+            String id,
+            SpiffeId agent,
+            @Nullable String onBehalfOf,
+            String purpose,
+            Set<String> tools,
+            Set<String> resources,
+            Tier tier,
+            @Nullable String parentId,
+            int depth,
+            Instant issued,
+            Instant expires,
+            Instant maxExpires,
+            Duration ttl,
+            MandateState state,
+            Set<String> flowLabels,
+            Set<String> labelCeiling,
+            int callBudget,
+            @Nullable Instant ended,
+            @Nullable String endReason) {
+        this(
+                id,
+                agent,
+                onBehalfOf,
+                purpose,
+                tools,
+                resources,
+                tier,
+                parentId,
+                depth,
+                issued,
+                expires,
+                maxExpires,
+                ttl,
+                state,
+                flowLabels,
+                labelCeiling,
+                callBudget,
+                ended,
+                endReason,
+                onBehalfOf == null ? null : Sensitivity.PUBLIC);
+    }
+
+    /**
+     * Returns this mandate with other flow labels (they were written back after it was loaded).
+     *
+     * @param labels the labels
+     * @return the copy
+     */
+    public Mandate withFlowLabels(Set<String> labels) {
+        return new Mandate(
+                id,
+                agent,
+                onBehalfOf,
+                purpose,
+                tools,
+                resources,
+                tier,
+                parentId,
+                depth,
+                issued,
+                expires,
+                maxExpires,
+                ttl,
+                state,
+                labels,
+                labelCeiling,
+                callBudget,
+                ended,
+                endReason,
+                clearance);
     }
 }

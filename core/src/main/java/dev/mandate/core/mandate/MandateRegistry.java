@@ -54,6 +54,7 @@ public final class MandateRegistry {
         volatile long expiresMillis;
         volatile @Nullable Instant ended;
         volatile @Nullable String endReason;
+        volatile Set<String> flowLabels; // written back as they grow (recordFlowLabels)
         boolean notDurable; // guarded by the registry lock: ended in memory, but the store has not recorded it yet
         boolean remote; // guarded by the registry lock: learned from the shared store, opened by another replica
 
@@ -65,6 +66,7 @@ public final class MandateRegistry {
             this.maxExpiresMillis = grant.maxExpires().toEpochMilli();
             this.ended = grant.ended();
             this.endReason = grant.endReason();
+            this.flowLabels = grant.flowLabels();
         }
 
         LiveCheck own(long now) {
@@ -94,11 +96,12 @@ public final class MandateRegistry {
                     grant.maxExpires(),
                     grant.ttl(),
                     s,
-                    grant.flowLabels(),
+                    flowLabels,
                     grant.labelCeiling(),
                     grant.callBudget(),
                     s == MandateState.ACTIVE ? null : (end == null ? Instant.EPOCH : end),
-                    s == MandateState.ACTIVE ? null : endReason);
+                    s == MandateState.ACTIVE ? null : endReason,
+                    grant.clearance());
         }
     }
 
@@ -225,6 +228,27 @@ public final class MandateRegistry {
     }
 
     /**
+     * Writes back the flow labels a mandate has accumulated, so that a restart does not forget what it has read. Labels
+     * only grow, so callers write only when they changed, and each mandate's writes in order (a {@code FlowState}
+     * does both); the write is durable when this returns. It does not take the registry lock: it changes no state
+     * that checks read.
+     *
+     * @param id the mandate
+     * @param labels all its labels now, as label words
+     * @throws MandateException with {@code NOT_FOUND} if there is no such mandate, {@code UNAVAILABLE} if the store
+     *     could not record them (the labels in memory stay, so enforcement is not weakened)
+     */
+    public void recordFlowLabels(String id, Set<String> labels) {
+        Node n = nodes.get(id);
+        if (n == null) {
+            throw notFound(id);
+        }
+        Set<String> copy = Scope.names("flow labels", labels);
+        store.updateFlowLabels(id, copy);
+        n.flowLabels = copy;
+    }
+
+    /**
      * Returns the direct children of a mandate.
      *
      * @param id the mandate id
@@ -311,7 +335,8 @@ public final class MandateRegistry {
                 request.labelCeiling(),
                 request.callBudget(),
                 null,
-                null);
+                null,
+                request.clearance());
         persistAndAudit(m, "mandate.opened", actor);
         synchronized (lock) {
             // putIfAbsent: the change feed may have brought this very row in already (replicas)
@@ -595,6 +620,10 @@ public final class MandateRegistry {
         }
         if (m.onBehalfOf() != null) {
             details.put("on_behalf_of", fit(m.onBehalfOf()));
+        }
+        dev.mandate.core.flow.Sensitivity clearance = m.clearance();
+        if (clearance != null) {
+            details.put("clearance", clearance.wireName());
         }
         try {
             audit.record(new AuditEntry(type, actor, m.id(), null, details));

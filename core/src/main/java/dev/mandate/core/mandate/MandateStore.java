@@ -3,6 +3,7 @@ package dev.mandate.core.mandate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** Where mandates are kept so that they survive a restart. Every method is durable when it returns. */
 public interface MandateStore {
@@ -33,6 +34,15 @@ public interface MandateStore {
      * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
      */
     void renew(String id, Instant expires);
+
+    /**
+     * Replaces a mandate's flow labels (they only grow, whatever its state: a late result still counts).
+     *
+     * @param id the mandate
+     * @param flowLabels all its labels now
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
+     */
+    void updateFlowLabels(String id, Set<String> flowLabels);
 
     /**
      * Loads every mandate, parents before their children.

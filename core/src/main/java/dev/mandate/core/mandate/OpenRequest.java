@@ -1,5 +1,6 @@
 package dev.mandate.core.mandate;
 
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxLifetime the longest it may live in total, or null for the tier's maximum
  * @param labelCeiling the labels it may accumulate ({@value Scope#ANY_LABEL} for any)
  * @param callBudget the most tool calls it may make
+ * @param clearance the principal's clearance; null when it acts for nobody, and {@link Sensitivity#PUBLIC} stands in
+ *     for an unknown clearance
  */
 public record OpenRequest(
         SpiffeId agent,
@@ -30,7 +33,8 @@ public record OpenRequest(
         Duration ttl,
         @Nullable Duration maxLifetime,
         Set<String> labelCeiling,
-        int callBudget) {
+        int callBudget,
+        @Nullable Sensitivity clearance) {
     /** Validates and copies. */
     public OpenRequest {
         Objects.requireNonNull(agent, "agent");
@@ -40,5 +44,45 @@ public record OpenRequest(
         resources = Scope.names("resources", resources);
         labelCeiling = Scope.names("label ceiling", labelCeiling);
         Objects.requireNonNull(ttl, "ttl");
+    }
+
+    /**
+     * Creates a request whose clearance follows from its principal: none, or {@link Sensitivity#PUBLIC} for a principal
+     * whose clearance is unknown.
+     *
+     * @param agent the agent
+     * @param tier the agent's tier
+     * @param onBehalfOf the principal, or null
+     * @param purpose the task's purpose
+     * @param tools the tools asked for
+     * @param resources the resources asked for
+     * @param ttl how long it lives between heartbeats
+     * @param maxLifetime the longest it may live in total, or null for the tier's maximum
+     * @param labelCeiling the labels it may accumulate
+     * @param callBudget the most tool calls it may make
+     */
+    public OpenRequest(
+            SpiffeId agent,
+            Tier tier,
+            @Nullable String onBehalfOf,
+            String purpose,
+            Set<String> tools,
+            Set<String> resources,
+            Duration ttl,
+            @Nullable Duration maxLifetime,
+            Set<String> labelCeiling,
+            int callBudget) {
+        this(
+                agent,
+                tier,
+                onBehalfOf,
+                purpose,
+                tools,
+                resources,
+                ttl,
+                maxLifetime,
+                labelCeiling,
+                callBudget,
+                onBehalfOf == null ? null : Sensitivity.PUBLIC);
     }
 }

@@ -7,8 +7,8 @@ public interface PrincipalVerifier {
      * Verifies an OIDC ID token against the configured issuers.
      *
      * @param idToken the compact JWT
-     * @return the principal, as {@code <issuer>#<subject>}
+     * @return the principal, named {@code <issuer>#<subject>}, with its clearance
      * @throws dev.mandate.core.MandateException with {@code UNAUTHENTICATED} naming why it was not accepted
      */
-    String verify(String idToken);
+    Principal verify(String idToken);
 }

@@ -143,20 +143,21 @@ public final class TokenExchange {
         requirePurpose(agent, purpose);
         TierLimits tier = registry.limits().of(agent.tier());
         requireBinding(agent.tier(), tier, jkt);
-        String obo = details.onBehalfOf() == null ? null : principal(details.onBehalfOf());
+        Principal obo = details.onBehalfOf() == null ? null : principal(details.onBehalfOf());
         Duration ttl = details.ttl() == null ? tier.maxTtl() : details.ttl();
         Mandate m = refusing(() -> registry.open(
                 new OpenRequest(
                         agent.id(),
                         agent.tier(),
-                        obo,
+                        obo == null ? null : obo.name(),
                         purpose,
                         details.tools() == null ? Set.of() : details.tools(),
                         details.resources() == null ? Set.of() : details.resources(),
                         ttl,
                         null,
                         Set.of(Scope.ANY_LABEL),
-                        defaultCallBudget),
+                        defaultCallBudget,
+                        obo == null ? null : obo.clearance()),
                 actor));
         return issue(m, tier, jkt, List.of());
     }
@@ -396,7 +397,7 @@ public final class TokenExchange {
         }
     }
 
-    private String principal(String idToken) {
+    private Principal principal(String idToken) {
         PrincipalVerifier p = principals;
         if (p == null) {
             throw new OAuthException(

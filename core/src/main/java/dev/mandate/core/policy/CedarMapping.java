@@ -128,6 +128,9 @@ public final class CedarMapping {
         mandate.put("depth", new LongValue(m.depth()));
         String onBehalfOf = m.onBehalfOf();
         mandate.put("onBehalfOf", new StringValue(onBehalfOf == null ? "" : onBehalfOf));
+        // The principal's clearance on the scale of flow.sensitivity; acting for nobody, nothing is withheld (3).
+        Sensitivity clearance = m.clearance();
+        mandate.put("clearance", new LongValue(level(clearance == null ? Sensitivity.RESTRICTED : clearance)));
         mandate.put(
                 "ageSeconds",
                 new LongValue(

@@ -2,6 +2,7 @@ package dev.mandate.core.policy;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.mandate.Tier;
 import java.time.Instant;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param scope the tools it asked for: {@code <server>.<tool>}, {@code <server>.*} or {@code *}; a call outside them is
  *     denied before policy; empty means nothing
  * @param callBudget the most calls it may make; 0 means the gateway's default
+ * @param clearance the clearance of the person it acts for, or null when it acts for nobody
  */
 public record MandateFacts(
         String id,
@@ -33,7 +35,8 @@ public record MandateFacts(
         Instant issuedAt,
         Instant expiresAt,
         Set<String> scope,
-        long callBudget) {
+        long callBudget,
+        @Nullable Sensitivity clearance) {
     /** Copies the scope and checks the numbers. */
     public MandateFacts {
         Objects.requireNonNull(tier, "tier");
@@ -46,6 +49,45 @@ public record MandateFacts(
                     "mandate facts need an id, depth >= 0 and callBudget >= 0; got '" + id + "', " + depth + ", "
                             + callBudget);
         }
+    }
+
+    /**
+     * Creates the facts of a mandate that acts for nobody, or for a person of unknown clearance ({@code public}).
+     *
+     * @param id the mandate id
+     * @param agentId the agent
+     * @param purpose the purpose
+     * @param tier the tier
+     * @param depth the depth
+     * @param onBehalfOf the person, or null
+     * @param issuedAt when it was issued
+     * @param expiresAt when it expires
+     * @param scope the tools it asked for
+     * @param callBudget the most calls it may make
+     */
+    public MandateFacts(
+            String id,
+            String agentId,
+            String purpose,
+            Tier tier,
+            int depth,
+            @Nullable String onBehalfOf,
+            Instant issuedAt,
+            Instant expiresAt,
+            Set<String> scope,
+            long callBudget) {
+        this(
+                id,
+                agentId,
+                purpose,
+                tier,
+                depth,
+                onBehalfOf,
+                issuedAt,
+                expiresAt,
+                scope,
+                callBudget,
+                onBehalfOf == null ? null : Sensitivity.PUBLIC);
     }
 
     /**

@@ -122,6 +122,7 @@ public final class SchemaGenerator {
         mandate.put("tier", req(STRING));
         mandate.put("depth", req(LONG));
         mandate.put("onBehalfOf", req(STRING));
+        mandate.put("clearance", req(LONG));
         mandate.put("ageSeconds", req(LONG));
         mandate.put("remainingSeconds", req(LONG));
         c.put("mandate", req(new RecordType(mandate, false)));

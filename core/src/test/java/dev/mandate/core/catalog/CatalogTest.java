@@ -101,4 +101,41 @@ final class CatalogTest {
                         FlowLabels.NONE, false, false, false, null, many, CatalogEntry.Source.CONFIGURED))
                 .hasMessageContaining("MAX_EXPOSED");
     }
+
+    private static CatalogEntry labelled(String labels) {
+        return new CatalogEntry(
+                FlowLabels.parse(labels), false, false, false, null, List.of(), CatalogEntry.Source.CONFIGURED);
+    }
+
+    @Test
+    void resourceUrisAreLabelledExactlyThenByTheMostLiteralTemplate() {
+        Catalog docs = new Catalog(
+                Map.of(
+                        new CatalogKey(CatalogKind.RESOURCE, "docs", "docs://{team}/{doc}"), labelled("internal"),
+                        new CatalogKey(CatalogKind.RESOURCE, "docs", "docs://restricted/{+path}"),
+                                labelled("restricted"),
+                        new CatalogKey(CatalogKind.RESOURCE, "docs", "docs://eng/readme"), labelled("public")),
+                Set.of());
+
+        assertThat(docs.resource("docs", "docs://eng/readme")).isEqualTo(labelled("public"));
+        assertThat(docs.resource("docs", "docs://eng/handbook")).isEqualTo(labelled("internal"));
+        assertThat(docs.resource("docs", "docs://restricted/plans")).isEqualTo(labelled("restricted"));
+        assertThat(docs.resource("docs", "docs://restricted/plans/2027/layoffs"))
+                .isEqualTo(labelled("restricted"));
+        assertThat(docs.resource("docs", "docs://eng/a/b")).isNull();
+        assertThat(docs.resource("other", "docs://eng/handbook")).isNull();
+        assertThat(docs.entry(CatalogKind.RESOURCE, "docs", "docs://eng/a/b")).isEqualTo(CatalogEntry.MOST_RESTRICTIVE);
+        assertThat(docs.entry(CatalogKind.RESOURCE, "docs", "docs://hr/x")).isEqualTo(labelled("internal"));
+        assertThat(docs.labelsResourcesOf("docs")).isTrue();
+        assertThat(docs.labelsResourcesOf("crm")).isFalse();
+    }
+
+    @Test
+    void anUnclosedTemplateVariableIsRefusedNamingTheTemplate() {
+        assertThatThrownBy(() -> new Catalog(
+                        Map.of(new CatalogKey(CatalogKind.RESOURCE, "docs", "docs://{team"), labelled("internal")),
+                        Set.of()))
+                .hasMessageContaining("docs://{team")
+                .hasMessageContaining("{name} or {+name}");
+    }
 }

@@ -71,4 +71,51 @@ final class FlowStateTest {
         }
         assertThat(state.current().categories()).hasSize(8);
     }
+
+    @Property
+    void writesHappenOnlyWhenLabelsChangeAndNeverGoBack(@ForAll("additions") List<FlowLabels> additions) {
+        List<FlowLabels> written = new java.util.ArrayList<>();
+        FlowState state = FlowState.root(FlowLabels.NONE, written::add);
+        for (FlowLabels added : additions) {
+            state.add(added);
+        }
+        for (int i = 1; i < written.size(); i++) {
+            assertThat(written.get(i - 1).dominatedBy(written.get(i))).isTrue();
+            assertThat(written.get(i)).isNotEqualTo(written.get(i - 1));
+        }
+        assertThat(written.isEmpty() ? FlowLabels.NONE : written.get(written.size() - 1))
+                .isEqualTo(state.current());
+    }
+
+    @Test
+    void aRestoredChildStartsFromItsParentAndItsOwnStoredLabelsAndWritesOnlyItsOwnRow() {
+        List<FlowLabels> parentWrites = new java.util.ArrayList<>();
+        List<FlowLabels> childWrites = new java.util.ArrayList<>();
+        FlowState parent = FlowState.root(FlowLabels.parse("internal"), parentWrites::add);
+        FlowState child = parent.child(FlowLabels.parse("pii"), childWrites::add);
+
+        assertThat(child.current()).isEqualTo(FlowLabels.parse("internal,pii"));
+        child.add(FlowLabels.parse("internal"));
+        assertThat(childWrites).containsExactly(FlowLabels.parse("internal,pii"));
+        child.close();
+        assertThat(parentWrites).containsExactly(FlowLabels.parse("internal,pii"));
+    }
+
+    @Test
+    void aFailedWriteFailsTheAddKeepsTheLabelsAndIsRetriedOnTheNextAdd() {
+        List<FlowLabels> written = new java.util.ArrayList<>();
+        boolean[] down = {true};
+        FlowState state = FlowState.root(FlowLabels.NONE, labels -> {
+            if (down[0]) {
+                throw new IllegalStateException("store down");
+            }
+            written.add(labels);
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.add(FlowLabels.parse("pii")))
+                .hasMessage("store down");
+        assertThat(state.current().has(new Category("pii"))).isTrue();
+        down[0] = false;
+        state.add(FlowLabels.NONE);
+        assertThat(written).containsExactly(FlowLabels.parse("pii"));
+    }
 }

@@ -59,6 +59,15 @@ final class Fakes {
         }
 
         @Override
+        public synchronized void updateFlowLabels(String id, java.util.Set<String> flowLabels) {
+            check();
+            Mandate m = rows.get(id);
+            if (m != null) {
+                rows.put(id, m.withFlowLabels(flowLabels));
+            }
+        }
+
+        @Override
         public synchronized List<Mandate> loadAll() {
             check();
             return new ArrayList<>(rows.values());
@@ -99,7 +108,8 @@ final class Fakes {
                     m.labelCeiling(),
                     m.callBudget(),
                     ended,
-                    reason);
+                    reason,
+                    m.clearance());
         }
     }
 

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditSink;
+import dev.mandate.core.catalog.Catalog;
 import dev.mandate.core.catalog.CatalogEntry;
 import dev.mandate.core.catalog.CatalogKey;
 import dev.mandate.core.catalog.CatalogKind;
 import dev.mandate.core.catalog.StoreBinding;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.LabelledStore;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.gateway.CallDecider;
 import dev.mandate.gateway.CallerContext;
 import dev.mandate.gateway.Decision;
@@ -27,9 +29,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One decided call: build the decision request, decide (an exception is a deny), forward, add the result's labels to
- * the mandate's flow and to stores, fulfil obligations, and record the audit event — the answer is released only
- * after the record is durable. The steps are in one method so their order is visible in one place.
+ * One decided call: build the decision request, decide (an exception is a deny), hold the call to the clearance of the
+ * principal the mandate acts for, forward, withhold the result's items above that clearance, add the result's labels to
+ * the mandate's flow and to stores, fulfil obligations, and record the audit event — the answer is released only after
+ * the record is durable. The steps are in one method so their order is visible in one place.
+ *
+ * <p>Clearance: a call whose whole result is labelled above the clearance (its catalog entry's sensitivity) is refused
+ * after the decision and before it is forwarded — its result would be withheld whole, so forwarding it could only
+ * cause side effects and issue credentials for nothing; the agent gets {@link GatewayError#ABOVE_CLEARANCE} naming the
+ * labels and the clearance. Items of a result that name resources labelled above it are removed ({@link ResultItems}),
+ * the rest passes. Withheld data adds no flow labels: it never reached the agent.
  */
 final class CallPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(CallPipeline.class);
@@ -44,16 +53,24 @@ final class CallPipeline {
     private final AuditSink audit;
     private final LabelledStore stores;
     private final InstantSource clock;
+    private final Catalog catalog;
 
-    CallPipeline(CallDecider decider, AuditSink audit, LabelledStore stores, InstantSource clock) {
+    CallPipeline(CallDecider decider, AuditSink audit, LabelledStore stores, InstantSource clock, Catalog catalog) {
         this.decider = decider;
         this.audit = audit;
         this.stores = stores;
         this.clock = clock;
+        this.catalog = catalog;
     }
 
-    /** Whether a list may show the entry: the decider's answer to a listing request is not a deny. */
+    /**
+     * Whether a list may show the entry: its results are not above the caller's clearance, and the decider's answer to
+     * a listing request is not a deny.
+     */
     boolean couldBeAllowed(CallerContext caller, String method, String action, CatalogKey key, CatalogEntry entry) {
+        if (caller.above(entry.output().sensitivity())) {
+            return false;
+        }
         DecisionRequest request = new DecisionRequest(
                 caller,
                 method,
@@ -125,6 +142,19 @@ final class CallPipeline {
                         null);
             }
         };
+        Sensitivity clearance = caller.clearance();
+        if (clearance != null && caller.above(entry.output().sensitivity())) {
+            String labels = entry.resultLabels().format();
+            record.withhold(clearance, entry.resultLabels(), 1, List.of());
+            record.write(before, "not-called", "above clearance");
+            throw new GatewayException(
+                    GatewayError.ABOVE_CLEARANCE,
+                    "withheld: " + action + " returns data labelled " + labels + ", above the clearance '"
+                            + clearance.wireName() + "' of the principal this mandate acts for; the call was not"
+                            + " forwarded",
+                    decision,
+                    null);
+        }
         JsonNode result;
         try {
             result = forward.apply(arguments);
@@ -134,12 +164,33 @@ final class CallPipeline {
             throw e;
         }
         FlowLabels added = entry.resultLabels();
+        if (catalog.labelsResourcesOf(key.server())) {
+            ResultItems.Outcome items = ResultItems.filter(result, catalog, key.server(), clearance);
+            added = added.join(items.passed());
+            if (items.withheld() > 0 && clearance != null) {
+                record.withhold(clearance, items.withheldLabels(), items.withheld(), items.withheldUris());
+            }
+        }
         StoreBinding store = entry.store();
         String storeKey = store == null ? null : storeKey(key, store, arguments);
         if (store != null && store.access().reads()) {
             added = added.join(storeKey == null ? stores.readAll(store.store()) : stores.read(store.store(), storeKey));
         }
-        FlowLabels after = caller.flow().add(added);
+        FlowLabels after;
+        try {
+            after = caller.flow().add(added);
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "the flow labels of mandate {} could not be written back; withholding the answer",
+                    caller.mandateId(),
+                    e);
+            record.write(caller.flow().current(), "labels-unavailable", "the flow labels could not be stored");
+            throw new GatewayException(
+                    GatewayError.LABELS_UNAVAILABLE,
+                    "the flow labels this call added could not be stored, so it was not answered",
+                    null,
+                    e);
+        }
         if (store != null && store.access().writes()) {
             // What a call writes comes from the caller's context: everything it had seen before the call.
             stores.write(store.store(), storeKey == null ? "*" : storeKey, before);
@@ -183,6 +234,7 @@ final class CallPipeline {
         private final FlowLabels before;
         private final Decision decision;
         private final long started;
+        private final Map<String, String> withheld = new LinkedHashMap<>();
 
         AuditRecord(
                 CallerContext caller,
@@ -201,6 +253,16 @@ final class CallPipeline {
             this.started = started;
         }
 
+        /** Adds what was withheld from the agent to the event. */
+        void withhold(Sensitivity clearance, FlowLabels labels, int count, List<String> uris) {
+            withheld.put("clearance", clearance.wireName());
+            withheld.put("withheld", Integer.toString(count));
+            withheld.put("withheldLabels", labels.format());
+            if (!uris.isEmpty()) {
+                withheld.put("withheldUris", truncate(String.join(" ", uris)));
+            }
+        }
+
         void write(FlowLabels after, String upstreamStatus, @Nullable String reason) {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("method", method);
@@ -210,6 +272,7 @@ final class CallPipeline {
             details.put("labelsAfter", after.format());
             details.put("upstreamStatus", upstreamStatus);
             details.put("latencyMicros", Long.toString((System.nanoTime() - started) / 1000));
+            details.putAll(withheld);
             switch (decision) {
                 case Decision.Allow a -> details.put("decision", "allow");
                 case Decision.Deny d -> {

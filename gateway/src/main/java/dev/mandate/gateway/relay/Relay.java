@@ -559,7 +559,7 @@ public final class Relay implements McpHandler, AutoCloseable {
             return new Relay(
                     upstreams,
                     config.catalog(),
-                    new CallPipeline(decider, audit, stores, clock),
+                    new CallPipeline(decider, audit, stores, clock, config.catalog()),
                     json,
                     settings.version());
         }
