@@ -47,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * figures are the gateway's own cost (transport, session, relay, pipeline), not policy or storage.
  *
  * <p>Run (after {@code ./mvnw -B -q package -DskipTests}): {@code java -cp bench/target/benchmarks.jar
- * dev.mandate.bench.GatewayLoad [rate] [seconds] [concurrency] [sessions]}.
+ * dev.mandate.bench.GatewayLoad [rate] [seconds] [concurrency] [sessions] [sdk|lean]}; {@code lean} puts a minimal
+ * JSON-RPC echo server upstream instead of the SDK's, so that the upstream's own cost does not cap the figures.
  */
 @SuppressWarnings("try") // Upstream.close() may throw InterruptedException from Jetty's stop; main propagates it
 public final class GatewayLoad {
@@ -72,7 +73,7 @@ public final class GatewayLoad {
         int concurrency = arg(args, 2, 32, 1_024);
         int sessions = arg(args, 3, 10_000, 100_000);
         AtomicLong audited = new AtomicLong();
-        try (Upstream upstream = new Upstream()) {
+        try (EchoServer upstream = echoServer(args, 4)) {
             McpGateway gateway = McpGateway.builder()
                     .settings(new GatewaySettings(
                             List.of(), sessions + 1_000, Duration.ofHours(1), 1 << 20, Duration.ofSeconds(30), "bench"))
@@ -104,8 +105,8 @@ public final class GatewayLoad {
                 Target through =
                         new Target("gateway", URI.create("http://127.0.0.1:" + web.port() + "/mcp"), "up.echo", http);
                 System.out.printf(
-                        "JDK %s, %d cores%n",
-                        Runtime.version(), Runtime.getRuntime().availableProcessors());
+                        "JDK %s, %d cores, upstream: %s%n",
+                        Runtime.version(), Runtime.getRuntime().availableProcessors(), upstream.kind());
                 System.out.println("warming up ...");
                 for (int i = 0; i < 2; i++) {
                     paced(direct, rate, Math.min(3, seconds));
@@ -311,8 +312,27 @@ public final class GatewayLoad {
         }
     }
 
+    /** The upstream kind named by the fifth argument: {@code sdk} (default) or {@code lean}. */
+    static EchoServer echoServer(String[] args, int index) throws Exception {
+        String kind = args.length > index ? args[index] : "sdk";
+        return switch (kind) {
+            case "sdk" -> new Upstream();
+            case "lean" -> new LeanUpstream();
+            default -> throw new IllegalArgumentException("upstream kind must be sdk or lean, got '" + kind + "'");
+        };
+    }
+
+    /** An in-process MCP server with one {@code echo} tool over Streamable HTTP at 127.0.0.1. */
+    sealed interface EchoServer extends AutoCloseable permits Upstream, LeanUpstream {
+        /** The MCP endpoint. */
+        URI url();
+
+        /** What it is, for the report. */
+        String kind();
+    }
+
     /** The upstream: the MCP Java SDK server with one echo tool, over Streamable HTTP on Jetty at 127.0.0.1. */
-    static final class Upstream implements AutoCloseable {
+    static final class Upstream implements EchoServer {
         private final Server jetty = new Server();
         private final McpSyncServer server;
         private final ServerConnector connector;
@@ -350,13 +370,115 @@ public final class GatewayLoad {
             jetty.start();
         }
 
-        URI url() {
+        @Override
+        public URI url() {
             return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        }
+
+        @Override
+        public String kind() {
+            return "the MCP Java SDK server";
         }
 
         @Override
         public void close() throws Exception {
             server.closeGracefully();
+            jetty.stop();
+        }
+    }
+
+    /**
+     * A lean upstream: the least of MCP Streamable HTTP that the gateway needs (initialize with a session id,
+     * notifications accepted with 202, {@code tools/list}, {@code tools/call} of {@code echo}, {@code ping}; JSON
+     * answers, no GET stream) as one Jetty handler, so that a benchmark measures the gateway and not the SDK server.
+     */
+    static final class LeanUpstream implements EchoServer {
+        private static final byte[] TOOLS = ("{\"tools\":[{\"name\":\"echo\",\"description\":\"echoes text\","
+                        + "\"inputSchema\":{\"type\":\"object\"}}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        private final Server jetty = new Server();
+        private final ServerConnector connector;
+
+        LeanUpstream() throws Exception {
+            connector = new ServerConnector(jetty);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            jetty.addConnector(connector);
+            jetty.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+                @Override
+                public boolean handle(
+                        org.eclipse.jetty.server.Request request,
+                        org.eclipse.jetty.server.Response response,
+                        org.eclipse.jetty.util.Callback callback)
+                        throws Exception {
+                    if (!"POST".equals(request.getMethod())) {
+                        response.setStatus(request.getMethod().equals("DELETE") ? 200 : 405);
+                        callback.succeeded();
+                        return true;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode message;
+                    try (java.io.InputStream in = org.eclipse.jetty.server.Request.asInputStream(request)) {
+                        message = JSON.readTree(in);
+                    }
+                    com.fasterxml.jackson.databind.JsonNode id = message.get("id");
+                    String method = message.path("method").asText("");
+                    if (id == null) {
+                        response.setStatus(202);
+                        callback.succeeded();
+                        return true;
+                    }
+                    com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode();
+                    answer.put("jsonrpc", "2.0").set("id", id);
+                    switch (method) {
+                        case "initialize" -> {
+                            com.fasterxml.jackson.databind.node.ObjectNode result = answer.putObject("result");
+                            result.put("protocolVersion", "2025-06-18");
+                            result.putObject("capabilities").putObject("tools");
+                            result.putObject("serverInfo").put("name", "lean").put("version", "1");
+                            response.getHeaders()
+                                    .put(
+                                            "Mcp-Session-Id",
+                                            java.util.UUID.randomUUID().toString());
+                        }
+                        case "tools/list" -> answer.set("result", JSON.readTree(TOOLS));
+                        case "tools/call" ->
+                            answer.putObject("result")
+                                    .putArray("content")
+                                    .addObject()
+                                    .put("type", "text")
+                                    .put(
+                                            "text",
+                                            "echo "
+                                                    + message.path("params")
+                                                            .path("arguments")
+                                                            .path("text")
+                                                            .asText());
+                        case "ping" -> answer.putObject("result");
+                        default ->
+                            answer.putObject("error").put("code", -32601).put("message", "Method not found: " + method);
+                    }
+                    response.setStatus(200);
+                    response.getHeaders().put("Content-Type", "application/json");
+                    org.eclipse.jetty.io.Content.Sink.write(
+                            response, true, java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
+                    return true;
+                }
+            });
+            jetty.start();
+        }
+
+        @Override
+        public URI url() {
+            return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        }
+
+        @Override
+        public String kind() {
+            return "a lean JSON-RPC echo server (one Jetty handler)";
+        }
+
+        @Override
+        public void close() throws Exception {
             jetty.stop();
         }
     }

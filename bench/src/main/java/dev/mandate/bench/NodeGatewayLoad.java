@@ -68,7 +68,8 @@ public final class NodeGatewayLoad {
      * Runs the three phases and prints their figures.
      *
      * @param args optional: open-loop rate per second (1,000), seconds per open-loop side (10), closed-loop clients
-     *     (32), sessions to hold (10,000)
+     *     (32), sessions to hold (10,000), the upstream: {@code sdk} (the SDK server, default) or {@code lean} (a minimal
+     *     JSON-RPC echo server)
      * @throws Exception if the node or the upstream cannot start or a call fails
      */
     public static void main(String[] args) throws Exception {
@@ -76,7 +77,7 @@ public final class NodeGatewayLoad {
         int seconds = arg(args, 1, 10, MAX_SECONDS, "seconds");
         int clients = arg(args, 2, 32, MAX_CLIENTS, "clients");
         int sessions = arg(args, 3, 10_000, MAX_SESSIONS, "sessions");
-        new NodeGatewayLoad().run(rate, seconds, clients, sessions);
+        new NodeGatewayLoad().run(rate, seconds, clients, sessions, args);
     }
 
     private static int arg(String[] args, int i, int fallback, int max, String name) {
@@ -90,10 +91,10 @@ public final class NodeGatewayLoad {
         return v;
     }
 
-    @SuppressWarnings("try") // GatewayLoad.Upstream.close() may throw InterruptedException from Jetty's stop
-    private void run(int rate, int seconds, int clients, int sessions) throws Exception {
+    @SuppressWarnings("try") // GatewayLoad.EchoServer.close() may throw InterruptedException from Jetty's stop
+    private void run(int rate, int seconds, int clients, int sessions, String[] args) throws Exception {
         Path data = Files.createTempDirectory("mandate-gateway-load");
-        try (GatewayLoad.Upstream upstream = new GatewayLoad.Upstream();
+        try (GatewayLoad.EchoServer upstream = GatewayLoad.echoServer(args, 4);
                 MandateNode node = startNode(data, upstream.url(), sessions)) {
             String base = "http://127.0.0.1:" + node.port();
             String token = mandateToken(

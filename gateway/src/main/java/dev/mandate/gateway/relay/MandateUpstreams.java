@@ -10,10 +10,10 @@ import dev.mandate.gateway.GatewayException;
 import dev.mandate.gateway.UpstreamConfig;
 import dev.mandate.gateway.credential.Injection;
 import dev.mandate.gateway.credential.LeaseInjector;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -41,12 +41,14 @@ final class MandateUpstreams implements Upstream {
     private final Consumer<String> listChanged;
     private final BiConsumer<String, List<JsonNode>> toolsListed;
     private final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
+    /** One HTTP client for all mandates' connections to an HTTP upstream: they share its connection pool. */
+    private final @Nullable HttpClient http;
 
     /** One mandate's connection; its fields are guarded by its monitor, the header is read by the transport. */
     private static final class Connection {
         private volatile String header = "";
         private @Nullable String leaseId;
-        private @Nullable SdkUpstream upstream;
+        private @Nullable Upstream upstream;
         private boolean closed;
     }
 
@@ -66,6 +68,7 @@ final class MandateUpstreams implements Upstream {
         this.json = json;
         this.listChanged = listChanged;
         this.toolsListed = toolsListed;
+        this.http = config instanceof UpstreamConfig.Http ? StreamableHttpUpstream.newClient(timeout) : null;
     }
 
     @Override
@@ -78,7 +81,7 @@ final class MandateUpstreams implements Upstream {
     }
 
     /** The caller's connection with a fresh credential, its use recorded; connects (or restarts) as needed. */
-    private SdkUpstream injected() {
+    private Upstream injected() {
         CallerContext caller = caller();
         Connection c = connection(caller);
         synchronized (c) {
@@ -87,12 +90,21 @@ final class MandateUpstreams implements Upstream {
             }
             Injection injection = injector.acquire(caller, name(), binding);
             try {
-                SdkUpstream upstream = c.upstream;
-                if (http()) {
+                Upstream upstream = c.upstream;
+                if (config instanceof UpstreamConfig.Http h && http != null) {
                     c.header = binding.renderValue(injection.credential());
                     if (upstream == null) {
-                        upstream = new SdkUpstream(
-                                config, timeout, version, json, listChanged, toolsListed, Map.of(), () -> c.header);
+                        upstream = new StreamableHttpUpstream(
+                                h,
+                                http,
+                                false,
+                                timeout,
+                                version,
+                                json,
+                                listChanged,
+                                toolsListed,
+                                Objects.requireNonNull(binding.header(), "header"),
+                                () -> c.header);
                     }
                 } else if (upstream == null || !injection.leaseId().equals(c.leaseId)) {
                     if (upstream != null) {
@@ -125,7 +137,7 @@ final class MandateUpstreams implements Upstream {
     }
 
     /** The caller's connection as it is, or null if it has none yet. */
-    private @Nullable SdkUpstream existing() {
+    private @Nullable Upstream existing() {
         CallerContext caller = caller();
         Connection c = connections.get(caller.mandateId());
         if (c == null) {
@@ -180,7 +192,7 @@ final class MandateUpstreams implements Upstream {
         }
         synchronized (c) {
             c.closed = true;
-            SdkUpstream upstream = c.upstream;
+            Upstream upstream = c.upstream;
             c.upstream = null;
             if (upstream != null) {
                 upstream.close();
@@ -195,7 +207,7 @@ final class MandateUpstreams implements Upstream {
 
     @Override
     public JsonNode capabilities() {
-        SdkUpstream upstream = existing();
+        Upstream upstream = existing();
         return (upstream != null ? upstream : injected()).capabilities();
     }
 
@@ -206,9 +218,15 @@ final class MandateUpstreams implements Upstream {
 
     @Override
     public @Nullable JsonNode tool(String name) {
-        SdkUpstream upstream = existing();
+        Upstream upstream = existing();
         JsonNode cached = upstream == null ? null : upstream.cachedTool(name);
         return cached != null ? cached : injected().tool(name);
+    }
+
+    @Override
+    public @Nullable JsonNode cachedTool(String name) {
+        Upstream upstream = existing();
+        return upstream == null ? null : upstream.cachedTool(name);
     }
 
     @Override
@@ -245,6 +263,9 @@ final class MandateUpstreams implements Upstream {
     public void close() {
         for (String mandateId : new ArrayList<>(connections.keySet())) {
             mandateEnded(mandateId);
+        }
+        if (http != null) {
+            http.shutdownNow();
         }
     }
 }

@@ -498,7 +498,8 @@ public final class Relay implements McpHandler, AutoCloseable {
         private Factory() {}
 
         /**
-         * Creates a relay over SDK-connected upstreams that reports every tool list it fetches; upstreams with a
+         * Creates a relay over its upstreams (Streamable HTTP ones through the gateway's own client, stdio ones through
+         * the SDK's) that reports every tool list it fetches; upstreams with a
          * credential get one connection per mandate, with the mandate's lease injected.
          *
          * @param settings the gateway settings
@@ -528,7 +529,12 @@ public final class Relay implements McpHandler, AutoCloseable {
                 dev.mandate.gateway.credential.@Nullable LeaseInjector credentials) {
             Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> {
-                if (upstream.credential() == null) {
+                if (upstream.credential() == null && upstream instanceof dev.mandate.gateway.UpstreamConfig.Http h) {
+                    upstreams.put(
+                            name,
+                            new StreamableHttpUpstream(
+                                    h, settings.upstreamTimeout(), settings.version(), json, listChanged, toolsListed));
+                } else if (upstream.credential() == null) {
                     upstreams.put(
                             name,
                             new SdkUpstream(

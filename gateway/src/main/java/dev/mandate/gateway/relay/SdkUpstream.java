@@ -248,9 +248,8 @@ final class SdkUpstream implements Upstream {
         return cache == null ? null : cache.get(name);
     }
 
-    /** The tool's description from the latest list, without asking the server; null if not listed. */
-    @Nullable
-    JsonNode cachedTool(String name) {
+    @Override
+    public @Nullable JsonNode cachedTool(String name) {
         Map<String, JsonNode> cache = toolCache;
         return cache == null ? null : cache.get(name);
     }

@@ -23,6 +23,10 @@ interface Upstream extends AutoCloseable {
     @Nullable
     JsonNode tool(String name);
 
+    /** The tool's description from the latest list, without asking the server; null if not listed. */
+    @Nullable
+    JsonNode cachedTool(String name);
+
     /** Calls a tool, telling the observer about its progress; the result is the server's {@code CallToolResult}. */
     JsonNode callTool(String name, JsonNode arguments, CallObserver observer);
 

@@ -1,0 +1,948 @@
+package dev.mandate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mandate.gateway.GatewayError;
+import dev.mandate.gateway.GatewayException;
+import dev.mandate.gateway.UpstreamConfig;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upstream reached over MCP Streamable HTTP by the gateway's own lean client: the JDK's HTTP client and the
+ * gateway's Jackson mapper, no Reactor and no second JSON model, so a relayed call costs one POST, one parse of the
+ * answer and no copy. It speaks what {@link SdkUpstream} spoke through the SDK: {@code initialize} and
+ * {@code notifications/initialized}, the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers, answers as
+ * JSON or as an SSE stream, progress routed to the call's {@link CallObserver}, cancellation with
+ * {@code notifications/cancelled}, {@code list_changed} from the GET stream or any response stream, pagination of lists,
+ * and a new session when the server answers 404 to the old one. Server-to-client requests other than {@code ping} are
+ * answered {@code -32601}: the gateway declares no sampling, elicitation or roots capability. Errors are those of
+ * {@link SdkUpstream}: a JSON-RPC error is {@code BAD_REQUEST} carrying the server's message, anything else
+ * {@code UPSTREAM_UNAVAILABLE}.
+ *
+ * <p>The hot path ({@link #request}) and the SSE parser are in this one class on purpose: it is the whole wire
+ * protocol of one connection, and reading it in one place is how its ordering guarantees (progress before the answer,
+ * cancellation before or after sending) can be checked.
+ */
+final class StreamableHttpUpstream implements Upstream {
+    /** The most pages of one list followed. */
+    static final int MAX_PAGES = SdkUpstream.MAX_PAGES;
+
+    /** The largest message (a JSON body or one SSE event) accepted from an upstream. */
+    static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+    /** The protocol revision the gateway asks for. */
+    static final String PROTOCOL_VERSION = "2025-06-18";
+
+    /** The revisions the gateway accepts from a server, newest first. */
+    static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
+    /** The JSON-RPC code of the error that ends a cancelled call's wait (as in LSP's RequestCancelled). */
+    static final int CANCELLED = RelayTransport.CANCELLED;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpUpstream.class);
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String VERSION_HEADER = "MCP-Protocol-Version";
+
+    private final UpstreamConfig.Http config;
+    private final HttpClient http;
+    private final boolean ownsClient;
+    private final Duration timeout;
+    private final String version;
+    private final ObjectMapper json;
+    private final Consumer<String> listChanged;
+    private final BiConsumer<String, List<JsonNode>> toolsListed;
+    private final @Nullable String credentialName;
+    private final @Nullable Supplier<String> credentialValue;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong();
+    private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
+    private final ReentrantLock connecting = new ReentrantLock();
+    private volatile @Nullable Connection connection;
+    private volatile @Nullable Map<String, JsonNode> toolCache;
+    private volatile boolean closed;
+
+    /** One initialized session with the server. */
+    private static final class Connection {
+        private final @Nullable String sessionId;
+        private final String protocolVersion;
+        private final JsonNode capabilities;
+        private final AtomicBoolean listening = new AtomicBoolean();
+        private volatile boolean listenUnsupported;
+        private volatile @Nullable Incoming listener;
+
+        Connection(@Nullable String sessionId, String protocolVersion, JsonNode capabilities) {
+            this.sessionId = sessionId;
+            this.protocolVersion = protocolVersion;
+            this.capabilities = capabilities;
+        }
+    }
+
+    /**
+     * An upstream with its own HTTP client, closed with it.
+     *
+     * @param config the upstream
+     * @param timeout how long one request may take, and how long connecting may take
+     */
+    StreamableHttpUpstream(
+            UpstreamConfig.Http config,
+            Duration timeout,
+            String version,
+            ObjectMapper json,
+            Consumer<String> listChanged,
+            BiConsumer<String, List<JsonNode>> toolsListed) {
+        this(config, newClient(timeout), true, timeout, version, json, listChanged, toolsListed, null, null);
+    }
+
+    /**
+     * An upstream connection on a shared HTTP client (one mandate's connection): every request carries the credential
+     * header, its value read on every request so that a renewed or replaced lease takes effect at once.
+     */
+    StreamableHttpUpstream(
+            UpstreamConfig.Http config,
+            HttpClient http,
+            boolean ownsClient,
+            Duration timeout,
+            String version,
+            ObjectMapper json,
+            Consumer<String> listChanged,
+            BiConsumer<String, List<JsonNode>> toolsListed,
+            @Nullable String credentialName,
+            @Nullable Supplier<String> credentialValue) {
+        this.config = config;
+        this.http = http;
+        this.ownsClient = ownsClient;
+        this.timeout = timeout;
+        this.version = version;
+        this.json = json;
+        this.listChanged = listChanged;
+        this.toolsListed = toolsListed;
+        this.credentialName = credentialName;
+        this.credentialValue = credentialValue;
+    }
+
+    /** An HTTP/1.1 client whose callbacks run on virtual threads. */
+    static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    // ---------------------------------------------------------------- the Upstream operations
+
+    @Override
+    public JsonNode capabilities() {
+        return connected().capabilities;
+    }
+
+    @Override
+    public List<JsonNode> tools() {
+        List<JsonNode> tools = pages("tools/list", "tools");
+        Map<String, JsonNode> cache = new LinkedHashMap<>();
+        tools.forEach(t -> cache.put(t.path("name").asText(), t));
+        toolCache = cache;
+        toolsListed.accept(name(), tools);
+        return tools;
+    }
+
+    @Override
+    public @Nullable JsonNode tool(String name) {
+        Map<String, JsonNode> cache = toolCache;
+        if (cache == null || !cache.containsKey(name)) {
+            tools();
+            cache = toolCache;
+        }
+        return cache == null ? null : cache.get(name);
+    }
+
+    @Override
+    public @Nullable JsonNode cachedTool(String name) {
+        Map<String, JsonNode> cache = toolCache;
+        return cache == null ? null : cache.get(name);
+    }
+
+    @Override
+    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
+        // The gateway's own progress token: unique per upstream (agents' tokens could collide); it routes progress
+        // back to this call.
+        String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
+        ObjectNode params = json.createObjectNode();
+        params.put("name", name);
+        params.set("arguments", arguments);
+        params.putObject("_meta").put("progressToken", token);
+        observers.put(token, observer);
+        try {
+            return request("tools/call", params, observer);
+        } finally {
+            observers.remove(token);
+        }
+    }
+
+    @Override
+    public List<JsonNode> resources() {
+        return pages("resources/list", "resources");
+    }
+
+    @Override
+    public List<JsonNode> resourceTemplates() {
+        return pages("resources/templates/list", "resourceTemplates");
+    }
+
+    @Override
+    public JsonNode readResource(String uri) {
+        return request("resources/read", json.createObjectNode().put("uri", uri), null);
+    }
+
+    @Override
+    public List<JsonNode> prompts() {
+        return pages("prompts/list", "prompts");
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments) {
+        ObjectNode params = json.createObjectNode().put("name", name);
+        params.set("arguments", arguments.isObject() ? arguments : json.createObjectNode());
+        return request("prompts/get", params, null);
+    }
+
+    private List<JsonNode> pages(String method, String field) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        for (int i = 0; i < MAX_PAGES; i++) {
+            ObjectNode params = json.createObjectNode();
+            if (cursor != null) {
+                params.put("cursor", cursor);
+            }
+            JsonNode page = request(method, params, null);
+            JsonNode items = page.path(field);
+            if (!items.isArray()) {
+                throw unrelayable(method + " answered without a '" + field + "' array");
+            }
+            items.forEach(all::add);
+            JsonNode next = page.get("nextCursor");
+            cursor = next == null || !next.isTextual() || next.asText().isEmpty() ? null : next.asText();
+            if (cursor == null) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        connecting.lock();
+        try {
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
+                end(c);
+            }
+        } finally {
+            connecting.unlock();
+        }
+        if (ownsClient) {
+            http.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /**
+     * Sends one request and waits for its answer: the result object, or a {@link GatewayException}. A 404 to an
+     * established session means the server forgot it: the request is sent once more in a new session (the server did
+     * not process it).
+     */
+    private JsonNode request(String method, ObjectNode params, @Nullable CallObserver observer) {
+        for (int attempt = 0; ; attempt++) {
+            Connection c = connected();
+            try {
+                return resultOf(exchange(c, method, params, observer));
+            } catch (SessionGone e) {
+                reset(c);
+                if (attempt > 0) {
+                    throw unavailable(e);
+                }
+                LOG.debug("upstream '{}' forgot session {}; initializing a new one", name(), c.sessionId);
+            }
+        }
+    }
+
+    private JsonNode resultOf(JsonNode response) {
+        JsonNode error = response.get("error");
+        if (error != null && !error.isNull()) {
+            String message = error.path("message").asText("");
+            throw new GatewayException(GatewayError.BAD_REQUEST, "upstream '" + name() + "' answered: " + message);
+        }
+        JsonNode result = response.get("result");
+        if (result == null || !result.isObject()) {
+            throw unrelayable("a response without a result object");
+        }
+        return result;
+    }
+
+    /** One request/response exchange in the connection's session; throws {@link SessionGone} on a 404. */
+    private JsonNode exchange(Connection c, String method, ObjectNode params, @Nullable CallObserver observer) {
+        listen(c);
+        long id = ids.incrementAndGet();
+        ObjectNode message = json.createObjectNode();
+        message.put("jsonrpc", "2.0").put("id", id).put("method", method);
+        message.set("params", params);
+        Call call = new Call(id, c);
+        if (observer != null) {
+            observer.cancellable(() -> call.cancel("cancelled by the agent"));
+        }
+        HttpRequest request;
+        try {
+            request = post(c, json.writeValueAsBytes(message));
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: a header value the HTTP client refuses (a credential with a line break).
+            throw unavailable(e);
+        }
+        if (!call.send(request)) {
+            throw cancelled();
+        }
+        try {
+            return call.answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel("the gateway stopped waiting after " + timeout);
+            throw unavailable(new IOException("no answer to " + method + " within " + timeout, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel("the gateway stopped waiting");
+            throw unavailable(e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof SessionGone gone) {
+                throw gone;
+            }
+            if (cause instanceof Cancelled) {
+                throw cancelled();
+            }
+            if (cause instanceof GatewayException g) {
+                throw g;
+            }
+            reset(c);
+            throw unavailable(cause);
+        }
+    }
+
+    private GatewayException cancelled() {
+        return new GatewayException(
+                GatewayError.BAD_REQUEST, "upstream '" + name() + "' answered: the request was cancelled");
+    }
+
+    private HttpRequest.Builder base(@Nullable Connection c) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(config.url());
+        if (c != null) {
+            if (c.sessionId != null) {
+                b.header(SESSION_HEADER, c.sessionId);
+            }
+            b.header(VERSION_HEADER, c.protocolVersion);
+        }
+        String header = credentialName;
+        Supplier<String> value = credentialValue;
+        if (header != null && value != null) {
+            b.header(header, value.get());
+        }
+        return b;
+    }
+
+    private HttpRequest post(@Nullable Connection c, byte[] body) {
+        return base(c).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** Sends a notification or a response; the server answers 202. */
+    private CompletableFuture<HttpResponse<Void>> deliver(@Nullable Connection c, JsonNode message) {
+        try {
+            return http.sendAsync(post(c, json.writeValueAsBytes(message)), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** One request in flight: its answer, the stream it arrives on, and its cancellation. */
+    private final class Call {
+        private final long id;
+        private final Connection connection;
+        private final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        private boolean sent;
+        private @Nullable Incoming stream;
+
+        Call(long id, Connection connection) {
+            this.id = id;
+            this.connection = connection;
+        }
+
+        /** Sends the request unless the call was cancelled first; false if it was. */
+        synchronized boolean send(HttpRequest request) {
+            if (answer.isDone()) {
+                return false;
+            }
+            sent = true;
+            var unused = http.sendAsync(request, this::subscriber).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else if (!answer.isDone()) {
+                    answer.completeExceptionally(
+                            new IOException("the upstream ended its response without answering request " + id));
+                }
+            });
+            return true;
+        }
+
+        private HttpResponse.BodySubscriber<Void> subscriber(HttpResponse.ResponseInfo info) {
+            int status = info.statusCode();
+            if (status == 404 && connection.sessionId != null) {
+                answer.completeExceptionally(new SessionGone(connection.sessionId));
+                return HttpResponse.BodySubscribers.discarding();
+            }
+            if (status / 100 != 2) {
+                answer.completeExceptionally(new IOException("the upstream answered HTTP " + status));
+                return HttpResponse.BodySubscribers.discarding();
+            }
+            Incoming in = incoming(info, this::message);
+            if (in == null) {
+                answer.completeExceptionally(new IOException("the upstream answered HTTP " + status + " with "
+                        + info.headers().firstValue("Content-Type").orElse("no content type")));
+                return HttpResponse.BodySubscribers.discarding();
+            }
+            synchronized (this) {
+                stream = in;
+            }
+            return in;
+        }
+
+        private void message(JsonNode message) {
+            JsonNode messageId = message.get("id");
+            if (messageId != null
+                    && !message.has("method")
+                    && messageId.canConvertToLong()
+                    && messageId.asLong() == id) {
+                answer.complete(message);
+            } else {
+                handle(connection, message);
+            }
+        }
+
+        /** Ends the wait with a cancellation; the server is told if the request was sent. */
+        void cancel(String reason) {
+            Incoming in;
+            synchronized (this) {
+                if (!answer.completeExceptionally(new Cancelled())) {
+                    return;
+                }
+                if (!sent) {
+                    return; // never leaves the gateway
+                }
+                in = stream;
+            }
+            ObjectNode n = json.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/cancelled");
+            n.putObject("params").put("requestId", id).put("reason", reason);
+            var unused = deliver(connection, n).whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.debug("notifications/cancelled could not be sent to '{}': {}", name(), e.toString());
+                }
+            });
+            if (in != null) {
+                in.cancel();
+            }
+        }
+    }
+
+    /** The server answered 404 to a session it had given: it has forgotten it. */
+    private static final class SessionGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SessionGone(String sessionId) {
+            super("the upstream no longer knows session " + sessionId, null, false, false);
+        }
+    }
+
+    /** The call was cancelled by the agent. */
+    private static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- the session
+
+    private Connection connected() {
+        Connection c = connection;
+        if (c != null) {
+            return c;
+        }
+        connecting.lock();
+        try {
+            c = connection;
+            if (c != null) {
+                return c;
+            }
+            if (closed) {
+                throw unavailable(new IOException("the upstream connection is closed"));
+            }
+            c = initialize();
+            connection = c;
+            return c;
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    private Connection initialize() {
+        ObjectNode message = json.createObjectNode();
+        message.put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", "initialize");
+        ObjectNode params = message.putObject("params");
+        params.put("protocolVersion", PROTOCOL_VERSION);
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", "mandate-gateway").put("version", version);
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<@Nullable String> sessionId =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            HttpResponse<Void> response = http.sendAsync(post(null, json.writeValueAsBytes(message)), info -> {
+                        sessionId.set(info.headers().firstValue(SESSION_HEADER).orElse(null));
+                        if (info.statusCode() / 100 != 2) {
+                            answer.completeExceptionally(
+                                    new IOException("initialize was answered HTTP " + info.statusCode()));
+                            return HttpResponse.BodySubscribers.discarding();
+                        }
+                        Incoming in = incoming(info, m -> {
+                            if (m.has("id") && !m.has("method")) {
+                                answer.complete(m);
+                            }
+                        });
+                        return in != null ? in : HttpResponse.BodySubscribers.discarding();
+                    })
+                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!answer.isDone()) {
+                answer.completeExceptionally(
+                        new IOException("initialize was answered HTTP " + response.statusCode() + " without a result"));
+            }
+            JsonNode result = resultOf(answer.get());
+            String agreed = result.path("protocolVersion").asText("");
+            if (!PROTOCOL_VERSIONS.contains(agreed)) {
+                throw unavailable(new IOException(
+                        "the server answered protocol version '" + agreed + "'; supported: " + PROTOCOL_VERSIONS));
+            }
+            JsonNode capabilities = result.path("capabilities");
+            Connection c = new Connection(
+                    sessionId.get(), agreed, capabilities.isObject() ? capabilities : json.createObjectNode());
+            ObjectNode initialized =
+                    json.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized");
+            HttpResponse<Void> ack = deliver(c, initialized).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (ack.statusCode() / 100 != 2) {
+                throw unavailable(new IOException("notifications/initialized was answered HTTP " + ack.statusCode()));
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause() == null ? e : e.getCause());
+        } catch (TimeoutException | IOException | IllegalArgumentException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Forgets a failed session (if it is still the current one); the next request initializes a new one. */
+    private void reset(Connection failed) {
+        connecting.lock();
+        try {
+            if (connection == failed) {
+                connection = null;
+                toolCache = null;
+                end(failed);
+            }
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    /** Stops listening and tells the server the session is over. */
+    private void end(Connection c) {
+        Incoming listener = c.listener;
+        if (listener != null) {
+            listener.cancel();
+        }
+        if (c.sessionId != null) {
+            var unused = http.sendAsync(
+                            base(c).timeout(timeout).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> LOG.debug("ended session of '{}'", name()));
+        }
+    }
+
+    /**
+     * Opens the session's GET stream for the server's own messages ({@code list_changed}) unless it is open or the
+     * server has none (405). A stream that ends is opened again before the next request.
+     */
+    private void listen(Connection c) {
+        if (c.listenUnsupported || closed || !c.listening.compareAndSet(false, true)) {
+            return;
+        }
+        HttpRequest request =
+                base(c).header("Accept", "text/event-stream").GET().build();
+        var unused = http.sendAsync(request, info -> {
+                    if (info.statusCode() / 100 != 2) {
+                        if (info.statusCode() == 405) {
+                            c.listenUnsupported = true;
+                        }
+                        return HttpResponse.BodySubscribers.discarding();
+                    }
+                    Incoming in = incoming(info, m -> handle(c, m));
+                    if (in == null) {
+                        return HttpResponse.BodySubscribers.discarding();
+                    }
+                    c.listener = in;
+                    return in;
+                })
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.debug("the GET stream of '{}' ended: {}", name(), e.toString());
+                    }
+                    c.listener = null;
+                    c.listening.set(false);
+                });
+    }
+
+    /** The current session's id, for tests; null before the first request or after a failure. */
+    @Nullable
+    String sessionId() {
+        Connection c = connection;
+        return c == null ? null : c.sessionId;
+    }
+
+    // ---------------------------------------------------------------- what the server sends on its own
+
+    /** A notification, or a request to the client, from any of the session's streams. */
+    private void handle(Connection c, JsonNode message) {
+        String method = message.path("method").asText("");
+        JsonNode id = message.get("id");
+        if (id != null && !method.isEmpty()) {
+            answerServerRequest(c, id, method);
+            return;
+        }
+        JsonNode params = message.path("params");
+        switch (method) {
+            case "notifications/progress" -> progress(params);
+            case "notifications/tools/list_changed" -> toolsChanged(method);
+            case "notifications/resources/list_changed", "notifications/prompts/list_changed" ->
+                listChanged.accept(method);
+            default -> LOG.trace("upstream '{}' sent {}", name(), method.isEmpty() ? "a stray response" : method);
+        }
+    }
+
+    private void progress(JsonNode params) {
+        JsonNode token = params.path("progressToken");
+        JsonNode progress = params.path("progress");
+        if (!token.isTextual() || !progress.isNumber()) {
+            return;
+        }
+        CallObserver observer = observers.get(token.asText());
+        if (observer == null) {
+            return;
+        }
+        JsonNode total = params.path("total");
+        JsonNode message = params.path("message");
+        try {
+            observer.progress(
+                    progress.asDouble(),
+                    total.isNumber() ? total.asDouble() : null,
+                    message.isTextual() ? message.asText() : null);
+        } catch (RuntimeException e) {
+            LOG.debug("relaying progress failed: {}", e.toString());
+        }
+    }
+
+    /** As the SDK client did: the tools are listed again, then the agents are told. */
+    private void toolsChanged(String method) {
+        toolCache = null;
+        Thread.ofVirtual().name("mandate-relist-" + name()).start(() -> {
+            try {
+                tools();
+            } catch (RuntimeException e) {
+                LOG.warn("upstream '{}': its changed tool list could not be read: {}", name(), e.getMessage());
+            }
+            listChanged.accept(method);
+        });
+    }
+
+    private void answerServerRequest(Connection c, JsonNode id, String method) {
+        ObjectNode response = json.createObjectNode().put("jsonrpc", "2.0");
+        response.set("id", id);
+        if (method.equals("ping")) {
+            response.putObject("result");
+        } else {
+            response.putObject("error").put("code", -32601).put("message", "Method not found: " + method);
+        }
+        var unused = deliver(c, response).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("the answer to {} could not be sent to '{}': {}", method, name(), e.toString());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reading responses
+
+    /** A subscriber for a response body of JSON or SSE, or null if the body is neither. */
+    private @Nullable Incoming incoming(HttpResponse.ResponseInfo info, Consumer<JsonNode> messages) {
+        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.startsWith("text/event-stream")) {
+            return new Incoming(true, messages);
+        }
+        if (type.startsWith("application/json")) {
+            return new Incoming(false, messages);
+        }
+        return null;
+    }
+
+    /**
+     * A response body read as it arrives: a JSON body is one message (or a batch); an SSE body is a sequence of events
+     * whose {@code data} is a message each. Messages are handed over in arrival order on the reading thread, so a
+     * call's progress is relayed before its answer completes the wait. A message larger than
+     * {@link #MAX_MESSAGE_BYTES} ends the stream.
+     */
+    private final class Incoming implements HttpResponse.BodySubscriber<Void> {
+        private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+
+        private final boolean sse;
+        private final Consumer<JsonNode> messages;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile Flow.@Nullable Subscription subscription;
+        private volatile boolean cancelled;
+        private byte[] line = new byte[256];
+        private int lineLength;
+        private boolean afterCr;
+        private byte[] data = new byte[256];
+        private int dataLength;
+        private boolean hasData;
+        private boolean otherEvent;
+
+        Incoming(boolean sse, Consumer<JsonNode> messages) {
+            this.sse = sse;
+            this.messages = messages;
+        }
+
+        /** Stops reading: the connection is closed. */
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            done.complete(null);
+        }
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return done;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            try {
+                for (ByteBuffer b : buffers) {
+                    if (sse) {
+                        while (b.hasRemaining()) {
+                            sseByte(b.get());
+                        }
+                    } else {
+                        int n = b.remaining();
+                        data = grow(data, dataLength, n);
+                        b.get(data, dataLength, n);
+                        dataLength += n;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            }
+            Flow.Subscription s = subscription;
+            if (s != null && !cancelled) {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            try {
+                if (sse) {
+                    if (lineLength > 0) {
+                        sseLine();
+                    }
+                } else if (dataLength > 0) {
+                    dispatch(data, dataLength);
+                }
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }
+
+        private void fail(Exception e) {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            done.completeExceptionally(e);
+        }
+
+        private byte[] grow(byte[] buffer, int used, int more) throws IOException {
+            if (used + more > MAX_MESSAGE_BYTES) {
+                throw new IOException("upstream '" + name() + "' sent a message over " + MAX_MESSAGE_BYTES
+                        + " bytes; the limit is" + " StreamableHttpUpstream.MAX_MESSAGE_BYTES");
+            }
+            if (used + more <= buffer.length) {
+                return buffer;
+            }
+            return Arrays.copyOf(buffer, Math.min(MAX_MESSAGE_BYTES, Math.max(buffer.length * 2, used + more)));
+        }
+
+        private void sseByte(byte b) throws IOException {
+            if (b == '\n' && afterCr) {
+                afterCr = false;
+                return;
+            }
+            afterCr = b == '\r';
+            if (b == '\n' || b == '\r') {
+                sseLine();
+                lineLength = 0;
+                return;
+            }
+            line = grow(line, lineLength, 1);
+            line[lineLength++] = b;
+        }
+
+        private void sseLine() throws IOException {
+            if (lineLength == 0) {
+                if (hasData && !otherEvent) {
+                    dispatch(data, dataLength);
+                }
+                dataLength = 0;
+                hasData = false;
+                otherEvent = false;
+                return;
+            }
+            if (startsWith(DATA)) {
+                int from = DATA.length < lineLength && line[DATA.length] == ' ' ? DATA.length + 1 : DATA.length;
+                int n = lineLength - from;
+                data = grow(data, dataLength, n + 1);
+                if (hasData) {
+                    data[dataLength++] = '\n';
+                }
+                System.arraycopy(line, from, data, dataLength, n);
+                dataLength += n;
+                hasData = true;
+            } else if (startsWith(EVENT)) {
+                String type = new String(line, EVENT.length, lineLength - EVENT.length, StandardCharsets.UTF_8).strip();
+                otherEvent = !type.isEmpty() && !type.equals("message");
+            }
+            // id:, retry: and comments need nothing: the gateway does not resume streams.
+        }
+
+        private boolean startsWith(byte[] prefix) {
+            if (lineLength < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (line[i] != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void dispatch(byte[] bytes, int length) throws IOException {
+            JsonNode message = json.readTree(bytes, 0, length);
+            if (message == null) {
+                return;
+            }
+            if (message.isArray()) {
+                for (JsonNode m : message) {
+                    if (m.isObject()) {
+                        messages.accept(m);
+                    }
+                }
+            } else if (message.isObject()) {
+                messages.accept(message);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private GatewayException unavailable(Throwable e) {
+        LOG.warn("upstream '{}' is unavailable: {}", name(), e.toString());
+        return new GatewayException(
+                GatewayError.UPSTREAM_UNAVAILABLE, "upstream '" + name() + "' is unavailable", null, e);
+    }
+
+    private GatewayException unrelayable(String what) {
+        return new GatewayException(
+                GatewayError.UPSTREAM_UNAVAILABLE,
+                "upstream '" + name() + "' sent what cannot be relayed: " + what,
+                null,
+                null);
+    }
+}
