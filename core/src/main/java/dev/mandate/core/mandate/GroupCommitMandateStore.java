@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each caller still returns only once its own mandate is durable, and fails if the transaction that carried it
  * failed; since a batch is one transaction, a failure leaves none of its mandates stored, and every caller in it is
- * told. Ending, renewing and loading go straight to the underlying store. Thread-safe.
+ * told. Ending, renewing, flow-label updates and loading go straight to the underlying store. Thread-safe.
  */
 public final class GroupCommitMandateStore implements MandateStore {
     /** The most mandates written in one transaction. */
@@ -107,6 +108,11 @@ public final class GroupCommitMandateStore implements MandateStore {
     @Override
     public void renew(String id, Instant expires) {
         store.renew(id, expires);
+    }
+
+    @Override
+    public void updateFlowLabels(String id, Set<String> flowLabels) {
+        store.updateFlowLabels(id, flowLabels);
     }
 
     @Override

@@ -72,6 +72,11 @@ final class GroupCommitMandateStoreTest {
         }
 
         @Override
+        public void updateFlowLabels(String id, Set<String> flowLabels) {
+            rows.updateFlowLabels(id, flowLabels);
+        }
+
+        @Override
         public List<Mandate> loadAll() {
             return rows.loadAll();
         }
