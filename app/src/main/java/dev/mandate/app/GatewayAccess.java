@@ -82,6 +82,13 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
             throw e.code() == ErrorCode.UNAUTHENTICATED ? e : unauthenticated(e.getMessage());
         }
         LiveCheck live = mandates.checkLive(verified.mandateId());
+        if (live == LiveCheck.STALE) {
+            // Not the token's fault: this replica cannot confirm any mandate now. 503 lets the client try another.
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE,
+                    "this replica has lost the shared store for longer than store.replicas.staleness-bound and"
+                            + " cannot confirm mandate " + verified.mandateId());
+        }
         if (live != LiveCheck.LIVE) {
             throw unauthenticated("mandate " + verified.mandateId() + " is not live: "
                     + live.name().toLowerCase(Locale.ROOT).replace('_', ' '));

@@ -28,7 +28,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every mandate of this node, in memory, written through to a {@link MandateStore}: the hot path of enforcement.
+ * Every mandate of this node, in memory, written through to a {@link MandateStore}: the hot path of enforcement. When
+ * several nodes share a store, a {@link Replica} keeps this registry in line with the others' changes.
  *
  * <p>{@link #checkLive} walks from a mandate up its parent links reading only volatile fields: O(depth), no locks,
  * no I/O, no allocation. Changes (open, delegate, renew, close, revoke, expire) take one lock, are made durable in the
@@ -171,7 +172,9 @@ public final class MandateRegistry {
 
     /**
      * Tells whether a mandate may be used right now: it and every ancestor are active and unexpired. In memory,
-     * O(depth), lock-free and allocation-free.
+     * O(depth), lock-free and allocation-free. On a node that is one of several {@link Replica}s it answers
+     * {@link LiveCheck#STALE} while the replica's view is older than its staleness bound, and a mandate it has not
+     * seen yet is looked up in the shared store once (the only I/O, bounded; misses remembered briefly).
      *
      * @param id the mandate id
      * @return {@link LiveCheck#LIVE} or why not
