@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The embedded trust domain over HTTP. Admin: {@code POST /v1/agents/{name}/join-tokens} (the token is in this answer
- * only) and {@code POST /v1/trust-domain/rotate-jwt-key}. Agents, authenticated by a join token or their current
+ * only) {@code POST /v1/trust-domain/rotate-jwt-key} and {@code POST /v1/trust-domain/rotate-ca}. Agents, authenticated by a join token or their current
  * SVID rather than the admin token: {@code POST /v1/svid} and {@code POST /v1/svid/renew}. Anyone: the SPIFFE bundle
  * at {@code GET /.well-known/spiffe-bundle.json}.
  */
@@ -49,6 +49,12 @@ final class IdentityRoutes implements RouteGroup {
             ctx.status(201).header("Cache-Control", "no-store").json(m);
         });
         routes.post("/v1/trust-domain/rotate-jwt-key", ctx -> ctx.json(Map.of("kid", domain.rotateJwtKey("admin"))));
+        routes.post("/v1/trust-domain/rotate-ca", ctx -> {
+            java.security.cert.X509Certificate root = domain.rotateCa("admin");
+            ctx.json(Map.of(
+                    "serial", root.getSerialNumber().toString(16),
+                    "notAfter", root.getNotAfter().toInstant().toString()));
+        });
         routes.post(SVID, ctx -> {
             JsonBody body = JsonBody.of(ctx, Set.of("joinToken", "csr", "audience"));
             IssuedSvids svids = domain.issue(body.text("joinToken"), body.text("csr"), audience(body));

@@ -211,4 +211,82 @@ final class IdentityFilesTest {
             assertThat(i.audience()).isEqualTo("mandate");
         });
     }
+
+    @Test
+    void theTlsListenerServesTheCertificateOfThePemFilesAndRefusesAKeyOfAnotherKind() throws Exception {
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = ec.generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name("CN=mandate.test");
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                name,
+                java.math.BigInteger.TEN,
+                Date.from(Instant.now().minus(Duration.ofHours(1))),
+                Date.from(Instant.now().plus(Duration.ofHours(1))),
+                name,
+                pair.getPublic());
+        builder.addExtension(
+                org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+                false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")));
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(pair.getPrivate())));
+        Path certFile =
+                Files.writeString(tmp.resolve("server.crt"), dev.mandate.core.identity.Pem.encode(List.of(cert)));
+        Path keyFile = tmp.resolve("server.key");
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(keyFile))) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        }
+        Map<ConfigKey, String> tls = Map.of(
+                ConfigKey.TLS_LISTEN, "127.0.0.1:0",
+                ConfigKey.TLS_CERT_FILE, certFile.toString(),
+                ConfigKey.TLS_KEY_FILE, keyFile.toString());
+        try (MandateNode node = MandateNode.start(NodeTesting.config(tmp.resolve("data"), tls))) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("server", cert);
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            var response = java.net.http.HttpClient.newBuilder()
+                    .sslContext(ssl)
+                    .build()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("https://127.0.0.1:" + node.tlsPort() + "/healthz"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(node.port()).isNotEqualTo(node.tlsPort());
+            assertThat(NodeTesting.call(node, "GET", "/healthz", null, null).status())
+                    .as("the plain listener still answers")
+                    .isEqualTo(200);
+        }
+
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(keyFile))) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(
+                    rsa.generateKeyPair().getPrivate(), null));
+        }
+        assertThatThrownBy(() -> MandateNode.start(NodeTesting.config(tmp.resolve("data"), tls)))
+                .isInstanceOf(MandateException.class)
+                .hasMessageContaining("server.tls.key-file")
+                .hasMessageContaining("RSA key but the certificate's key is EC");
+        assertThatThrownBy(() -> NodeTesting.config(
+                        tmp.resolve("data"),
+                        Map.of(ConfigKey.TLS_LISTEN, "127.0.0.1:0", ConfigKey.TLS_CERT_FILE, certFile.toString())))
+                .hasMessageContaining("'server.tls.cert-file'")
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> NodeTesting.config(
+                        tmp.resolve("data"),
+                        Map.of(ConfigKey.TLS_LISTEN, "127.0.0.1:0", ConfigKey.TLS_CLIENT_AUTH, "maybe")))
+                .hasMessageContaining("server.tls.client-auth")
+                .hasMessageContaining("want");
+    }
 }

@@ -112,6 +112,19 @@ final class MutualTlsTest {
         assertThat(SignedJWT.parse(token).getJWTClaimsSet().getSubject()).isEqualTo("spiffe://mandate.local/agent/bot");
         assertThat(json.get("token_type").asText()).isEqualTo("Bearer");
 
+        NodeTesting.Answer rotated = NodeTesting.admin(node, "POST", "/v1/trust-domain/rotate-ca", null);
+        assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
+        NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
+        assertThat(dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
+                        .x509Authorities())
+                .as("the new root is published beside the old one")
+                .hasSize(2)
+                .contains(svid.get(1));
+        Response afterRotation = token(client(keys.getPrivate(), svid), form());
+        assertThat(afterRotation.status())
+                .as("an SVID of the old root still authenticates: " + afterRotation.body())
+                .isEqualTo(200);
+
         NodeTesting.Answer audit = NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null);
         assertThat(audit.raw()).contains("mandate.opened", "tls-listener");
         NodeTesting.Answer metadata =
@@ -243,9 +256,8 @@ final class MutualTlsTest {
     /** A TLS client that trusts the node's embedded trust domain and presents {@code chain} (none if empty). */
     private HttpClient client(@Nullable PrivateKey key, List<X509Certificate> chain) throws Exception {
         NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
-        X509Certificate root = dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
-                .x509Authorities()
-                .get(0);
+        List<X509Certificate> roots = dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
+                .x509Authorities();
         SSLContext ssl = SSLContext.getInstance("TLS");
         javax.net.ssl.KeyManager[] keyManagers = null;
         if (key != null) {
@@ -256,17 +268,19 @@ final class MutualTlsTest {
             kmf.init(ks, "pw".toCharArray());
             keyManagers = kmf.getKeyManagers();
         }
-        ssl.init(keyManagers, trusting(root), null);
+        ssl.init(keyManagers, trusting(roots.toArray(X509Certificate[]::new)), null);
         return HttpClient.newBuilder()
                 .sslContext(ssl)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
     }
 
-    private static javax.net.ssl.TrustManager[] trusting(X509Certificate root) throws Exception {
+    private static javax.net.ssl.TrustManager[] trusting(X509Certificate... roots) throws Exception {
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
-        ts.setCertificateEntry("root", root);
+        for (int i = 0; i < roots.length; i++) {
+            ts.setCertificateEntry("root-" + i, roots[i]);
+        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ts);
         return tmf.getTrustManagers();

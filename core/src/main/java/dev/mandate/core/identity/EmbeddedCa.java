@@ -56,12 +56,25 @@ final class EmbeddedCa {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * A root that a rotation replaced: it issues nothing any more but stays in the bundle until the leaves it issued
+     * have expired.
+     *
+     * @param root the old root certificate
+     * @param retiredAt when it was replaced
+     */
+    record RetiredRoot(X509Certificate root, Instant retiredAt) {}
+
     private final X509Certificate root;
     private final PrivateKey rootKey;
+    private final String kid;
+    private final List<RetiredRoot> retired;
 
-    private EmbeddedCa(X509Certificate root, PrivateKey rootKey) {
+    private EmbeddedCa(X509Certificate root, PrivateKey rootKey, String kid, List<RetiredRoot> retired) {
         this.root = root;
         this.rootKey = rootKey;
+        this.kid = kid;
+        this.retired = List.copyOf(retired);
     }
 
     static EmbeddedCa loadOrCreate(KeyRepository keys, String trustDomain, Clock clock, AuditSink audit) {
@@ -71,24 +84,65 @@ final class EmbeddedCa {
                 .reduce((a, b) -> b)
                 .orElse(null);
         if (current == null) {
-            current = create(trustDomain, clock, audit);
+            current = create(
+                    trustDomain,
+                    clock,
+                    audit,
+                    "first start: no X.509 CA for trust domain " + trustDomain + " yet",
+                    "system");
             keys.rotate(KEY_SET, current);
+            stored = keys.load(KEY_SET);
+        }
+        List<RetiredRoot> retired = new ArrayList<>();
+        for (StoredKey k : stored) {
+            Instant retiredAt = k.retiredAt();
+            if (retiredAt != null) {
+                retired.add(new RetiredRoot(certificate(k), retiredAt));
+            }
         }
         try {
             ECKey key = ECKey.parse(current.privateJwk());
-            List<X509Certificate> chain = key.getParsedX509CertChain();
-            if (chain == null || chain.isEmpty()) {
-                throw new MandateException(
-                        ErrorCode.INTERNAL, "the stored CA key '" + current.kid() + "' has no certificate");
-            }
-            return new EmbeddedCa(chain.get(0), key.toECPrivateKey());
+            return new EmbeddedCa(certificate(current), key.toECPrivateKey(), current.kid(), retired);
         } catch (ParseException | JOSEException e) {
             // Never the JWK text in the message: it holds the private key.
             throw new MandateException(ErrorCode.INTERNAL, "the stored CA key '" + current.kid() + "' cannot be read");
         }
     }
 
-    private static StoredKey create(String trustDomain, Clock clock, AuditSink audit) {
+    /**
+     * Makes a new root the issuing one; the old roots stay in the store (and the bundle) as retired until they may be
+     * removed.
+     *
+     * @return the CA with the new root
+     */
+    static EmbeddedCa rotate(KeyRepository keys, String trustDomain, Clock clock, AuditSink audit, String actor) {
+        StoredKey next = create(trustDomain, clock, audit, "rotated by " + actor, actor);
+        keys.rotate(KEY_SET, next);
+        return loadOrCreate(keys, trustDomain, clock, audit);
+    }
+
+    private static X509Certificate certificate(StoredKey stored) {
+        try {
+            List<X509Certificate> chain = ECKey.parse(stored.privateJwk()).getParsedX509CertChain();
+            if (chain == null || chain.isEmpty()) {
+                throw new MandateException(
+                        ErrorCode.INTERNAL, "the stored CA key '" + stored.kid() + "' has no certificate");
+            }
+            return chain.get(0);
+        } catch (ParseException e) {
+            throw new MandateException(ErrorCode.INTERNAL, "the stored CA key '" + stored.kid() + "' cannot be read");
+        }
+    }
+
+    String kid() {
+        return kid;
+    }
+
+    List<RetiredRoot> retired() {
+        return retired;
+    }
+
+    private static StoredKey create(String trustDomain, Clock clock, AuditSink audit, String reason, String actor) {
         try {
             ECKey pair = new ECKeyGenerator(Curve.P_256).generate();
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -121,9 +175,9 @@ final class EmbeddedCa {
             String kid = Objects.requireNonNull(withCert.getKeyID(), "kid");
             audit.record(new AuditEntry(
                     "key.rotated",
-                    "system",
+                    actor,
                     KEY_SET,
-                    "first start: no X.509 CA for trust domain " + trustDomain + " yet",
+                    reason,
                     Map.of(
                             "kid",
                             kid,

@@ -73,7 +73,8 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
 
     private final Settings settings;
     private final RotatingSigningKeys jwtKeys;
-    private final EmbeddedCa ca;
+    private final KeyRepository keys;
+    private volatile EmbeddedCa ca; // replaced whole by rotateCa
     private final JoinTokenRepository joinTokens;
     private final AgentRegistry agents;
     private final AuditSink audit;
@@ -84,6 +85,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
             Settings settings,
             RotatingSigningKeys jwtKeys,
             EmbeddedCa ca,
+            KeyRepository keys,
             JoinTokenRepository joinTokens,
             AgentRegistry agents,
             AuditSink audit,
@@ -91,6 +93,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         this.settings = settings;
         this.jwtKeys = jwtKeys;
         this.ca = ca;
+        this.keys = keys;
         this.joinTokens = joinTokens;
         this.agents = agents;
         this.audit = audit;
@@ -123,7 +126,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         RotatingSigningKeys jwtKeys = RotatingSigningKeys.open(
                 keys, "jwt-svid", TrustBundle.JWT_SVID, JWSAlgorithm.ES256, clock, retention, audit);
         EmbeddedCa ca = EmbeddedCa.loadOrCreate(keys, settings.trustDomain(), clock, audit);
-        return new EmbeddedTrustDomain(settings, jwtKeys, ca, joinTokens, agents, audit, clock);
+        return new EmbeddedTrustDomain(settings, jwtKeys, ca, keys, joinTokens, agents, audit, clock);
     }
 
     /**
@@ -142,7 +145,41 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
      */
     public TrustBundle bundle() {
         List<JWK> jwt = new ArrayList<>(jwtKeys.publicJwks().getKeys());
-        return new TrustBundle(settings.trustDomain(), jwt, List.of(ca.root()), 0);
+        EmbeddedCa current = ca;
+        List<X509Certificate> roots = new ArrayList<>();
+        roots.add(current.root());
+        Instant now = clock.instant();
+        for (EmbeddedCa.RetiredRoot old : current.retired()) {
+            if (now.isBefore(publishedUntil(old))) {
+                roots.add(old.root());
+            }
+        }
+        return new TrustBundle(settings.trustDomain(), jwt, roots, 0);
+    }
+
+    /** A retired root issued its last leaf when it retired; those leaves live at most one X.509-SVID lifetime. */
+    private Instant publishedUntil(EmbeddedCa.RetiredRoot old) {
+        return old.retiredAt().plus(settings.x509SvidTtl()).plus(settings.clockSkew());
+    }
+
+    /**
+     * Rotates the X.509 CA: a new root issues every X.509-SVID from now on and joins the bundle; the old root stays in
+     * the bundle beside it until every X.509-SVID it issued has expired (one {@code svid.x509-ttl} plus the clock
+     * skew), so workloads that refreshed their bundle in between keep verifying each other. Roots retired longer ago
+     * are removed from the store. Audited as {@code key.rotated} for key set {@code x509-ca}.
+     *
+     * @param actor who asks, for the audit log
+     * @return the new root's certificate
+     * @throws MandateException with {@code UNAVAILABLE} if the store or audit log cannot be written
+     */
+    public synchronized X509Certificate rotateCa(String actor) {
+        EmbeddedCa next = EmbeddedCa.rotate(keys, settings.trustDomain(), clock, audit, actor);
+        ca = next;
+        // Roots no longer published cannot anchor a valid leaf: drop them from the store.
+        keys.removeRetiredBefore(
+                EmbeddedCa.KEY_SET,
+                clock.instant().minus(settings.x509SvidTtl()).minus(settings.clockSkew()));
+        return next.root();
     }
 
     @Override
@@ -314,8 +351,9 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
                         .jwtID(UUID.randomUUID().toString())
                         .build(),
                 JOSEObjectType.JWT);
+        EmbeddedCa issuer = ca; // one CA for the leaf and the chain, even if a rotation happens meanwhile
         X509Certificate leaf =
-                ca.issueLeaf(key, agent.id(), now.minus(settings.clockSkew()), now.plus(settings.x509SvidTtl()));
+                issuer.issueLeaf(key, agent.id(), now.minus(settings.clockSkew()), now.plus(settings.x509SvidTtl()));
         Map<String, String> details = new HashMap<>();
         details.put("method", method);
         details.put("serial", leaf.getSerialNumber().toString(16));
@@ -329,7 +367,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
                 agent.id(),
                 jwtSvid,
                 jwtExp,
-                List.of(leaf, ca.root()),
+                List.of(leaf, issuer.root()),
                 leaf.getNotAfter().toInstant());
     }
 
@@ -353,7 +391,8 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         }
         SpiffeId id = SpiffeId.parse("spiffe://" + settings.trustDomain() + "/mandate");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        X509Certificate leaf = ca.issueLeaf(
+        EmbeddedCa issuer = ca;
+        X509Certificate leaf = issuer.issueLeaf(
                 pair.getPublic(), id, hosts, now.minus(settings.clockSkew()), now.plus(settings.x509SvidTtl()));
         Map<String, String> details = new HashMap<>();
         details.put("method", "tls-listener");
@@ -361,7 +400,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         details.put("hosts", String.join(" ", hosts));
         details.put("x509ExpiresAt", leaf.getNotAfter().toInstant().toString());
         audit.record(new AuditEntry("svid.issued", "system", id.toString(), null, details));
-        return new ServerCertificate(List.of(leaf, ca.root()), pair.getPrivate());
+        return new ServerCertificate(List.of(leaf, issuer.root()), pair.getPrivate());
     }
 
     private static void checkAudiences(List<String> audiences) {

@@ -271,4 +271,47 @@ final class EmbeddedTrustDomainTest {
                         .as(e.getMessage())
                         .isEqualTo(failure));
     }
+
+    @Test
+    void aRotatedCaIssuesFromTheNewRootAndKeepsTheOldOneInTheBundleUntilItsSvidsExpired() {
+        MutableClock clock = MutableClock.atEpochDay();
+        AgentRegistry agents = agents(clock);
+        EmbeddedTrustDomain domain = domain(clock, agents);
+        SpiffeWorkloadVerifier verifier = new SpiffeWorkloadVerifier(domain, clock, Duration.ofSeconds(30));
+        IssuedSvids before =
+                domain.issue(domain.createJoinToken("bot", "admin").token(), new TestWorkload().csr(), List.of("m"));
+        X509Certificate oldRoot = before.x509Chain().get(1);
+
+        clock.advance(Duration.ofMinutes(10));
+        X509Certificate newRoot = domain.rotateCa("admin");
+        assertThat(newRoot).isNotEqualTo(oldRoot);
+        assertThat(domain.bundle().x509Authorities()).containsExactly(newRoot, oldRoot);
+        IssuedSvids after =
+                domain.issue(domain.createJoinToken("bot", "admin").token(), new TestWorkload().csr(), List.of("m"));
+        assertThat(after.x509Chain().get(1)).isEqualTo(newRoot);
+        assertThat(verifier.verifyX509Svid(before.x509Chain()).id()).isEqualTo(before.id());
+        assertThat(verifier.verifyX509Svid(after.x509Chain()).id()).isEqualTo(after.id());
+        assertThat(audit.entries)
+                .anySatisfy(e -> assertThat(e.type() + " " + e.actor() + " " + e.subject())
+                        .isEqualTo("key.rotated admin x509-ca"));
+
+        EmbeddedTrustDomain restarted = domain(clock, agents);
+        assertThat(restarted.bundle().x509Authorities())
+                .as("a restart keeps the new root issuing and the old one published")
+                .containsExactly(newRoot, oldRoot);
+
+        // The old root's last SVIDs may live one svid.x509-ttl (1h) after the rotation, plus the 30s skew.
+        clock.advance(Duration.ofMinutes(60));
+        assertThat(domain.bundle().x509Authorities()).containsExactly(newRoot, oldRoot);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(domain.bundle().x509Authorities()).containsExactly(newRoot);
+        assertThatThrownBy(() -> verifier.verifyX509Svid(before.x509Chain())).isInstanceOf(IdentityException.class);
+        IssuedSvids later =
+                domain.issue(domain.createJoinToken("bot", "admin").token(), new TestWorkload().csr(), List.of("m"));
+        assertThat(verifier.verifyX509Svid(later.x509Chain()).id()).isEqualTo(later.id());
+        domain.rotateCa("admin");
+        assertThat(keys.load("x509-ca"))
+                .as("roots no longer published are dropped from the store")
+                .hasSize(2);
+    }
 }
