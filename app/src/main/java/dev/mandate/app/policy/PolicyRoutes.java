@@ -318,7 +318,7 @@ public final class PolicyRoutes implements RouteGroup {
         JsonNode m = body.get("mandate");
         if (m == null || !m.isObject()) {
             String id = required(body, "mandateId");
-            MandateFacts found = services.mandates().mandate(id);
+            MandateFacts found = sources.mandates().mandate(id);
             if (found == null) {
                 throw new MandateException(ErrorCode.NOT_FOUND, "mandate " + id + " is not live here");
             }
@@ -350,7 +350,7 @@ public final class PolicyRoutes implements RouteGroup {
     private AgentFacts agent(JsonNode body, MandateFacts mandate) {
         JsonNode a = body.get("agent");
         if (a == null || !a.isObject()) {
-            AgentFacts found = services.mandates().agent(mandate.agentId());
+            AgentFacts found = sources.mandates().agent(mandate.agentId());
             if (found == null) {
                 throw new MandateException(ErrorCode.NOT_FOUND, "agent '" + mandate.agentId() + "' is not known here");
             }

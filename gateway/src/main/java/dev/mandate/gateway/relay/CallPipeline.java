@@ -152,7 +152,7 @@ final class CallPipeline {
                     "withheld: " + action + " returns data labelled " + labels + ", above the clearance '"
                             + clearance.wireName() + "' of the principal this mandate acts for; the call was not"
                             + " forwarded",
-                    decision,
+                    null,
                     null);
         }
         JsonNode result;

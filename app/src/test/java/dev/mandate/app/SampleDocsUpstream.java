@@ -1,0 +1,116 @@
+package dev.mandate.app;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A document store as an upstream MCP server on 127.0.0.1 port 0: {@code search} answers with a link to every
+ * document, the restricted one also embedded, and a structured list of them all; {@code export_all} dumps everything;
+ * each document is a readable resource.
+ */
+@SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
+final class SampleDocsUpstream implements AutoCloseable {
+    static final String HANDBOOK = "docs://eng/handbook";
+    static final String SALARIES = "docs://hr/salaries";
+    static final String LAYOFFS = "docs://restricted/plans/layoffs";
+    private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+    private static final String OBJECT = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}";
+
+    final AtomicInteger calls = new AtomicInteger();
+    private final Server jetty = new Server();
+    private final McpSyncServer server;
+    private final ServerConnector connector;
+
+    SampleDocsUpstream() throws Exception {
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint("/mcp")
+                .build();
+        McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+                .serverInfo("docs", "1.0")
+                .capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(true)
+                        .resources(false, false)
+                        .build())
+                .tools(tool("search", this::search), tool("export_all", this::search));
+        for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
+            spec.resources(new McpServerFeatures.SyncResourceSpecification(
+                    McpSchema.Resource.builder()
+                            .uri(uri)
+                            .name(name(uri))
+                            .mimeType("text/plain")
+                            .build(),
+                    (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
+                            new McpSchema.TextResourceContents(request.uri(), "text/plain", "text of " + name(uri))))));
+        }
+        server = spec.build();
+        connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        ServletHolder holder = new ServletHolder(transport);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    private McpSchema.CallToolResult search(Map<String, Object> arguments) {
+        calls.incrementAndGet();
+        McpSchema.CallToolResult.Builder result =
+                McpSchema.CallToolResult.builder().addTextContent("3 documents match");
+        for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
+            result.addContent(
+                    McpSchema.ResourceLink.builder().uri(uri).name(name(uri)).build());
+        }
+        result.addContent(new McpSchema.EmbeddedResource(
+                null, new McpSchema.TextResourceContents(LAYOFFS, "text/plain", "text of layoffs")));
+        result.structuredContent(Map.of(
+                "hits",
+                List.of(
+                        Map.of("uri", HANDBOOK, "title", "handbook"),
+                        Map.of("uri", SALARIES, "title", "salaries"),
+                        Map.of("uri", LAYOFFS, "title", "layoffs"))));
+        return result.build();
+    }
+
+    private static String name(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1);
+    }
+
+    private static McpServerFeatures.SyncToolSpecification tool(
+            String name, java.util.function.Function<Map<String, Object>, McpSchema.CallToolResult> body) {
+        return McpServerFeatures.SyncToolSpecification.builder()
+                .tool(McpSchema.Tool.builder()
+                        .name(name)
+                        .description(name)
+                        .inputSchema(JSON, OBJECT)
+                        .build())
+                .callHandler(
+                        (exchange, request) -> body.apply(request.arguments() == null ? Map.of() : request.arguments()))
+                .build();
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.closeGracefully();
+        jetty.stop();
+    }
+}
