@@ -459,8 +459,7 @@ public final class GatewayLoad {
                     }
                     response.setStatus(200);
                     response.getHeaders().put("Content-Type", "application/json");
-                    org.eclipse.jetty.io.Content.Sink.write(
-                            response, true, java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
+                    response.write(true, java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
                     return true;
                 }
             });

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
  * use and again after a transport failure. Progress of a tool call is routed back to its {@link CallObserver}, which
  * can also cancel the call. It declares no sampling, elicitation or roots capability, so the SDK answers such
- * server-to-client requests with {@code -32601}: they are refused, never left unanswered.
+ * server-to-client requests with {@code -32601}: they are refused, never left unanswered. The gateway uses it for stdio
+ * upstreams; Streamable HTTP ones go through the leaner {@link StreamableHttpUpstream}, whose tests use this class's
+ * HTTP path as the reference for what is relayed and how errors map.
  */
 final class SdkUpstream implements Upstream {
     /** The most pages of one list followed. */

@@ -544,7 +544,8 @@ final class StreamableHttpUpstream implements Upstream {
         java.util.concurrent.atomic.AtomicReference<@Nullable String> sessionId =
                 new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            HttpResponse<Void> response = http.sendAsync(post(null, json.writeValueAsBytes(message)), info -> {
+            // The wait is for the answer, not for the end of the body: a server may keep an SSE stream open.
+            var unused = http.sendAsync(post(null, json.writeValueAsBytes(message)), info -> {
                         sessionId.set(info.headers().firstValue(SESSION_HEADER).orElse(null));
                         if (info.statusCode() / 100 != 2) {
                             answer.completeExceptionally(
@@ -558,12 +559,15 @@ final class StreamableHttpUpstream implements Upstream {
                         });
                         return in != null ? in : HttpResponse.BodySubscribers.discarding();
                     })
-                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (!answer.isDone()) {
-                answer.completeExceptionally(
-                        new IOException("initialize was answered HTTP " + response.statusCode() + " without a result"));
+                    .whenComplete((r, e) -> answer.completeExceptionally(
+                            e != null ? e : new IOException("initialize was answered without a result")));
+            JsonNode response;
+            try {
+                response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("no answer to initialize within " + timeout, e);
             }
-            JsonNode result = resultOf(answer.get());
+            JsonNode result = resultOf(response);
             String agreed = result.path("protocolVersion").asText("");
             if (!PROTOCOL_VERSIONS.contains(agreed)) {
                 throw unavailable(new IOException(
@@ -574,9 +578,14 @@ final class StreamableHttpUpstream implements Upstream {
                     sessionId.get(), agreed, capabilities.isObject() ? capabilities : json.createObjectNode());
             ObjectNode initialized =
                     json.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized");
-            HttpResponse<Void> ack = deliver(c, initialized).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (ack.statusCode() / 100 != 2) {
-                throw unavailable(new IOException("notifications/initialized was answered HTTP " + ack.statusCode()));
+            int status;
+            try {
+                status = accepted(c, initialized).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("no answer to notifications/initialized within " + timeout, e);
+            }
+            if (status / 100 != 2) {
+                throw unavailable(new IOException("notifications/initialized was answered HTTP " + status));
             }
             return c;
         } catch (InterruptedException e) {
@@ -584,9 +593,28 @@ final class StreamableHttpUpstream implements Upstream {
             throw unavailable(e);
         } catch (ExecutionException e) {
             throw unavailable(e.getCause() == null ? e : e.getCause());
-        } catch (TimeoutException | IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw unavailable(e);
         }
+    }
+
+    /** Sends a notification; the status of the answer, known as soon as its headers are (the body is not awaited). */
+    private CompletableFuture<Integer> accepted(Connection c, JsonNode message) {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        try {
+            var unused = http.sendAsync(post(c, json.writeValueAsBytes(message)), info -> {
+                        status.complete(info.statusCode());
+                        return HttpResponse.BodySubscribers.discarding();
+                    })
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            status.completeExceptionally(e);
+                        }
+                    });
+        } catch (IOException | IllegalArgumentException e) {
+            status.completeExceptionally(e);
+        }
+        return status;
     }
 
     /** Forgets a failed session (if it is still the current one); the next request initializes a new one. */
