@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -268,7 +269,7 @@ public final class TokenExchangeLoad {
                     Socket s = socket;
                     InputStream input = in;
                     if (s == null || input == null) {
-                        s = new Socket("127.0.0.1", port);
+                        s = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
                         s.setTcpNoDelay(true);
                         input = new BufferedInputStream(s.getInputStream(), 16 * 1024);
                         socket = s;
