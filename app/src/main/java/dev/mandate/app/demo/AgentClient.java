@@ -78,7 +78,17 @@ final class AgentClient {
 
     /** Exchanges the agent's SVID for a DPoP-bound mandate token. */
     Held open(String purpose, List<String> tools, int ttlSeconds) {
-        return exchange(Map.of("subject_token", svid, "subject_token_type", JWT), purpose, tools, ttlSeconds, null);
+        return exchange(
+                Map.of("subject_token", svid, "subject_token_type", JWT), purpose, tools, ttlSeconds, null, null);
+    }
+
+    /**
+     * Exchanges the agent's SVID for a DPoP-bound mandate that acts for a person: the person's ID token goes in the
+     * mandate detail as {@code on_behalf_of}, and the mandate keeps the person's clearance.
+     */
+    Held openFor(String idToken, String purpose, List<String> tools, int ttlSeconds) {
+        return exchange(
+                Map.of("subject_token", svid, "subject_token_type", JWT), purpose, tools, ttlSeconds, null, idToken);
     }
 
     /**
@@ -103,7 +113,8 @@ final class AgentClient {
                 purpose,
                 tools,
                 ttlSeconds,
-                parent.token());
+                parent.token(),
+                null);
         return new Held(child.mandateId(), child.token(), sub.dpopKey);
     }
 
@@ -112,7 +123,8 @@ final class AgentClient {
             String purpose,
             List<String> tools,
             int ttlSeconds,
-            @org.jspecify.annotations.Nullable String presented) {
+            @org.jspecify.annotations.Nullable String presented,
+            @org.jspecify.annotations.Nullable String onBehalfOf) {
         Map<String, String> form = new LinkedHashMap<>(tokens);
         form.put("grant_type", EXCHANGE);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -120,6 +132,9 @@ final class AgentClient {
         details.put("purpose", purpose);
         details.put("tools", tools);
         details.put("ttl", ttlSeconds);
+        if (onBehalfOf != null) {
+            details.put("on_behalf_of", onBehalfOf);
+        }
         try {
             form.put("authorization_details", Http.JSON.writeValueAsString(List.of(details)));
         } catch (IOException e) {

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the demo runs: the customer database, the four sample MCP servers, and a Mandate node configured for
- * them (catalog, credential backend, sample policies) in the demo's data directory. Closed in reverse order.
+ * Everything the demo runs: the customer database, the four sample MCP servers, the sample IdP of the people agents
+ * act for, and a Mandate node configured for them (catalog, credential backend, OIDC issuer, sample policies) in the
+ * demo's data directory. Closed in reverse order.
  */
 final class DemoEstate implements AutoCloseable {
     /** The credential backend that leases customer-database roles. */
@@ -49,6 +50,7 @@ final class DemoEstate implements AutoCloseable {
     private final List<ToolServer> servers;
     private final SampleTools tools;
     private final CustomerDb customers;
+    private final SampleIdp idp;
     private final MandateNode node;
 
     private DemoEstate(
@@ -56,11 +58,13 @@ final class DemoEstate implements AutoCloseable {
             List<ToolServer> servers,
             SampleTools tools,
             CustomerDb customers,
+            SampleIdp idp,
             MandateNode node) {
         this.postgres = postgres;
         this.servers = servers;
         this.tools = tools;
         this.customers = customers;
+        this.idp = idp;
         this.node = node;
     }
 
@@ -81,18 +85,19 @@ final class DemoEstate implements AutoCloseable {
             servers.add(ToolServer.start("crm", customers.tools()));
             servers.add(ToolServer.start("docs", tools.docs()));
             servers.add(ToolServer.start("webhook", tools.webhook()));
+            SampleIdp idp = SampleIdp.create(dataDir.resolve("idp"));
             Path nodeDir = dataDir.resolve("node");
             Files.createDirectories(nodeDir.resolve("policies"));
             Files.writeString(nodeDir.resolve("policies").resolve("demo.cedar"), POLICIES);
             Path gatewayFile = Files.writeString(dataDir.resolve("gateway.yaml"), gatewayYaml(servers));
-            Path configFile = Files.writeString(dataDir.resolve("mandate.yaml"), configYaml(postgres));
+            Path configFile = Files.writeString(dataDir.resolve("mandate.yaml"), configYaml(postgres, idp));
             Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
             flags.put(ConfigKey.LISTEN, listen);
             flags.put(ConfigKey.DATA_DIR, nodeDir.toString());
             flags.put(ConfigKey.GATEWAY_CONFIG, gatewayFile.toString());
             Config config = ConfigLoader.load(configFile, Map.of(), flags);
             MandateNode node = MandateNode.start(config);
-            return new DemoEstate(postgres, List.copyOf(servers), tools, customers, node);
+            return new DemoEstate(postgres, List.copyOf(servers), tools, customers, idp, node);
         } catch (IOException | RuntimeException e) {
             servers.forEach(ToolServer::close);
             postgres.close();
@@ -128,13 +133,23 @@ final class DemoEstate implements AutoCloseable {
                       search: { labels: "internal" }
                     webhook:
                       post: { labels: "internal", egress: true, expose: ["url"] }
-                """);
+                  resources:
+                    docs:
+                      # Every knowledge-base article is internal, except one the board has not announced yet.
+                      "docs://kb/{article}": { labels: "internal" }
+                      "%s": { labels: "restricted" }
+                """.formatted(SampleTools.RESTRICTED_DOC));
         return y.toString();
     }
 
-    private static String configYaml(SamplePostgres postgres) {
+    private static String configYaml(SamplePostgres postgres, SampleIdp idp) {
         return """
-                # Written by mandate demo: leases of the customer database are PostgreSQL roles minted per mandate.
+                # Written by mandate demo: leases of the customer database are PostgreSQL roles minted per mandate;
+                # mandates may act for people whose ID tokens the demo's IdP signs (its public key in jwks-file).
+                oidc:
+                  issuer: "%s"
+                  jwks-file: "%s"
+                  audience: %s
                 credentials:
                   backends:
                     %s:
@@ -143,7 +158,7 @@ final class DemoEstate implements AutoCloseable {
                       user: postgres
                       scopes:
                         %s: SELECT ON public.customers
-                """.formatted(BACKEND, postgres.url(), SCOPE);
+                """.formatted(SampleIdp.ISSUER, idp.jwksFile(), SampleIdp.AUDIENCE, BACKEND, postgres.url(), SCOPE);
     }
 
     MandateNode node() {
@@ -156,6 +171,10 @@ final class DemoEstate implements AutoCloseable {
 
     CustomerDb customers() {
         return customers;
+    }
+
+    SampleIdp idp() {
+        return idp;
     }
 
     @Override

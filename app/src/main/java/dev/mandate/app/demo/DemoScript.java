@@ -1,6 +1,7 @@
 package dev.mandate.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.mandate.app.MandateNode;
 import dev.mandate.core.mandate.Mandate;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The scripted agent of {@code mandate demo}: scenarios 1, 4, 2, 6 and 7 of SCENARIOS.md in order, over the node's
+ * The scripted agent of {@code mandate demo}: scenarios 1, 4, 2, 5, 6 and 7 of SCENARIOS.md in order, over the node's
  * real HTTP APIs (REST with the admin token for the operator's steps; SVIDs, token exchange and MCP through the
  * gateway for the agents'), each step narrated with the outcome it expects and the one it got.
  */
@@ -28,15 +29,21 @@ final class DemoScript {
     static final String SUPPORT_BOT = "support-bot";
     static final String SUMMARIZER = "summarizer";
     static final String CUSTOMER = "c-1001";
+    static final String ALICE = "alice";
     private static final Pattern APPROVAL_ID = Pattern.compile("apr_[0-9a-f]+");
     private static final List<String> TRIAGE_TOOLS =
             List.of("tickets.read", "crm.get_customer", "docs.search", "webhook.post");
 
-    /** One gateway call as the agent saw it. */
+    /**
+     * One gateway call as the agent saw it, with the details of its {@code gateway.call} audit event (empty when it
+     * was refused before the call was decided).
+     */
     private record Call(
             Outcome outcome,
             String reason,
             String text,
+            List<String> links,
+            JsonNode audit,
             @Nullable String approvalId) {}
 
     private final DemoEstate estate;
@@ -185,6 +192,46 @@ final class DemoScript {
                 Map.of("url", SampleTools.EXFILTRATION_URL, "body", "summary of " + CUSTOMER + ": " + record.text()));
         say.outcome(Outcome.DENY, laundered.outcome(), laundered.reason());
 
+        say.section("Scenario 5 - reading on someone's behalf: what alice may not read, her agent does not see");
+        say.step(
+                "alice (clearance confidential) asks support-bot to search the docs: it opens a mandate on her behalf");
+        say.call("POST /oauth2/token grant_type=token-exchange purpose=triage tools=[docs.search] ttl=300s"
+                + " on_behalf_of=<alice's ID token from " + SampleIdp.ISSUER + ", clearance: confidential>");
+        AgentClient.Held forAlice =
+                bot.openFor(estate.idp().idToken(ALICE, "confidential"), "triage", List.of("docs.search"), 300);
+        JsonNode aliceMandate = http.json("GET", "/v1/mandates/" + forAlice.mandateId(), null, admin)
+                .ok("GET /v1/mandates");
+        say.outcome(
+                Outcome.OK,
+                Outcome.OK,
+                "mandate " + forAlice.mandateId() + " acts for "
+                        + aliceMandate.path("onBehalfOf").asText() + " with clearance "
+                        + aliceMandate.path("clearance").asText());
+        say.note("the node verified the ID token against the demo IdP's public key (oidc.jwks-file "
+                + estate.idp().jwksFile() + ")");
+        McpSyncClient aliceMcp = connect(bot, forAlice);
+
+        say.step("support-bot searches the docs for alice; one article found is restricted");
+        Call forHer = call(aliceMcp, "docs.search", Map.of("query", "invoices and price changes"));
+        boolean leaked = forHer.links().stream()
+                .anyMatch(l -> l.equals(SampleTools.RESTRICTED_DOC) || l.startsWith(SampleTools.RESTRICTED_DOC + " "));
+        String withheld = forHer.audit().path("withheldUris").asText("");
+        boolean recorded = withheld.contains(SampleTools.RESTRICTED_DOC);
+        say.outcome(
+                Outcome.ALLOW,
+                forHer.outcome() == Outcome.ALLOW && (leaked || !recorded) ? Outcome.ERROR : forHer.outcome(),
+                forHer.reason()
+                        + (leaked ? "; but " + SampleTools.RESTRICTED_DOC + " reached the agent" : "")
+                        + (recorded ? "" : "; but the audit event names nothing withheld"));
+        say.note("support-bot received: " + (forHer.links().isEmpty() ? "nothing" : String.join(", ", forHer.links())));
+        say.note("withheld before the agent saw it: " + (withheld.isEmpty() ? "nothing" : withheld)
+                + " (alice may not read it, so her agent cannot surface it to her)");
+        say.note("the gateway.call audit event says clearance="
+                + forHer.audit().path("clearance").asText("?")
+                + ", withheld=" + forHer.audit().path("withheld").asText("0")
+                + ", withheldLabels=" + forHer.audit().path("withheldLabels").asText("?")
+                + ", withheldUris=" + withheld);
+
         say.section("Scenario 6 - standing credentials, gone: the task closes");
         CustomerDb.Login login = estate.customers().lastLogin();
         say.step("The task closes: its mandate (and the child) end, their leases are revoked");
@@ -285,32 +332,46 @@ final class DemoScript {
         try {
             McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
             StringBuilder text = new StringBuilder();
+            List<String> links = new ArrayList<>();
             for (McpSchema.Content content : r.content()) {
                 if (content instanceof McpSchema.TextContent t) {
                     text.append(t.text());
+                } else if (content instanceof McpSchema.ResourceLink l) {
+                    links.add(l.uri() + (l.title() == null ? "" : " '" + l.title() + "'"));
+                } else if (content instanceof McpSchema.EmbeddedResource e) {
+                    links.add(e.resource().uri());
                 }
             }
-            String labels = lastCall("labelsAfter");
+            JsonNode audit = lastCall();
             c = new Call(
                     Outcome.ALLOW,
                     (Boolean.TRUE.equals(r.isError()) ? "the tool answered an error: " + text + "; " : "")
-                            + "flow labels now {" + labels + "}",
+                            + "flow labels now {" + audit.path("labelsAfter").asText("") + "}",
                     text.toString(),
+                    List.copyOf(links),
+                    audit,
                     null);
         } catch (McpError e) {
             int code = e.getJsonRpcError() == null ? 0 : e.getJsonRpcError().code();
             Outcome o = switch (code) {
                 case -32004 -> Outcome.APPROVAL_REQUIRED;
-                case -32003, -32005, -32001 -> Outcome.DENY;
+                case -32003, -32005, -32001, -32011 -> Outcome.DENY;
                 default -> Outcome.ERROR;
             };
             Matcher m = APPROVAL_ID.matcher(String.valueOf(e.getMessage()));
-            c = new Call(o, String.valueOf(e.getMessage()), "", m.find() ? m.group() : null);
+            c = new Call(
+                    o,
+                    String.valueOf(e.getMessage()),
+                    "",
+                    List.of(),
+                    MissingNode.getInstance(),
+                    m.find() ? m.group() : null);
         } catch (RuntimeException e) {
             // A mandate that is no longer live is refused at authentication: HTTP 401 before any JSON-RPC answer.
             McpHttpClientTransportAuthorizationException refused = authorizationError(e);
             if (refused == null) {
-                c = new Call(Outcome.ERROR, String.valueOf(e.getMessage()), "", null);
+                c = new Call(
+                        Outcome.ERROR, String.valueOf(e.getMessage()), "", List.of(), MissingNode.getInstance(), null);
             } else {
                 HttpResponse.ResponseInfo info = refused.getResponseInfo();
                 c = new Call(
@@ -318,6 +379,8 @@ final class DemoScript {
                         "HTTP " + info.statusCode() + " from the gateway; WWW-Authenticate: "
                                 + info.headers().firstValue("WWW-Authenticate").orElse("(none)"),
                         "",
+                        List.of(),
+                        MissingNode.getInstance(),
                         null);
             }
         }
@@ -333,9 +396,12 @@ final class DemoScript {
         return null;
     }
 
-    /** A detail of the newest gateway.call audit event, following the log from where the last look ended. */
-    private String lastCall(String detail) {
-        String found = "";
+    /**
+     * The details of the newest gateway.call audit event (missing if there is none), following the log from where
+     * the last look ended.
+     */
+    private JsonNode lastCall() {
+        JsonNode found = MissingNode.getInstance();
         while (true) {
             JsonNode page = http.json("GET", "/v1/audit?after=" + auditCursor + "&limit=100", null, admin)
                     .ok("GET /v1/audit")
@@ -346,7 +412,7 @@ final class DemoScript {
             for (JsonNode e : page) {
                 auditCursor = e.path("seq").asLong();
                 if (e.path("type").asText().equals("gateway.call")) {
-                    found = e.path("details").path(detail).asText("");
+                    found = e.path("details");
                 }
             }
         }

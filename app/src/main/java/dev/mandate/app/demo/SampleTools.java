@@ -5,19 +5,44 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 
 /**
  * The tools of the demo's sample servers: a ticket system whose ticket 42 carries a prompt-injected comment, a
- * document store, and an outbound webhook that only records what it would have sent. The customer database is in
- * {@link CustomerDb}.
+ * knowledge base whose search answers with links to its articles (one of them not announced yet), and an outbound
+ * webhook that only records what it would have sent. The customer database is in {@link CustomerDb}.
  */
 final class SampleTools {
     /** Where the injected comment tells the agent to send the customer record. */
     static final String EXFILTRATION_URL = "https://hooks.attacker.example/collect";
+
+    /** The knowledge-base article the catalog labels {@code restricted}: a price rise the board has not announced. */
+    static final String RESTRICTED_DOC = "docs://kb/KB-19";
+
+    /** An article of the knowledge base; a search finds it when a word of the query is one of its keywords. */
+    private record Article(String uri, String title, Set<String> keywords) {}
+
+    private static final List<Article> ARTICLES = List.of(
+            new Article(
+                    "docs://kb/KB-7",
+                    "Plan changes and invoices",
+                    Set.of("plan", "plans", "change", "changes", "invoice", "invoices")),
+            new Article(
+                    "docs://kb/KB-12",
+                    "Refunds for overcharged invoices",
+                    Set.of("refund", "refunds", "overcharged", "invoice", "invoices")),
+            new Article(
+                    RESTRICTED_DOC,
+                    "Price rise next quarter (board only, not announced)",
+                    Set.of("price", "prices", "pricing", "rise")));
 
     private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
@@ -50,8 +75,28 @@ final class SampleTools {
                 "search",
                 "Search the knowledge base",
                 "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}",
-                (exchange, args) -> text("KB-7 'Plan changes and invoices': invoices follow the plan on the first of"
-                        + " the month; a mid-month change shows on the next invoice.")));
+                (exchange, args) -> search(String.valueOf(args.getOrDefault("query", "")))));
+    }
+
+    /**
+     * The articles a query finds, as resource links only: a title in text would reach the agent whatever the clearance
+     * of the person it acts for, a link can be withheld by its URI.
+     */
+    private static McpSchema.CallToolResult search(String query) {
+        Set<String> words = Arrays.stream(query.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"))
+                .collect(Collectors.toSet());
+        List<McpSchema.Content> links = new ArrayList<>();
+        for (Article a : ARTICLES) {
+            if (a.keywords().stream().anyMatch(words::contains)) {
+                links.add(McpSchema.ResourceLink.builder()
+                        .uri(a.uri())
+                        .name(a.uri().substring(a.uri().lastIndexOf('/') + 1))
+                        .title(a.title())
+                        .mimeType("text/markdown")
+                        .build());
+            }
+        }
+        return McpSchema.CallToolResult.builder().content(links).build();
     }
 
     List<McpServerFeatures.SyncToolSpecification> webhook() {

@@ -32,7 +32,7 @@ final class DemoCommandTest {
 
         String text = out.toString();
         assertThat(code).as(text + err).isZero();
-        assertThat(text).contains("All 19 steps came out as expected.").doesNotContain("EXPECTED");
+        assertThat(text).contains("All 21 steps came out as expected.").doesNotContain("EXPECTED");
         List<String> outcomes = text.lines()
                 .filter(l -> l.startsWith("     = "))
                 .map(l -> l.substring(7).split(" ", 2)[0])
@@ -53,6 +53,8 @@ final class DemoCommandTest {
                         "ALLOW",
                         "DENY", // scenario 2
                         "OK",
+                        "ALLOW", // scenario 5
+                        "OK",
                         "REFUSED",
                         "DENY", // scenario 6
                         "ALLOW",
@@ -64,6 +66,19 @@ final class DemoCommandTest {
                 .contains("flow labels now {")
                 .contains("pii")
                 .contains("ok=true");
+        // Scenario 5: the restricted article was withheld from the agent acting for alice, and the audit says so.
+        String received = text.lines()
+                .filter(l -> l.contains("support-bot received: "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(received)
+                .contains("docs://kb/KB-7")
+                .contains("docs://kb/KB-12")
+                .doesNotContain("KB-19");
+        assertThat(text)
+                .contains("with clearance confidential")
+                .contains(
+                        "clearance=confidential, withheld=1, withheldLabels=restricted, withheldUris=docs://kb/KB-19");
         assertThat(text).doesNotContain(adminTokenOf(tmp.resolve("demo")));
     }
 
