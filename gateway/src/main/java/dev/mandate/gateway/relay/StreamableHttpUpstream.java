@@ -60,6 +60,9 @@ final class StreamableHttpUpstream implements Upstream {
     /** The largest message (a JSON body or one SSE event) accepted from an upstream. */
     static final int MAX_MESSAGE_BYTES = 16 << 20;
 
+    /** The longest wait for the server to confirm the end of the session when the upstream closes. */
+    static final long CLOSE_WAIT_MILLIS = 2_000;
+
     /** The protocol revision the gateway asks for. */
     static final String PROTOCOL_VERSION = "2025-06-18";
 
@@ -268,15 +271,24 @@ final class StreamableHttpUpstream implements Upstream {
     @Override
     public void close() {
         closed = true;
+        CompletableFuture<?> ended = CompletableFuture.completedFuture(null);
         connecting.lock();
         try {
             Connection c = connection;
             connection = null;
             if (c != null) {
-                end(c);
+                ended = end(c);
             }
         } finally {
             connecting.unlock();
+        }
+        // The DELETE is waited for (briefly) before the client stops, so the server does not keep the session.
+        try {
+            ended.get(Math.min(timeout.toMillis(), CLOSE_WAIT_MILLIS), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("upstream '{}' did not confirm the end of its session: {}", name(), e.toString());
         }
         if (ownsClient) {
             http.shutdownNow();
@@ -624,7 +636,7 @@ final class StreamableHttpUpstream implements Upstream {
             if (connection == failed) {
                 connection = null;
                 toolCache = null;
-                end(failed);
+                var unused = end(failed);
             }
         } finally {
             connecting.unlock();
@@ -632,15 +644,18 @@ final class StreamableHttpUpstream implements Upstream {
     }
 
     /** Stops listening and tells the server the session is over. */
-    private void end(Connection c) {
+    private CompletableFuture<?> end(Connection c) {
         Incoming listener = c.listener;
         if (listener != null) {
             listener.cancel();
         }
-        if (c.sessionId != null) {
-            var unused = http.sendAsync(
-                            base(c).timeout(timeout).DELETE().build(), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> LOG.debug("ended session of '{}'", name()));
+        if (c.sessionId == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return http.sendAsync(base(c).timeout(timeout).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
