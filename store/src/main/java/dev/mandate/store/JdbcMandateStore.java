@@ -2,33 +2,23 @@ package dev.mandate.store;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
-import dev.mandate.core.flow.Sensitivity;
-import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.BatchMandateStore;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
-import dev.mandate.core.mandate.Tier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 
 /** Mandates in table {@code mandates}. */
 public final class JdbcMandateStore implements BatchMandateStore {
-    private static final String COLUMNS = "id, agent, on_behalf_of, purpose, tools, resources, tier, parent_id, depth,"
-            + " issued_at, expires_at, max_expires_at, ttl_millis, state, flow_labels, label_ceiling, call_budget,"
-            + " ended_at, end_reason, clearance";
-    private static final String INSERT = "INSERT INTO mandates (" + COLUMNS
+    private static final String INSERT = "INSERT INTO mandates (" + MandateRows.COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int BATCH = 500;
 
@@ -47,7 +37,7 @@ public final class JdbcMandateStore implements BatchMandateStore {
     public void insert(Mandate m) {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement(INSERT)) {
-            bind(s, m);
+            MandateRows.bind(s, m);
             s.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("store mandate " + m.id(), e);
@@ -64,7 +54,7 @@ public final class JdbcMandateStore implements BatchMandateStore {
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
                 int pending = 0;
                 for (Mandate m : mandates) {
-                    bind(s, m);
+                    MandateRows.bind(s, m);
                     s.addBatch();
                     if (++pending == BATCH) {
                         s.executeBatch();
@@ -82,31 +72,6 @@ public final class JdbcMandateStore implements BatchMandateStore {
         } catch (SQLException e) {
             throw unavailable("store " + mandates.size() + " mandate(s)", e);
         }
-    }
-
-    private static void bind(PreparedStatement s, Mandate m) throws SQLException {
-        s.setString(1, m.id());
-        s.setString(2, m.agent().toString());
-        s.setString(3, m.onBehalfOf());
-        s.setString(4, m.purpose());
-        s.setString(5, join(m.tools()));
-        s.setString(6, join(m.resources()));
-        s.setString(7, m.tier().wireName());
-        s.setString(8, m.parentId());
-        s.setInt(9, m.depth());
-        s.setObject(10, Sql.timestamp(m.issued()));
-        s.setObject(11, Sql.timestamp(m.expires()));
-        s.setObject(12, Sql.timestamp(m.maxExpires()));
-        s.setLong(13, m.ttl().toMillis());
-        s.setString(14, m.state().wireName());
-        s.setString(15, join(m.flowLabels()));
-        s.setString(16, join(m.labelCeiling()));
-        s.setInt(17, m.callBudget());
-        Instant ended = m.ended();
-        s.setObject(18, ended == null ? null : Sql.timestamp(ended));
-        s.setString(19, m.endReason());
-        Sensitivity clearance = m.clearance();
-        s.setString(20, clearance == null ? null : clearance.wireName());
     }
 
     @Override
@@ -159,7 +124,7 @@ public final class JdbcMandateStore implements BatchMandateStore {
     public void updateFlowLabels(String id, Set<String> flowLabels) {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("UPDATE mandates SET flow_labels = ? WHERE id = ?")) {
-            s.setString(1, join(new TreeSet<>(flowLabels)));
+            s.setString(1, MandateRows.join(new TreeSet<>(flowLabels)));
             s.setString(2, id);
             if (s.executeUpdate() != 1) {
                 throw new MandateException(ErrorCode.NOT_FOUND, "mandate " + id + " is not in the store");
@@ -172,59 +137,17 @@ public final class JdbcMandateStore implements BatchMandateStore {
     @Override
     public List<Mandate> loadAll() {
         try (Connection c = db.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM mandates ORDER BY depth, id");
+                PreparedStatement s =
+                        c.prepareStatement("SELECT " + MandateRows.COLUMNS + " FROM mandates ORDER BY depth, id");
                 ResultSet rs = s.executeQuery()) {
             List<Mandate> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new Mandate(
-                        rs.getString(1),
-                        SpiffeId.parse(rs.getString(2)),
-                        rs.getString(3),
-                        rs.getString(4),
-                        split(rs.getString(5)),
-                        split(rs.getString(6)),
-                        Tier.parse(rs.getString(7)),
-                        rs.getString(8),
-                        rs.getInt(9),
-                        Sql.instant(rs, 10),
-                        Sql.instant(rs, 11),
-                        Sql.instant(rs, 12),
-                        Duration.ofMillis(rs.getLong(13)),
-                        MandateState.parse(rs.getString(14)),
-                        split(rs.getString(15)),
-                        split(rs.getString(16)),
-                        rs.getInt(17),
-                        Sql.nullableInstant(rs, 18),
-                        rs.getString(19),
-                        clearance(rs.getString(20), rs.getString(3))));
+                out.add(MandateRows.read(rs));
             }
             return out;
         } catch (SQLException e) {
             throw unavailable("load mandates", e);
         }
-    }
-
-    /** A stored clearance; a principal without one (or with an unknown word) gets the most restrictive, public. */
-    private static @Nullable Sensitivity clearance(@Nullable String stored, @Nullable String onBehalfOf) {
-        if (onBehalfOf == null) {
-            return null;
-        }
-        if (stored == null) {
-            return Sensitivity.PUBLIC;
-        }
-        try {
-            return Sensitivity.parse(stored);
-        } catch (MandateException e) {
-            return Sensitivity.PUBLIC;
-        }
-    }
-
-    private static String join(Set<String> names) {
-        return String.join(" ", names);
-    }
-
-    private static Set<String> split(String text) {
-        return text.isEmpty() ? Set.of() : Arrays.stream(text.split(" ")).collect(Collectors.toUnmodifiableSet());
     }
 
     private static MandateException unavailable(String what, SQLException e) {

@@ -2,6 +2,7 @@ package dev.mandate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.AgentRegistration;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.identity.SpiffeId;
@@ -124,6 +125,33 @@ final class ReplicasTest {
                 return MandateState.parse(rs.getString(1));
             }
         }
+    }
+
+    @Test
+    void aMandateLearnedFromAnotherReplicaKeepsItsPrincipalsClearance() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        b.feed().dropNotifications(true);
+
+        Mandate m = a.registry()
+                .open(
+                        new OpenRequest(
+                                BOT,
+                                Tier.COPILOT,
+                                "https://idp.example#alice",
+                                "support",
+                                Set.of("docs.search"),
+                                Set.of(),
+                                Duration.ofMinutes(30),
+                                null,
+                                Set.of("*"),
+                                10,
+                                Sensitivity.CONFIDENTIAL),
+                        "admin");
+
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(b.registry().get(m.id()).clearance()).isEqualTo(Sensitivity.CONFIDENTIAL);
+        assertThat(b.registry().get(m.id()).onBehalfOf()).isEqualTo("https://idp.example#alice");
     }
 
     @Test
