@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.app.config.ConfigKey;
+import dev.mandate.gateway.testing.DocsUpstream;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -54,7 +55,7 @@ final class DataPathEndToEndTest {
 
     private final ECKey idp = idpKey();
     private final List<McpSyncClient> clients = new ArrayList<>();
-    private SampleDocsUpstream docs;
+    private DocsUpstream docs;
     private SampleCrmUpstream crm;
     private Path gatewayFile;
     private Path jwks;
@@ -69,7 +70,7 @@ final class DataPathEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        docs = new SampleDocsUpstream();
+        docs = new DocsUpstream();
         crm = new SampleCrmUpstream();
         Path data = tmp.resolve("data");
         Files.createDirectories(data.resolve("policies"));
@@ -205,7 +206,7 @@ final class DataPathEndToEndTest {
                                     ? e.resource().uri()
                                     : "text")
                     .toList();
-            assertThat(uris).containsExactly("text", SampleDocsUpstream.HANDBOOK, SampleDocsUpstream.SALARIES);
+            assertThat(uris).containsExactly("text", DocsUpstream.HANDBOOK, DocsUpstream.SALARIES);
             assertThatThrownBy(() -> agent.callTool(new McpSchema.CallToolRequest("docs.export_all", Map.of())))
                     .isInstanceOfSatisfying(McpError.class, e -> {
                         assertThat(e.getJsonRpcError().code()).isEqualTo(-32011);
@@ -220,7 +221,7 @@ final class DataPathEndToEndTest {
             assertThat(mandate.get("flowLabels").toString()).contains("pii").doesNotContain("restricted");
             JsonNode audit =
                     NodeTesting.admin(node, "GET", "/v1/audit?limit=100", null).body();
-            assertThat(audit.toString()).contains("\"withheldUris\":\"" + SampleDocsUpstream.LAYOFFS + "\"");
+            assertThat(audit.toString()).contains("\"withheldUris\":\"" + DocsUpstream.LAYOFFS + "\"");
 
             NodeTesting.Answer egress = authorize(node, Map.of("tool", "crm.send_email", "mandateId", m[1]));
             assertThat(egress.status()).as(egress.raw()).isEqualTo(200);

@@ -11,6 +11,7 @@ import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
 import dev.mandate.core.flow.Sensitivity;
+import dev.mandate.gateway.testing.DocsUpstream;
 import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;

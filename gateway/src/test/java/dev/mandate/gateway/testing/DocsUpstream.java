@@ -1,4 +1,4 @@
-package dev.mandate.app;
+package dev.mandate.gateway.testing;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -22,19 +22,19 @@ import org.eclipse.jetty.server.ServerConnector;
  * each document is a readable resource.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
-final class SampleDocsUpstream implements AutoCloseable {
-    static final String HANDBOOK = "docs://eng/handbook";
-    static final String SALARIES = "docs://hr/salaries";
-    static final String LAYOFFS = "docs://restricted/plans/layoffs";
+public final class DocsUpstream implements AutoCloseable {
+    public static final String HANDBOOK = "docs://eng/handbook";
+    public static final String SALARIES = "docs://hr/salaries";
+    public static final String LAYOFFS = "docs://restricted/plans/layoffs";
     private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
     private static final String OBJECT = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}";
 
-    final AtomicInteger calls = new AtomicInteger();
+    public final AtomicInteger calls = new AtomicInteger();
     private final Server jetty = new Server();
     private final McpSyncServer server;
     private final ServerConnector connector;
 
-    SampleDocsUpstream() throws Exception {
+    public DocsUpstream() throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .build();
@@ -104,7 +104,7 @@ final class SampleDocsUpstream implements AutoCloseable {
                 .build();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
     }
 
