@@ -192,6 +192,21 @@ final class ClearanceTest {
     }
 
     @Test
+    void aResourceReadWithoutListingFirstIsRoutedAndStillHeldToTheClearance() {
+        McpSyncClient agent = agent("m-alice", Recorders.fresh(), Sensitivity.CONFIDENTIAL);
+
+        McpSchema.ReadResourceResult salaries =
+                agent.readResource(new McpSchema.ReadResourceRequest(DocsUpstream.SALARIES));
+        assertThat(((McpSchema.TextResourceContents) salaries.contents().get(0)).text())
+                .isEqualTo("text of salaries");
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(DocsUpstream.LAYOFFS)))
+                .isInstanceOfSatisfying(
+                        McpError.class,
+                        e -> assertThat(e.getJsonRpcError().code())
+                                .isEqualTo(GatewayError.ABOVE_CLEARANCE.jsonRpcCode()));
+    }
+
+    @Test
     void aRestrictedResourceIsNeitherListedNorReadForAConfidentialUser() {
         // The gateway learns which upstream serves a URI from any listing; a mandate that acts for nobody sees all.
         assertThat(agent("m-own", Recorders.fresh(), null).listResources().resources())

@@ -344,6 +344,15 @@ public final class Relay implements McpHandler, AutoCloseable {
         }
     }
 
+    private static boolean lists(Upstream upstream, String uri) {
+        for (JsonNode resource : upstream.resources()) {
+            if (uri.equals(resource.path("uri").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Upstream resourceUpstream(String uri) {
         String server = resourceRoutes.get(uri);
         if (server != null) {
@@ -362,12 +371,27 @@ public final class Relay implements McpHandler, AutoCloseable {
                 }
             }
         }
+        if (candidates.isEmpty()) {
+            // No template claims it: the one upstream that serves resources at all, else whichever lists it.
+            List<Upstream> withResources = reachable("resources");
+            if (withResources.size() == 1) {
+                candidates.add(withResources.get(0));
+            } else {
+                for (Upstream upstream : withResources) {
+                    if (lists(upstream, uri)) {
+                        candidates.add(upstream);
+                    }
+                }
+            }
+        }
         if (candidates.size() == 1) {
+            route(uri, candidates.get(0).name());
             return candidates.get(0);
         }
         throw new GatewayException(
                 GatewayError.BAD_REQUEST,
-                "unknown resource '" + truncate(uri) + "': list resources first, or no single upstream serves it");
+                "unknown resource '" + truncate(uri) + "': "
+                        + (candidates.isEmpty() ? "no upstream serves it" : candidates.size() + " upstreams serve it"));
     }
 
     // ---------------------------------------------------------------- prompts
