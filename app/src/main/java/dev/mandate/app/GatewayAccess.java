@@ -8,6 +8,7 @@ import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.Agent;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.mandate.FlowLabelsListener;
 import dev.mandate.core.mandate.LiveCheck;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateEndListener;
@@ -30,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * and audience by {@link MandateTokens}, the DPoP proof when the token is bound to a key, and the mandate (and every
  * ancestor) live in the registry right now — so a revocation takes effect on the very next call. It keeps each live
  * mandate's flow labels (a delegated mandate starts from its parent's and hands its own back when it ends) and answers
- * the policy decider's questions about mandates and agents.
+ * the policy decider's questions about mandates and agents. On one of several replicas it takes over the labels the
+ * others store for a mandate, so data read through one replica counts on every one.
  */
-final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEndListener {
+final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEndListener, FlowLabelsListener {
     private final MandateTokens tokens;
     private final DpopVerifier dpop;
     private final MandateRegistry mandates;
@@ -117,7 +119,20 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
                 : live(parentId).flow().child(stored, writer);
         Live created = new Live(state, m.clearance());
         Live raced = flows.putIfAbsent(mandateId, created);
-        return raced != null ? raced : created;
+        if (raced != null) {
+            return raced;
+        }
+        // Labels another replica stored between the lookup above and now reached no flow state: take them over.
+        mandates.find(mandateId).ifPresent(now -> created.flow().absorb(labels(now.flowLabels())));
+        return created;
+    }
+
+    @Override
+    public void flowLabelsGrew(String mandateId, java.util.Set<String> labels) {
+        Live live = flows.get(mandateId);
+        if (live != null) {
+            live.flow().absorb(labels(labels));
+        }
     }
 
     @Override

@@ -165,6 +165,7 @@ public final class MandateNode implements AutoCloseable {
                     (mandateId, why) -> registry.revoke(mandateId, "drift: " + why, "system"),
                     upstreamTools::inputType);
             registry.addEndListener(access);
+            registry.addFlowLabelsListener(access);
             registry.addEndListener(decider);
             LeaseInjector injector = new LeaseInjector(leases.manager(), access, clock);
             gateway = GatewayWiring.build(

@@ -75,7 +75,7 @@ final class MandatePart implements AutoCloseable {
                 audit,
                 clock,
                 s.limits(),
-                (id, e) -> LOG.error("a mandate-end listener failed for mandate {}", id, e));
+                (id, e) -> LOG.error("a mandate listener (end or flow labels) failed for mandate {}", id, e));
         agents.onDisabled(a -> mandates.revokeAgent(a.id(), "agent disabled", "admin"));
         String configured = s.oauthIssuer();
         String host = config.listen().host().indexOf(':') >= 0

@@ -1,10 +1,17 @@
 package dev.mandate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mandate.app.config.ConfigKey;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -22,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two real nodes (HTTP on 127.0.0.1) sharing one PostgreSQL database, as two replicas behind a load balancer: a
  * mandate token issued by one is accepted by the other, and a revocation or kill switch pulled on one is in force on
- * the other.
+ * the other, and so is what a mandate has read: data read through one node forbids egress through the other.
  */
 final class ReplicaNodesTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -38,15 +45,15 @@ final class ReplicaNodesTest {
         }
     }
 
-    private static synchronized String postgresUrl() throws Exception {
+    private static synchronized String postgresUrl(String database) throws Exception {
         if (postgres == null) {
             postgres = EmbeddedPostgres.builder().start();
         }
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE mandate_replicas");
+            s.execute("CREATE DATABASE " + database);
         }
-        return postgres.getJdbcUrl("postgres", "mandate_replicas");
+        return postgres.getJdbcUrl("postgres", database);
     }
 
     private static boolean active(MandateNode node, String token) throws Exception {
@@ -83,7 +90,7 @@ final class ReplicaNodesTest {
     @Test
     void aRevocationOrKillSwitchOnOneNodeIsInForceOnTheOther() throws Exception {
         Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
-        store.put(ConfigKey.STORE_URL, postgresUrl());
+        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replicas"));
         store.put(ConfigKey.STORE_USER, "postgres");
         store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example"); // one issuer behind the load balancer
         store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
@@ -117,6 +124,114 @@ final class ReplicaNodesTest {
             NodeTesting.Answer refused =
                     NodeTesting.admin(b, "POST", "/v1/tokens", Map.of("agent", "bot", "purpose", "support"));
             assertThat(refused.status()).as(refused.raw()).isBetween(400, 499);
+        }
+    }
+
+    private static McpSyncClient agent(MandateNode node, String token) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://127.0.0.1:" + node.port())
+                .endpoint("/mcp")
+                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
+                .build();
+        McpSyncClient client =
+                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        client.initialize();
+        return client;
+    }
+
+    private static String decision(MandateNode node, String tool, String mandateId) throws Exception {
+        NodeTesting.Answer a =
+                NodeTesting.admin(node, "POST", "/v1/authorize", Map.of("tool", tool, "mandateId", mandateId));
+        assertThat(a.status()).as(a.raw()).isEqualTo(200);
+        return a.body().get("decision").asText();
+    }
+
+    @Test
+    void piiReadThroughOneNodeForbidsEgressThroughTheOtherThatAlreadyServedTheMandate() throws Exception {
+        SampleCrmUpstream crm = new SampleCrmUpstream();
+        try {
+            Path gateway = Files.writeString(tmp.resolve("gateway.yaml"), """
+                    upstreams:
+                      crm: { url: "%s" }
+                    catalog:
+                      tools:
+                        crm:
+                          get_customer: { labels: "confidential,pii" }
+                          send_email: { labels: "internal", egress: true }
+                    """.formatted(crm.url()));
+            for (String node : List.of("a", "b")) {
+                Files.createDirectories(tmp.resolve(node).resolve("policies"));
+                Files.writeString(tmp.resolve(node).resolve("policies/support.cedar"), """
+                        @id("support-calls")
+                        permit (principal, action in Action::"call_tool", resource)
+                        when { context.mandate.purpose == "support" };
+
+                        @id("no-egress-after-pii")
+                        forbid (principal, action in Action::"egress", resource)
+                        when { context.flow.labels.contains("pii") };
+                        """);
+            }
+            Map<ConfigKey, String> config = new EnumMap<>(ConfigKey.class);
+            config.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_labels"));
+            config.put(ConfigKey.STORE_USER, "postgres");
+            config.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
+            config.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
+            config.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+            config.put(ConfigKey.GATEWAY_CONFIG, gateway.toString());
+            try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), config));
+                    MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), config))) {
+                NodeTesting.Answer registered = NodeTesting.admin(
+                        a,
+                        "POST",
+                        "/v1/agents",
+                        Map.of(
+                                "name",
+                                "bot",
+                                "owner",
+                                "team-support",
+                                "tier",
+                                "copilot",
+                                "purposes",
+                                List.of("support")));
+                assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+                NodeTesting.Answer issued = NodeTesting.admin(
+                        a,
+                        "POST",
+                        "/v1/tokens",
+                        Map.of(
+                                "agent",
+                                "bot",
+                                "purpose",
+                                "support",
+                                "tools",
+                                List.of("crm.get_customer", "crm.send_email")));
+                assertThat(issued.status()).as(issued.raw()).isEqualTo(201);
+                String token = issued.body().get("access_token").asText();
+                String mandateId = issued.body().get("mandate_id").asText();
+                // B serves the mandate first: its flow labels there start, and stay in memory, without pii.
+                McpSyncClient onB = agent(b, token);
+                McpSyncClient onA = agent(a, token);
+                try {
+                    assertThat(decision(b, "crm.send_email", mandateId)).isEqualTo("allow");
+
+                    onA.callTool(new McpSchema.CallToolRequest("crm.get_customer", Map.of("customerId", "1")));
+
+                    await(
+                            "B decides with the pii read through A",
+                            () -> decision(b, "crm.send_email", mandateId).equals("deny"));
+                    assertThatThrownBy(() -> onB.callTool(
+                                    new McpSchema.CallToolRequest("crm.send_email", Map.of("to", "x@example.org"))))
+                            .isInstanceOfSatisfying(McpError.class, e -> {
+                                assertThat(e.getJsonRpcError().code()).isEqualTo(-32003);
+                                assertThat(e.getMessage()).contains("no-egress-after-pii");
+                            });
+                } finally {
+                    onA.closeGracefully();
+                    onB.closeGracefully();
+                }
+            }
+        } finally {
+            crm.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.mandate.store;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.mandate.BatchMandateStore;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /** Mandates in table {@code mandates}. */
 public final class JdbcMandateStore implements BatchMandateStore {
@@ -122,16 +122,30 @@ public final class JdbcMandateStore implements BatchMandateStore {
 
     @Override
     public void updateFlowLabels(String id, Set<String> flowLabels) {
-        try (Connection c = db.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("UPDATE mandates SET flow_labels = ? WHERE id = ?")) {
-            s.setString(1, MandateRows.join(new TreeSet<>(flowLabels)));
-            s.setString(2, id);
-            if (s.executeUpdate() != 1) {
-                throw new MandateException(ErrorCode.NOT_FOUND, "mandate " + id + " is not in the store");
+        // Several replicas may write the labels of one mandate, each what it saw: merge, never overwrite. The row lock
+        // (FOR UPDATE) makes the read and the write one step, so two concurrent merges cannot lose each other's labels.
+        Jdbc.inTransaction(db.dataSource(), "store the flow labels of mandate " + id, c -> {
+            Set<String> merged;
+            try (PreparedStatement s = c.prepareStatement("SELECT flow_labels FROM mandates WHERE id = ? FOR UPDATE")) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new MandateException(ErrorCode.NOT_FOUND, "mandate " + id + " is not in the store");
+                    }
+                    Set<String> stored = MandateRows.split(rs.getString(1));
+                    merged = FlowLabels.joinWords(stored, flowLabels);
+                    if (merged.equals(stored)) {
+                        return null; // nothing new: no write, so no change for the other replicas to take over
+                    }
+                }
             }
-        } catch (SQLException e) {
-            throw unavailable("store the flow labels of mandate " + id, e);
-        }
+            try (PreparedStatement s = c.prepareStatement("UPDATE mandates SET flow_labels = ? WHERE id = ?")) {
+                s.setString(1, MandateRows.join(merged));
+                s.setString(2, id);
+                s.executeUpdate();
+            }
+            return null;
+        });
     }
 
     @Override

@@ -90,7 +90,8 @@ final class MandateRows {
         return String.join(" ", names);
     }
 
-    private static Set<String> split(String text) {
+    /** A stored set of names: space-separated, empty for none. */
+    static Set<String> split(String text) {
         return text.isEmpty() ? Set.of() : Arrays.stream(text.split(" ")).collect(Collectors.toUnmodifiableSet());
     }
 

@@ -20,7 +20,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -198,6 +206,92 @@ final class JdbcMandateStoreTest {
             assertThatThrownBy(() -> new JdbcMandateStore(db).updateFlowLabels("mdt_nope", Set.of("pii")))
                     .isInstanceOf(MandateException.class)
                     .hasMessageContaining("mdt_nope");
+        }
+    }
+
+    private Mandate openOne(Database db) {
+        return registry(db)
+                .open(
+                        new OpenRequest(
+                                BOT,
+                                Tier.COPILOT,
+                                null,
+                                "support",
+                                Set.of(),
+                                Set.of(),
+                                Duration.ofMinutes(30),
+                                null,
+                                Set.of("*"),
+                                0),
+                        "admin");
+    }
+
+    private static Set<String> storedLabels(Database db, String id) {
+        return new JdbcMandateStore(db)
+                .loadAll().stream()
+                        .filter(m -> m.id().equals(id))
+                        .findFirst()
+                        .orElseThrow()
+                        .flowLabels();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void writtenLabelsAreMergedIntoTheStoredOnesNeverOverwritingThem(TestDatabases.Kind kind) {
+        // {stored before, written, stored after}: the union with the highest sensitivity, whatever order and overlap
+        List<List<Set<String>>> cases = List.of(
+                List.of(Set.of(), Set.of("pii"), Set.of("pii")),
+                List.of(Set.of("pii"), Set.of("secrets"), Set.of("pii", "secrets")),
+                List.of(Set.of("confidential", "pii"), Set.of("pii"), Set.of("confidential", "pii")),
+                List.of(Set.of("pii", "secrets"), Set.of(), Set.of("pii", "secrets")),
+                List.of(Set.of("internal"), Set.of("confidential", "untrusted"), Set.of("confidential", "untrusted")),
+                List.of(
+                        Set.of("confidential", "pii"),
+                        Set.of("internal", "secrets"),
+                        Set.of("confidential", "pii", "secrets")));
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            JdbcMandateStore store = new JdbcMandateStore(db);
+            for (List<Set<String>> c : cases) {
+                Mandate m = openOne(db);
+                store.updateFlowLabels(m.id(), c.get(0));
+                store.updateFlowLabels(m.id(), c.get(1));
+                assertThat(storedLabels(db, m.id()))
+                        .as("stored %s, then written %s", c.get(0), c.get(1))
+                        .containsExactlyInAnyOrderElementsOf(c.get(2));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void concurrentWritersOfOneMandateLoseNoneOfEachOthersLabels(TestDatabases.Kind kind) throws Exception {
+        try (Database db = TestDatabases.open(kind, tmp)) {
+            Mandate m = openOne(db);
+            JdbcMandateStore store = new JdbcMandateStore(db);
+            int writers = 8;
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    String label = "seen-by-" + i;
+                    done.add(pool.submit(() -> {
+                        go.await();
+                        store.updateFlowLabels(m.id(), Set.of(label));
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : done) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(storedLabels(db, m.id()))
+                    .containsExactlyInAnyOrder(IntStream.range(0, writers)
+                            .mapToObj(i -> "seen-by-" + i)
+                            .toArray(String[]::new));
         }
     }
 }

@@ -52,8 +52,9 @@ final class ReplicasTest {
     private final MutableClock clockB = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private volatile boolean cutOff;
 
-    /** One replica: its own pool, feed, registry, and what its end listeners heard. */
-    private record Node(Database db, PostgresChangeFeed feed, MandateRegistry registry, List<String> ended) {}
+    /** One replica: its own pool, feed, registry, and what its end and flow-labels listeners heard. */
+    private record Node(
+            Database db, PostgresChangeFeed feed, MandateRegistry registry, List<String> ended, List<String> grew) {}
 
     @AfterEach
     void closeAll() throws Exception {
@@ -77,10 +78,12 @@ final class ReplicasTest {
                 new JdbcMandateStore(db), new RecordingAuditSink(), clock, MandateLimits.defaults(), (id, e) -> {});
         List<String> ended = new CopyOnWriteArrayList<>();
         registry.addEndListener((id, reason) -> ended.add(id));
+        List<String> grew = new CopyOnWriteArrayList<>();
+        registry.addFlowLabelsListener((id, labels) -> grew.add(id + " " + String.join(",", labels)));
         if (follow) {
             new Replica(registry, feed, clock, BOUND).start();
         }
-        return new Node(db, feed, registry, ended);
+        return new Node(db, feed, registry, ended, grew);
     }
 
     private static Mandate open(MandateRegistry registry, SpiffeId agent) {
@@ -279,6 +282,74 @@ final class ReplicasTest {
         cutOff = false;
         await("replica B caught up", () -> b.registry().checkLive(kept.id()) == LiveCheck.LIVE);
         assertThat(b.registry().checkLive(revoked.id())).isEqualTo(LiveCheck.REVOKED);
+    }
+
+    private static String storedLabelsAndStamp(Database db, String id) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT flow_labels, change_xid::text FROM mandates WHERE id = ?")) {
+            s.setString(1, id);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).as("row of " + id).isTrue();
+                return rs.getString(1) + " @" + rs.getString(2);
+            }
+        }
+    }
+
+    @Test
+    void flowLabelsStoredOnOneReplicaAreInForceOnTheOtherAndItsNewChildrenStartWithThem() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate m = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(b.registry().get(m.id()).flowLabels()).isEmpty();
+
+        a.registry().recordFlowLabels(m.id(), Set.of("confidential", "pii")); // the agent read pii through A
+
+        await(
+                "replica B took over the labels A stored",
+                () -> b.registry().get(m.id()).flowLabels().contains("pii"));
+        assertThat(b.registry().get(m.id()).flowLabels()).containsExactlyInAnyOrder("confidential", "pii");
+        assertThat(b.grew()).contains(m.id() + " confidential,pii");
+        assertThat(delegate(b.registry(), m.id()).flowLabels())
+                .as("a child delegated on B")
+                .containsExactlyInAnyOrder("confidential", "pii");
+    }
+
+    @Test
+    void aMandateFirstSeenThroughTheMissPathCarriesItsStoredLabels() {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        b.feed().dropNotifications(true);
+        Mandate m = open(a.registry(), BOT);
+        a.registry().recordFlowLabels(m.id(), Set.of("pii"));
+
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(b.registry().get(m.id()).flowLabels()).containsExactly("pii");
+    }
+
+    @Test
+    void labelsAddedOnBothReplicasEndUpAsTheirUnionOnBothAndInTheStoreWithoutWritingBackAndForth() throws SQLException {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Mandate m = open(a.registry(), BOT);
+        assertThat(b.registry().checkLive(m.id())).isEqualTo(LiveCheck.LIVE);
+
+        a.registry().recordFlowLabels(m.id(), Set.of("pii"));
+        b.registry().recordFlowLabels(m.id(), Set.of("secrets")); // each writes only what it saw
+
+        Set<String> union = Set.of("pii", "secrets");
+        await(
+                "both replicas hold the union",
+                () -> a.registry().get(m.id()).flowLabels().equals(union)
+                        && b.registry().get(m.id()).flowLabels().equals(union));
+        String stored = storedLabelsAndStamp(a.db(), m.id());
+        assertThat(stored).startsWith("pii secrets @");
+
+        // What the store holds already is not written again: no new change for the other replica to take over.
+        a.registry().recordFlowLabels(m.id(), Set.of("pii"));
+        b.registry().recordFlowLabels(m.id(), union);
+        assertThat(storedLabelsAndStamp(a.db(), m.id())).isEqualTo(stored);
     }
 
     @Test

@@ -158,6 +158,36 @@ public record FlowLabels(Sensitivity sensitivity, SortedSet<Category> categories
         return new FlowLabels(sensitivity, categories, untrusted);
     }
 
+    /**
+     * Joins two sets of label words as stored (the words of {@link #format}): their union, keeping only the highest
+     * sensitivity word. Several replicas each writing what they saw of one mandate merge their words with this, so
+     * stored labels only grow and read back as {@code parse(words)} of the join. Never fails: a word that is not a
+     * sensitivity is kept as it is.
+     *
+     * @param a label words
+     * @param b more label words
+     * @return the joined words, sorted
+     */
+    public static SortedSet<String> joinWords(java.util.Collection<String> a, java.util.Collection<String> b) {
+        TreeSet<String> out = new TreeSet<>(a);
+        out.addAll(b);
+        Sensitivity highest = null;
+        for (String word : out) {
+            Sensitivity s = sensitivityOrNull(word);
+            if (s != null) {
+                highest = highest == null ? s : highest.join(s);
+            }
+        }
+        if (highest != null) {
+            Sensitivity keep = highest;
+            out.removeIf(word -> {
+                Sensitivity s = sensitivityOrNull(word);
+                return s != null && s != keep;
+            });
+        }
+        return Collections.unmodifiableSortedSet(out);
+    }
+
     private static @org.jspecify.annotations.Nullable Sensitivity sensitivityOrNull(String word) {
         for (Sensitivity s : Sensitivity.values()) {
             if (s.wireName().equals(word)) {

@@ -110,6 +110,27 @@ public final class FlowState {
         return after;
     }
 
+    /**
+     * Takes over labels that are stored already (another replica of a shared store wrote them): joins them into the
+     * current ones like {@link #add}, but writes only if this state then holds more than the store does, so replicas
+     * never write each other's labels back and forth. Not handed to the parent: the replica that saw the data hands it
+     * back there, and its parent's labels reach this node the same way.
+     *
+     * @param stored labels the store holds for this mandate
+     * @return the labels after taking them over
+     * @throws dev.mandate.core.MandateException with {@code BAD_REQUEST} if the join exceeds the category limit
+     */
+    public FlowLabels absorb(FlowLabels stored) {
+        FlowLabels after = labels.accumulateAndGet(stored, FlowLabels::join);
+        if (writer != null) {
+            synchronized (writing) {
+                written = written.join(stored);
+            }
+            writeIfChanged();
+        }
+        return after;
+    }
+
     private void writeIfChanged() {
         Writer w = writer;
         if (w == null || labels.get().equals(written)) {

@@ -55,7 +55,7 @@ public final class MandateRegistry {
         volatile long expiresMillis;
         volatile @Nullable Instant ended;
         volatile @Nullable String endReason;
-        volatile Set<String> flowLabels; // written back as they grow (recordFlowLabels)
+        volatile Set<String> flowLabels; // only grows (mergeFlowLabels); written back as it grows (recordFlowLabels)
         boolean notDurable; // guarded by the registry lock: ended in memory, but the store has not recorded it yet
         boolean remote; // guarded by the registry lock: learned from the shared store, opened by another replica
 
@@ -68,6 +68,17 @@ public final class MandateRegistry {
             this.ended = grant.ended();
             this.endReason = grant.endReason();
             this.flowLabels = grant.flowLabels();
+        }
+
+        /** Joins labels into this node's (union, highest sensitivity); returns the result if it grew, else null. */
+        synchronized @Nullable Set<String> mergeFlowLabels(Set<String> more) {
+            Set<String> now = flowLabels;
+            Set<String> merged = dev.mandate.core.flow.FlowLabels.joinWords(now, more);
+            if (merged.equals(now)) {
+                return null;
+            }
+            flowLabels = merged;
+            return merged;
         }
 
         LiveCheck own(long now) {
@@ -112,6 +123,7 @@ public final class MandateRegistry {
     private final MandateLimits limits;
     private final BiConsumer<String, RuntimeException> listenerFailures;
     private final List<MandateEndListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<FlowLabelsListener> labelListeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Node> nodes = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private volatile @Nullable Replica replica;
@@ -123,7 +135,7 @@ public final class MandateRegistry {
      * @param audit where changes are recorded; a {@link BatchAuditSink} records a cascade in one write
      * @param clock the time source for issue, expiry and checks
      * @param limits depth and per-tier limits
-     * @param listenerFailures told when an end listener throws (the mandate has ended regardless)
+     * @param listenerFailures told when an end or flow-labels listener throws (the change is in force regardless)
      * @throws MandateException with {@code UNAVAILABLE} if the store cannot be read
      */
     public MandateRegistry(
@@ -159,6 +171,15 @@ public final class MandateRegistry {
      */
     public void addEndListener(MandateEndListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Adds a listener told whenever a mandate's flow labels grew because another replica stored more of them.
+     *
+     * @param listener the listener; it must not block for long
+     */
+    public void addFlowLabelsListener(FlowLabelsListener listener) {
+        labelListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -236,6 +257,9 @@ public final class MandateRegistry {
      * does both); the write is durable when this returns. It does not take the registry lock: it changes no state
      * that checks read.
      *
+     * <p>The store merges: its labels become the union of what it holds and {@code labels}, so replicas that each saw
+     * part of a mandate's data never overwrite each other; in memory the labels likewise only grow.
+     *
      * @param id the mandate
      * @param labels all its labels now, as label words
      * @throws MandateException with {@code NOT_FOUND} if there is no such mandate, {@code UNAVAILABLE} if the store
@@ -248,7 +272,7 @@ public final class MandateRegistry {
         }
         Set<String> copy = Scope.names("flow labels", labels);
         store.updateFlowLabels(id, copy);
-        n.flowLabels = copy;
+        n.mergeFlowLabels(copy);
     }
 
     /**
@@ -692,7 +716,8 @@ public final class MandateRegistry {
     /**
      * Brings memory in line with mandates as the shared store holds them after other replicas changed them. An unknown
      * mandate is added (its parent must be known or come in the same list); a later expiry (a renewal) is taken over;
-     * a final state is taken over without writing or auditing it again (the replica that made the change did) and the
+     * stored flow labels are joined into the ones in memory, whatever the mandate's state (labels only grow; the
+     * {@link FlowLabelsListener}s hear of every growth); a final state is taken over without writing or auditing it again (the replica that made the change did) and the
      * end listeners hear of it. An active mandate whose ancestor has ended here ends with it, written and audited
      * here: a child delegated on this replica that the revoking replica did not know yet, or one delegated elsewhere
      * just as its parent ended. Never revives an ended mandate. Must not be called holding the lock.
@@ -712,11 +737,19 @@ public final class MandateRegistry {
         List<Node> endedElsewhere = new ArrayList<>();
         List<Node> cascaded = new ArrayList<>();
         List<AuditEntry> entries = new ArrayList<>();
+        Map<String, Set<String>> grew = new LinkedHashMap<>();
         MandateException failure = null;
         synchronized (lock) {
             List<Node> touched = new ArrayList<>();
             for (Mandate m : byDepth) {
                 Node n = nodes.get(m.id());
+                if (n != null) {
+                    // Labels another replica stored count here too, even after the mandate ended (a late result).
+                    Set<String> merged = n.mergeFlowLabels(m.flowLabels());
+                    if (merged != null) {
+                        grew.put(m.id(), merged);
+                    }
+                }
                 if (n == null) {
                     String pid = m.parentId();
                     Node parent = pid == null ? null : nodes.get(pid);
@@ -771,6 +804,15 @@ public final class MandateRegistry {
         for (Node n : cascaded) {
             String reason = n.endReason;
             notifyEnded(List.of(n), reason == null ? n.state.wireName() : reason);
+        }
+        for (Map.Entry<String, Set<String>> e : grew.entrySet()) {
+            for (FlowLabelsListener l : labelListeners) {
+                try {
+                    l.flowLabelsGrew(e.getKey(), e.getValue());
+                } catch (RuntimeException ex) {
+                    listenerFailures.accept(e.getKey(), ex);
+                }
+            }
         }
         recordAll(entries);
         if (failure != null) {

@@ -36,10 +36,13 @@ public interface MandateStore {
     void renew(String id, Instant expires);
 
     /**
-     * Replaces a mandate's flow labels (they only grow, whatever its state: a late result still counts).
+     * Adds to a mandate's stored flow labels: they become the join of what is stored and {@code flowLabels}
+     * ({@link dev.mandate.core.flow.FlowLabels#joinWords}: the union, keeping the highest sensitivity), atomically (they only grow, whatever its state: a late result still counts). Several replicas may write the
+     * labels of one mandate, each what it saw; none overwrites another's. Nothing is written if the store holds them
+     * all already.
      *
      * @param id the mandate
-     * @param flowLabels all its labels now
+     * @param flowLabels all its labels as the caller knows them
      * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
      */
     void updateFlowLabels(String id, Set<String> flowLabels);

@@ -40,6 +40,19 @@ final class FlowLabelsTest {
     }
 
     @Property
+    void joiningStoredWordsReadsBackAsTheJoin(@ForAll("labels") FlowLabels a, @ForAll("labels") FlowLabels b) {
+        java.util.Set<String> wordsA = java.util.Set.of(a.format().split(","));
+        java.util.Set<String> wordsB = java.util.Set.of(b.format().split(","));
+
+        java.util.SortedSet<String> joined = FlowLabels.joinWords(wordsA, wordsB);
+
+        assertThat(FlowLabels.parse(String.join(",", joined))).isEqualTo(a.join(b));
+        assertThat(joined)
+                .isEqualTo(new java.util.TreeSet<>(
+                        java.util.List.of(a.join(b).format().split(","))));
+    }
+
+    @Property
     void joinIsIdempotent(@ForAll("labels") FlowLabels a) {
         assertThat(a.join(a)).isEqualTo(a);
     }

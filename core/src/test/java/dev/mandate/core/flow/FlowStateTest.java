@@ -1,6 +1,7 @@
 package dev.mandate.core.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -117,5 +118,34 @@ final class FlowStateTest {
         down[0] = false;
         state.add(FlowLabels.NONE);
         assertThat(written).containsExactly(FlowLabels.parse("pii"));
+    }
+
+    @Test
+    void labelsAnotherReplicaStoredAreTakenOverWithoutBeingWrittenAgain() {
+        List<FlowLabels> written = new java.util.ArrayList<>();
+        FlowState state = FlowState.root(FlowLabels.parse("internal"), written::add);
+
+        assertThat(state.absorb(FlowLabels.parse("confidential,pii"))).isEqualTo(FlowLabels.parse("confidential,pii"));
+        state.add(FlowLabels.parse("pii"));
+
+        assertThat(written).isEmpty();
+        state.add(FlowLabels.parse("secrets"));
+        assertThat(written).containsExactly(FlowLabels.parse("confidential,pii,secrets"));
+    }
+
+    @Test
+    void labelsThisStateHoldsBeyondTheStoredOnesAreWrittenWhenItTakesThemOver() {
+        List<FlowLabels> written = new java.util.ArrayList<>();
+        FlowState state = FlowState.root(FlowLabels.NONE, labels -> {
+            if (labels.equals(FlowLabels.parse("secrets"))) {
+                throw new IllegalStateException("store down (test)");
+            }
+            written.add(labels);
+        });
+        assertThatThrownBy(() -> state.add(FlowLabels.parse("secrets"))).isInstanceOf(IllegalStateException.class);
+
+        state.absorb(FlowLabels.parse("pii"));
+
+        assertThat(written).containsExactly(FlowLabels.parse("pii,secrets"));
     }
 }

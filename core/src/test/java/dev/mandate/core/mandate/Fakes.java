@@ -63,7 +63,7 @@ final class Fakes {
             check();
             Mandate m = rows.get(id);
             if (m != null) {
-                rows.put(id, m.withFlowLabels(flowLabels));
+                rows.put(id, m.withFlowLabels(dev.mandate.core.flow.FlowLabels.joinWords(m.flowLabels(), flowLabels)));
             }
         }
 
