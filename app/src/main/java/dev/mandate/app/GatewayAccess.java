@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Connects the MCP gateway to mandates. Every request to {@code /mcp} is authenticated by its mandate token — signature
- * and audience by {@link MandateTokens}, the DPoP proof when the token is bound to a key, and the mandate (and every
+ * and audience by {@link MandateTokens}, the DPoP proof when the token is bound to a key, the client certificate of
+ * the TLS connection when it is bound to one ({@code cnf.x5t#S256}), and the mandate (and every
  * ancestor) live in the registry right now — so a revocation takes effect on the very next call. It keeps each live
  * mandate's flow labels (a delegated mandate starts from its parent's and hands its own back when it ends) and answers
  * the policy decider's questions about mandates and agents. On one of several replicas it takes over the labels the
@@ -78,7 +79,20 @@ final class GatewayAccess implements CallAuthenticator, MandateLookup, MandateEn
                     throw unauthenticated("the DPoP proof is signed by another key than the one the token is bound to");
                 }
             } else if (!scheme.equals("bearer")) {
-                throw unauthenticated("an unbound mandate token is sent as 'Authorization: Bearer <token>'");
+                throw unauthenticated("a mandate token without a DPoP key is sent as 'Authorization: Bearer <token>'");
+            }
+            String x5t = verified.x5t();
+            if (jkt == null && x5t != null) {
+                // RFC 8705 §3: the TLS handshake proved the client holds the certificate's key; match its thumbprint.
+                var certificate = request.clientCertificate();
+                if (certificate == null) {
+                    throw unauthenticated("this mandate token is certificate-bound (cnf.x5t#S256): send it over the"
+                            + " TLS listener (server.tls.listen) with the client certificate it was issued to");
+                }
+                if (!x5t.equals(MandateTokens.certificateThumbprint(certificate))) {
+                    throw unauthenticated("this mandate token is certificate-bound (cnf.x5t#S256) to another client"
+                            + " certificate than this connection's");
+                }
             }
         } catch (MandateException e) {
             throw e.code() == ErrorCode.UNAUTHENTICATED ? e : unauthenticated(e.getMessage());

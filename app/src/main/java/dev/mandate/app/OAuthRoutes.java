@@ -3,6 +3,7 @@ package dev.mandate.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.app.http.AdminToken;
+import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.oauth.DpopVerifier;
@@ -184,7 +185,7 @@ final class OAuthRoutes implements RouteGroup {
                             "renewing a mandate (a mandate token without actor_token) takes no authorization_details;"
                                     + " to delegate, add the sub-agent's JWT-SVID as actor_token");
                 }
-                r = exchange.renew(subjectToken, jkt);
+                r = exchange.renew(subjectToken, jkt, certificateThumbprint(ctx));
             } else {
                 r = exchange.open(subjectToken, subjectType, details, jkt);
             }
@@ -196,7 +197,8 @@ final class OAuthRoutes implements RouteGroup {
                     required(form, "actor_token_type"),
                     details,
                     presentedProof(ctx),
-                    thumbprint(form.get("dpop_jkt")));
+                    thumbprint(form.get("dpop_jkt")),
+                    certificateThumbprint(ctx));
         }
         return tokenAnswer(r);
     }
@@ -216,7 +218,15 @@ final class OAuthRoutes implements RouteGroup {
                     "dpop_jkt names the sub-agent's key when delegating (with actor_token)");
         }
         var agent = clients.authenticate(ctx, form.get("client_id"));
-        return exchange.openAuthenticated(agent, details, dpopKey(ctx));
+        // A DPoP proof, when sent, binds the token to its key; else the token is bound to the certificate (RFC 8705).
+        return exchange.openByCertificate(
+                agent, details, dpopKey(ctx), java.util.Objects.requireNonNull(certificateThumbprint(ctx)));
+    }
+
+    /** The RFC 8705 §3.1 thumbprint of the request's client certificate, or null when none came (plain HTTP). */
+    private static @Nullable String certificateThumbprint(Context ctx) {
+        List<java.security.cert.X509Certificate> chain = HttpServer.clientChain(ctx);
+        return chain.isEmpty() ? null : MandateTokens.certificateThumbprint(chain.get(0));
     }
 
     private static Map<String, Object> tokenAnswer(TokenExchange.Result r) {
@@ -284,7 +294,7 @@ final class OAuthRoutes implements RouteGroup {
         String jkt = dpopKey(ctx);
         List<String> ended;
         try {
-            ended = exchange.close(token, jkt);
+            ended = exchange.close(token, jkt, certificateThumbprint(ctx));
         } catch (OAuthException e) {
             if (e.error() == OAuthError.INVALID_GRANT) {
                 return Map.of(); // RFC 7009 §2.2: an invalid token is not an error

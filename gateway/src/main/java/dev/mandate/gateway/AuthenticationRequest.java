@@ -1,6 +1,7 @@
 package dev.mandate.gateway;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +15,25 @@ import org.jspecify.annotations.Nullable;
  * @param method the HTTP method, e.g. {@code POST}
  * @param uri the request URI as the client addressed it
  * @param headers the request headers, names in lower case
+ * @param clientCertificate the client certificate the request came with over mutual TLS (the leaf), or null over
+ *     plain HTTP or without one: what a certificate-bound token ({@code cnf.x5t#S256}, RFC 8705) is checked against
  */
-public record AuthenticationRequest(String method, URI uri, Map<String, List<String>> headers) {
+public record AuthenticationRequest(
+        String method,
+        URI uri,
+        Map<String, List<String>> headers,
+        @Nullable X509Certificate clientCertificate) {
+    /**
+     * A request without a client certificate.
+     *
+     * @param method the HTTP method
+     * @param uri the request URI
+     * @param headers the request headers
+     */
+    public AuthenticationRequest(String method, URI uri, Map<String, List<String>> headers) {
+        this(method, uri, headers, null);
+    }
+
     /** Copies the headers with lower-case names. */
     public AuthenticationRequest {
         TreeMap<String, List<String>> copy = new TreeMap<>();

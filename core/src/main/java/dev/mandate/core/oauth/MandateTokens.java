@@ -3,11 +3,16 @@ package dev.mandate.core.oauth;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditDigest;
 import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.Mandate;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +58,52 @@ public final class MandateTokens {
      *
      * @param mandateId the mandate it carries
      * @param subject the agent holding it
-     * @param jkt the DPoP key thumbprint it is bound to, or null for a bearer token
+     * @param jkt the DPoP key thumbprint it is bound to ({@code cnf.jkt}), or null
+     * @param x5t the SHA-256 thumbprint of the client certificate it is bound to ({@code cnf.x5t#S256}, RFC 8705
+     *     §3.1), or null
      * @param expires when it expires
      * @param claims every claim
      */
     public record Verified(
-            String mandateId, String subject, @Nullable String jkt, Instant expires, JWTClaimsSet claims) {}
+            String mandateId,
+            String subject,
+            @Nullable String jkt,
+            @Nullable String x5t,
+            Instant expires,
+            JWTClaimsSet claims) {
+        /**
+         * Whether the token is bound to a key its holder must prove (DPoP or a client certificate).
+         *
+         * @return true unless it is a bearer token
+         */
+        public boolean bound() {
+            return jkt != null || x5t != null;
+        }
+    }
+
+    /** The confirmation member of a certificate-bound token (RFC 8705 §3.1). */
+    public static final String X5T_S256 = "x5t#S256";
+
+    /**
+     * The RFC 8705 §3.1 thumbprint of a certificate: base64url (no padding) of the SHA-256 of its DER encoding.
+     *
+     * @param certificate the certificate
+     * @return the thumbprint, 43 characters
+     * @throws MandateException with {@code BAD_REQUEST} if the certificate cannot be encoded
+     */
+    public static String certificateThumbprint(X509Certificate certificate) {
+        try {
+            byte[] der = certificate.getEncoded();
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (CertificateEncodingException e) {
+            throw new MandateException(
+                    ErrorCode.BAD_REQUEST, "the client certificate cannot be DER-encoded: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 
     /** The most verified tokens remembered; past it, expired ones are dropped and new ones are not remembered. */
     public static final int MAX_REMEMBERED = 20_000;
@@ -115,6 +160,23 @@ public final class MandateTokens {
      * @throws MandateException with {@code INTERNAL} if signing fails
      */
     public Issued issue(Mandate mandate, Duration ttl, @Nullable String jkt, List<String> actors) {
+        return issue(mandate, ttl, jkt, null, actors);
+    }
+
+    /**
+     * Issues a token for a mandate, bound to a DPoP key, a client certificate or nothing. A DPoP key wins: when both
+     * are given the token is bound to the key only.
+     *
+     * @param mandate the mandate
+     * @param ttl how long the token lives at most
+     * @param jkt the DPoP key thumbprint to bind it to ({@code cnf.jkt}), or null
+     * @param x5t the client certificate thumbprint to bind it to ({@code cnf.x5t#S256}), or null
+     * @param actors the agents it was delegated from, nearest first (empty for a root mandate)
+     * @return the token
+     * @throws MandateException with {@code INTERNAL} if signing fails
+     */
+    public Issued issue(
+            Mandate mandate, Duration ttl, @Nullable String jkt, @Nullable String x5t, List<String> actors) {
         Instant now = clock.instant();
         Instant exp = now.plus(ttl);
         if (mandate.expires().isBefore(exp)) {
@@ -152,6 +214,8 @@ public final class MandateTokens {
         }
         if (jkt != null) {
             claims.claim("cnf", Map.of("jkt", jkt));
+        } else if (x5t != null) {
+            claims.claim("cnf", Map.of(X5T_S256, x5t));
         }
         return new Issued(keys.sign(claims.build(), TYPE), jti, now, exp);
     }
@@ -220,11 +284,23 @@ public final class MandateTokens {
             throw invalid("the token carries no mandate (claim mdt) or no subject");
         }
         String jkt = null;
+        String x5t = null;
         Object cnf = claims.getClaim("cnf");
-        if (cnf instanceof Map<?, ?> m && m.get("jkt") instanceof String s) {
-            jkt = s;
+        if (cnf instanceof Map<?, ?> m) {
+            if (m.get("jkt") instanceof String s) {
+                jkt = s;
+            }
+            if (m.get(X5T_S256) instanceof String s) {
+                x5t = s;
+            }
+            if (jkt == null && x5t == null) {
+                // Fail closed: a confirmation this node does not understand must not become a bearer token.
+                throw invalid("the token's cnf claim names neither jkt nor " + X5T_S256);
+            }
+        } else if (cnf != null) {
+            throw invalid("the token's cnf claim is not a JSON object");
         }
-        return new Verified(mandateId, sub, jkt, exp.toInstant(), claims);
+        return new Verified(mandateId, sub, jkt, x5t, exp.toInstant(), claims);
     }
 
     private static OAuthException invalid(String why) {

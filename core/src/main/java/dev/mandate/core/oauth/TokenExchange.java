@@ -135,14 +135,41 @@ public final class TokenExchange {
         return openAsAdmin(agentId, details, jkt, agentId.toString());
     }
 
+    /**
+     * Opens a root mandate for an agent authenticated by its client certificate (RFC 8705 {@code tls_client_auth}),
+     * binding the token to the DPoP proof's key when one came, else to that certificate ({@code cnf.x5t#S256}, RFC 8705
+     * §3): a certificate-bound token is a bound token, so a tier that refuses bearer tokens accepts it.
+     *
+     * @param agentId the verified agent
+     * @param details the task
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null
+     * @param x5t the SHA-256 thumbprint of the client certificate the agent connected with
+     * @return the mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result openByCertificate(SpiffeId agentId, MandateDetails details, @Nullable String jkt, String x5t) {
+        AgentGrant agent = agents.find(agentId)
+                .orElseThrow(() ->
+                        new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + agentId + " is not registered"));
+        if (!agent.active()) {
+            throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + agentId + " is not active");
+        }
+        return openFor(agent, details, jkt, jkt == null ? x5t : null, agentId.toString());
+    }
+
     private Result openFor(AgentGrant agent, MandateDetails details, @Nullable String jkt, String actor) {
+        return openFor(agent, details, jkt, null, actor);
+    }
+
+    private Result openFor(
+            AgentGrant agent, MandateDetails details, @Nullable String jkt, @Nullable String x5t, String actor) {
         String purpose = details.purpose();
         if (purpose == null) {
             throw new OAuthException(OAuthError.INVALID_AUTHORIZATION_DETAILS, "the mandate detail needs a purpose");
         }
         requirePurpose(agent, purpose);
         TierLimits tier = registry.limits().of(agent.tier());
-        requireBinding(agent.tier(), tier, jkt);
+        requireBinding(agent.tier(), tier, jkt != null || x5t != null);
         Principal obo = details.onBehalfOf() == null ? null : principal(details.onBehalfOf());
         Duration ttl = details.ttl() == null ? tier.maxTtl() : details.ttl();
         Mandate m = refusing(() -> registry.open(
@@ -159,7 +186,7 @@ public final class TokenExchange {
                         defaultCallBudget,
                         obo == null ? null : obo.clearance()),
                 actor));
-        return issue(m, tier, jkt, List.of());
+        return issue(m, tier, jkt, x5t, List.of());
     }
 
     /**
@@ -192,6 +219,34 @@ public final class TokenExchange {
             MandateDetails details,
             @Nullable PresentedProof proof,
             @Nullable String childJkt) {
+        return delegate(parentToken, subjectTokenType, actorToken, actorTokenType, details, proof, childJkt, null);
+    }
+
+    /**
+     * Delegates as {@link #delegate(String, String, String, String, MandateDetails, PresentedProof, String)}, where the
+     * request may come with a client certificate: a certificate-bound parent token ({@code cnf.x5t#S256}) is delegated
+     * only over mutual TLS with the certificate it is bound to. The child is bound as there (to a DPoP key, or not).
+     *
+     * @param parentToken the parent's mandate token
+     * @param subjectTokenType must be {@value #ACCESS_TOKEN_TYPE}
+     * @param actorToken the sub-agent's JWT-SVID
+     * @param actorTokenType must be {@value #JWT_TYPE}
+     * @param details what the sub-agent asks for; null fields mean the parent's
+     * @param proof the request's DPoP proof, not yet verified, or null if none was sent
+     * @param childJkt the thumbprint of the key the child token is to be bound to, or null for the proof's key
+     * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
+     * @return the child mandate and its token
+     * @throws OAuthException naming the rule broken
+     */
+    public Result delegate(
+            String parentToken,
+            String subjectTokenType,
+            String actorToken,
+            String actorTokenType,
+            MandateDetails details,
+            @Nullable PresentedProof proof,
+            @Nullable String childJkt,
+            @Nullable String x5t) {
         if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType) || !JWT_TYPE.equals(actorTokenType)) {
             throw new OAuthException(
                     OAuthError.INVALID_REQUEST,
@@ -204,6 +259,7 @@ public final class TokenExchange {
         } catch (OAuthException e) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "subject_token: " + e.getMessage());
         }
+        requireCertificate(parent, x5t, "the parent mandate token");
         String proofJkt = possession(parent, parentToken, proof);
         String jkt = childJkt != null ? childJkt : proofJkt;
         LiveCheck live = registry.checkLive(parent.mandateId());
@@ -225,7 +281,7 @@ public final class TokenExchange {
         Tier childTier =
                 parentMandate.tier() == Tier.COPILOT || sub.tier() == Tier.COPILOT ? Tier.COPILOT : Tier.AUTONOMOUS;
         TierLimits tier = registry.limits().of(childTier);
-        requireBinding(childTier, tier, jkt);
+        requireBinding(childTier, tier, jkt != null);
         Mandate child = refusing(() -> registry.delegate(
                 parent.mandateId(),
                 new DelegationRequest(
@@ -277,7 +333,23 @@ public final class TokenExchange {
      *     cannot be renewed further, {@code invalid_dpop_proof} when the proof's key is not the token's
      */
     public Result renew(String token, @Nullable String jkt) {
-        MandateTokens.Verified held = holder(token, jkt);
+        return renew(token, jkt, null);
+    }
+
+    /**
+     * Renews as {@link #renew(String, String)}, where the request may come with a client certificate: a
+     * certificate-bound token ({@code cnf.x5t#S256}) is renewed only over mutual TLS with the certificate it is bound
+     * to, and the new token is bound to it too.
+     *
+     * @param token the mandate token
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
+     * @return the renewed mandate and its new token
+     * @throws OAuthException as {@link #renew(String, String)}, and {@code invalid_grant} when a certificate-bound token
+     *     comes without its certificate
+     */
+    public Result renew(String token, @Nullable String jkt, @Nullable String x5t) {
+        MandateTokens.Verified held = holder(token, jkt, x5t);
         Mandate renewed;
         try {
             renewed = registry.renew(held.mandateId(), held.subject());
@@ -285,7 +357,7 @@ public final class TokenExchange {
             throw new OAuthException(OAuthError.INVALID_GRANT, e.getMessage());
         }
         TierLimits tier = registry.limits().of(renewed.tier());
-        return issue(renewed, tier, held.jkt(), actorChain(held.claims()));
+        return issue(renewed, tier, held.jkt(), held.x5t(), actorChain(held.claims()));
     }
 
     /**
@@ -300,7 +372,21 @@ public final class TokenExchange {
      *     bound token comes without a proof by its key
      */
     public List<String> close(String token, @Nullable String jkt) {
-        MandateTokens.Verified held = holder(token, jkt);
+        return close(token, jkt, null);
+    }
+
+    /**
+     * Closes as {@link #close(String, String)}, where the request may come with a client certificate: a
+     * certificate-bound token needs the certificate it is bound to.
+     *
+     * @param token the mandate token
+     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
+     * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
+     * @throws OAuthException as {@link #close(String, String)}
+     */
+    public List<String> close(String token, @Nullable String jkt, @Nullable String x5t) {
+        MandateTokens.Verified held = holder(token, jkt, x5t);
         if (!registry.checkLive(held.mandateId()).isLive()) {
             return List.of();
         }
@@ -314,7 +400,7 @@ public final class TokenExchange {
         }
     }
 
-    private MandateTokens.Verified holder(String token, @Nullable String jkt) {
+    private MandateTokens.Verified holder(String token, @Nullable String jkt, @Nullable String x5t) {
         MandateTokens.Verified held;
         try {
             held = tokens.verify(token);
@@ -326,6 +412,7 @@ public final class TokenExchange {
                     OAuthError.INVALID_DPOP_PROOF,
                     "the mandate token is DPoP-bound: send a DPoP proof made with the key it is bound to");
         }
+        requireCertificate(held, x5t, "the mandate token");
         return held;
     }
 
@@ -353,9 +440,37 @@ public final class TokenExchange {
     }
 
     private Result issue(Mandate m, TierLimits tier, @Nullable String jkt, List<String> actors) {
-        MandateTokens.Issued t = tokens.issue(m, tier.tokenTtl(), jkt, actors);
+        return issue(m, tier, jkt, null, actors);
+    }
+
+    private Result issue(Mandate m, TierLimits tier, @Nullable String jkt, @Nullable String x5t, List<String> actors) {
+        MandateTokens.Issued t = tokens.issue(m, tier.tokenTtl(), jkt, x5t, actors);
         long expiresIn = Math.max(0, Duration.between(t.issuedAt(), t.expires()).toSeconds());
+        // RFC 8705 §3: a certificate-bound token is sent with the Bearer scheme; only the TLS connection proves it.
         return new Result(m, t, jkt == null ? "Bearer" : "DPoP", expiresIn);
+    }
+
+    /**
+     * A certificate-bound token ({@code cnf.x5t#S256}) is used only over mutual TLS with the certificate it is bound
+     * to (RFC 8705 §3).
+     */
+    private static void requireCertificate(MandateTokens.Verified held, @Nullable String x5t, String what) {
+        String bound = held.x5t();
+        if (bound == null) {
+            return;
+        }
+        if (x5t == null) {
+            throw new OAuthException(
+                    OAuthError.INVALID_GRANT,
+                    what + " is certificate-bound (cnf.x5t#S256): send it over the TLS listener with the client"
+                            + " certificate it was issued to");
+        }
+        if (!bound.equals(x5t)) {
+            throw new OAuthException(
+                    OAuthError.INVALID_GRANT,
+                    what + " is certificate-bound (cnf.x5t#S256) to another client certificate than this"
+                            + " connection's: only its holder may use it");
+        }
     }
 
     private AgentGrant authenticate(String svid, String param) {
@@ -388,12 +503,13 @@ public final class TokenExchange {
         }
     }
 
-    private static void requireBinding(Tier tier, TierLimits limits, @Nullable String jkt) {
-        if (jkt == null && !limits.bearerAllowed()) {
+    private static void requireBinding(Tier tier, TierLimits limits, boolean bound) {
+        if (!bound && !limits.bearerAllowed()) {
             throw new OAuthException(
                     OAuthError.INVALID_DPOP_PROOF,
-                    "a DPoP proof is required: the " + tier.wireName()
-                            + " tier does not allow bearer tokens (config tier." + tier.wireName() + ".allow-bearer)");
+                    "a DPoP proof (or, at the TLS listener, a client certificate) is required: the "
+                            + tier.wireName() + " tier does not allow bearer tokens (config tier." + tier.wireName()
+                            + ".allow-bearer)");
         }
     }
 

@@ -562,6 +562,12 @@ public final class McpEndpoint implements AutoCloseable {
                 null);
     }
 
+    /** The leaf of the client's chain when the request came over mutual TLS (the servlet attribute), else null. */
+    private static java.security.cert.@Nullable X509Certificate clientCertificate(Context ctx) {
+        Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] certs && certs.length > 0 ? certs[0] : null;
+    }
+
     private CallerContext authenticate(Context ctx, @Nullable JsonNode id) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
@@ -570,7 +576,7 @@ public final class McpEndpoint implements AutoCloseable {
         URI uri = URI.create(baseUrl(ctx) + ctx.path());
         try {
             return authenticator.authenticate(
-                    new AuthenticationRequest(ctx.method().name(), uri, headers));
+                    new AuthenticationRequest(ctx.method().name(), uri, headers, clientCertificate(ctx)));
         } catch (MandateException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED) {
                 ctx.header(
