@@ -86,13 +86,22 @@ final class MutualTlsTest {
                 "{\"spiffe_sequence\":1,\"keys\":[" + authority.toJSONString() + "]}");
         node = MandateNode.start(NodeTesting.config(
                 tmp.resolve("data"),
-                Map.of(ConfigKey.TLS_LISTEN, "127.0.0.1:0", ConfigKey.TRUST_BUNDLE_DIR, bundles.toString())));
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", "bot", "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+                Map.of(
+                        ConfigKey.TLS_LISTEN,
+                        "127.0.0.1:0",
+                        ConfigKey.TRUST_BUNDLE_DIR,
+                        bundles.toString(),
+                        // Bearer tokens refused: a certificate-bound token must count as bound.
+                        ConfigKey.TIER_COPILOT_ALLOW_BEARER,
+                        "false")));
+        for (String name : List.of("bot", "other")) {
+            NodeTesting.Answer a = NodeTesting.admin(
+                    node,
+                    "POST",
+                    "/v1/agents",
+                    Map.of("name", name, "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
+            assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        }
     }
 
     @AfterEach
@@ -206,6 +215,130 @@ final class MutualTlsTest {
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
+    @Test
+    void aMandateOpenedOverMutualTlsWithoutDpopIsBoundToTheClientCertificateAndUsableOnlyWithIt() throws Exception {
+        KeyPair keys = p256();
+        List<X509Certificate> svid = svid(keys);
+        HttpClient bot = client(keys.getPrivate(), svid);
+
+        Response opened = token(bot, form());
+        assertThat(opened.status())
+                .as("the copilot tier refuses bearer tokens, and a certificate-bound one is bound: " + opened.body())
+                .isEqualTo(200);
+        String token =
+                NodeTesting.JSON.readTree(opened.body()).get("access_token").asText();
+        String thumbprint = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(svid.get(0).getEncoded()));
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+                .isEqualTo(Map.of("x5t#S256", thumbprint));
+
+        NodeTesting.Answer intro = OAuthFlowTest.post(
+                node,
+                "/oauth2/introspect",
+                OAuthFlowTest.form(Map.of("token", token)),
+                Map.of("Authorization", "Bearer " + NodeTesting.adminToken(node)));
+        assertThat(intro.body().get("active").asBoolean()).as(intro.raw()).isTrue();
+        assertThat(intro.body().get("cnf").get("x5t#S256").asText()).isEqualTo(thumbprint);
+        assertThat(intro.body().get("token_type").asText()).isEqualTo("Bearer");
+
+        HttpResponse<String> ok = initialize(bot, "https://127.0.0.1:" + node.tlsPort(), token);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+
+        HttpResponse<String> plain = initialize(HttpClient.newHttpClient(), "http://127.0.0.1:" + node.port(), token);
+        assertThat(plain.statusCode()).isEqualTo(401);
+        assertThat(plain.body()).contains("certificate-bound", "TLS listener").doesNotContain(token);
+        assertThat(plain.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
+
+        KeyPair otherKeys = p256();
+        HttpClient other = client(otherKeys.getPrivate(), svid(otherKeys, "other"));
+        HttpResponse<String> stolen = initialize(other, "https://127.0.0.1:" + node.tlsPort(), token);
+        assertThat(stolen.statusCode()).isEqualTo(401);
+        assertThat(stolen.body()).contains("another client certificate");
+
+        HttpResponse<String> noCertificate =
+                initialize(client(null, List.of()), "https://127.0.0.1:" + node.tlsPort(), token);
+        assertThat(noCertificate.statusCode())
+                .as("TLS without a client certificate")
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aCertificateBoundTokenIsRenewedOnlyWithItsCertificateAndStaysBound() throws Exception {
+        KeyPair keys = p256();
+        List<X509Certificate> svid = svid(keys);
+        HttpClient bot = client(keys.getPrivate(), svid);
+        String token = NodeTesting.JSON
+                .readTree(token(bot, form()).body())
+                .get("access_token")
+                .asText();
+        String renewForm = OAuthFlowTest.form(Map.of(
+                "grant_type",
+                OAuthFlowTest.EXCHANGE,
+                "subject_token",
+                token,
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:access_token"));
+
+        NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", renewForm, Map.of());
+        assertThat(plain.status()).isEqualTo(400);
+        assertThat(plain.raw()).contains("invalid_grant", "certificate-bound");
+
+        KeyPair otherKeys = p256();
+        Response stolen = token(client(otherKeys.getPrivate(), svid(otherKeys, "other")), renewForm);
+        assertThat(stolen.status()).isEqualTo(400);
+        assertThat(stolen.body()).contains("invalid_grant", "another client certificate");
+
+        Response renewed = token(bot, renewForm);
+        assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
+        String fresh =
+                NodeTesting.JSON.readTree(renewed.body()).get("access_token").asText();
+        assertThat(SignedJWT.parse(fresh).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+                .isEqualTo(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf"));
+    }
+
+    @Test
+    void aDpopProofSentOverMutualTlsBindsTheTokenToTheKeyInsteadOfTheCertificate() throws Exception {
+        KeyPair keys = p256();
+        HttpClient bot = client(keys.getPrivate(), svid(keys));
+        ECKey dpopKey = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
+        String proof = new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(
+                        dpopKey, com.nimbusds.jose.JWSAlgorithm.ES256)
+                .createDPoPJWT("POST", URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
+                .serialize();
+        HttpResponse<String> r = bot.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("DPoP", proof)
+                        .POST(HttpRequest.BodyPublishers.ofString(form()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode json = NodeTesting.JSON.readTree(r.body());
+        assertThat(json.get("token_type").asText()).isEqualTo("DPoP");
+        assertThat(SignedJWT.parse(json.get("access_token").asText())
+                        .getJWTClaimsSet()
+                        .getJSONObjectClaim("cnf"))
+                .isEqualTo(Map.of("jkt", dpopKey.computeThumbprint().toString()));
+    }
+
+    private static HttpResponse<String> initialize(HttpClient client, String base, String token) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json, text/event-stream")
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                                        + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                                        + "\"version\":\"1\"}}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private record Response(int status, String body) {}
 
     private Response token(HttpClient client, String body) throws Exception {
@@ -229,7 +362,11 @@ final class MutualTlsTest {
 
     /** The agent's X.509-SVID from the node's embedded trust domain, through the public join flow. */
     private List<X509Certificate> svid(KeyPair keys) throws Exception {
-        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/bot/join-tokens", null);
+        return svid(keys, "bot");
+    }
+
+    private List<X509Certificate> svid(KeyPair keys, String agent) throws Exception {
+        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/" + agent + "/join-tokens", null);
         assertThat(join.status()).as(join.raw()).isEqualTo(201);
         var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=bot"), keys.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
