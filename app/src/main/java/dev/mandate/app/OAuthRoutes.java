@@ -330,6 +330,9 @@ final class OAuthRoutes implements RouteGroup {
         m.put(
                 "token_endpoint_auth_methods_supported",
                 tlsClients == null ? List.of("none") : List.of("none", "tls_client_auth"));
+        if (tlsClients != null) {
+            m.put("tls_client_certificate_bound_access_tokens", true); // RFC 8705 §3.3
+        }
         m.put("introspection_endpoint_auth_methods_supported", List.of("bearer"));
         m.put("dpop_signing_alg_values_supported", List.of("ES256", "ES384", "ES512", "RS256", "PS256"));
         m.put("authorization_details_types_supported", List.of(MandateDetails.TYPE));

@@ -140,6 +140,10 @@ final class MutualTlsTest {
                 NodeTesting.call(node, "GET", "/.well-known/oauth-authorization-server", null, null);
         assertThat(metadata.body().get("token_endpoint_auth_methods_supported").toString())
                 .contains("tls_client_auth");
+        assertThat(metadata.body()
+                        .get("tls_client_certificate_bound_access_tokens")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -282,13 +286,13 @@ final class MutualTlsTest {
                 "urn:ietf:params:oauth:token-type:access_token"));
 
         NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", renewForm, Map.of());
-        assertThat(plain.status()).isEqualTo(400);
-        assertThat(plain.raw()).contains("invalid_grant", "certificate-bound");
+        assertThat(plain.status()).isEqualTo(401);
+        assertThat(plain.raw()).contains("invalid_client", "certificate-bound");
 
         KeyPair otherKeys = p256();
         Response stolen = token(client(otherKeys.getPrivate(), svid(otherKeys, "other")), renewForm);
-        assertThat(stolen.status()).isEqualTo(400);
-        assertThat(stolen.body()).contains("invalid_grant", "another client certificate");
+        assertThat(stolen.status()).isEqualTo(401);
+        assertThat(stolen.body()).contains("invalid_client", "another client certificate");
 
         Response renewed = token(bot, renewForm);
         assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);

@@ -345,8 +345,8 @@ public final class TokenExchange {
      * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
      * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
      * @return the renewed mandate and its new token
-     * @throws OAuthException as {@link #renew(String, String)}, and {@code invalid_grant} when a certificate-bound token
-     *     comes without its certificate
+     * @throws OAuthException as {@link #renew(String, String)}, and {@code invalid_client} when a certificate-bound
+     *     token comes without its certificate
      */
     public Result renew(String token, @Nullable String jkt, @Nullable String x5t) {
         MandateTokens.Verified held = holder(token, jkt, x5t);
@@ -383,7 +383,8 @@ public final class TokenExchange {
      * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
      * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
      * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
-     * @throws OAuthException as {@link #close(String, String)}
+     * @throws OAuthException as {@link #close(String, String)}, and {@code invalid_client} when a certificate-bound
+     *     token comes without its certificate
      */
     public List<String> close(String token, @Nullable String jkt, @Nullable String x5t) {
         MandateTokens.Verified held = holder(token, jkt, x5t);
@@ -452,7 +453,8 @@ public final class TokenExchange {
 
     /**
      * A certificate-bound token ({@code cnf.x5t#S256}) is used only over mutual TLS with the certificate it is bound
-     * to (RFC 8705 §3).
+     * to (RFC 8705 §3); otherwise the client has not authenticated as the holder: {@code invalid_client}, which a
+     * revocation reports rather than answering 200 as for an invalid token.
      */
     private static void requireCertificate(MandateTokens.Verified held, @Nullable String x5t, String what) {
         String bound = held.x5t();
@@ -461,13 +463,13 @@ public final class TokenExchange {
         }
         if (x5t == null) {
             throw new OAuthException(
-                    OAuthError.INVALID_GRANT,
+                    OAuthError.INVALID_CLIENT,
                     what + " is certificate-bound (cnf.x5t#S256): send it over the TLS listener with the client"
                             + " certificate it was issued to");
         }
         if (!bound.equals(x5t)) {
             throw new OAuthException(
-                    OAuthError.INVALID_GRANT,
+                    OAuthError.INVALID_CLIENT,
                     what + " is certificate-bound (cnf.x5t#S256) to another client certificate than this"
                             + " connection's: only its holder may use it");
         }
