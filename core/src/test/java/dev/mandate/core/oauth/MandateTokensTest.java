@@ -128,4 +128,68 @@ final class MandateTokensTest {
         now = now.plus(Duration.ofMinutes(5));
         assertThatThrownBy(() -> remembering.verify(token)).hasMessageContaining("expired");
     }
+
+    @Test
+    void aCertificateBoundTokenCarriesTheThumbprintAndADpopKeyWinsOverIt() {
+        MandateTokens.Verified cert = tokens.verify(
+                tokens.issue(mandate(Duration.ofMinutes(10)), Duration.ofMinutes(5), null, "x5t-thumb", List.of())
+                        .token());
+        assertThat(cert.x5t()).isEqualTo("x5t-thumb");
+        assertThat(cert.jkt()).isNull();
+        assertThat(cert.bound()).isTrue();
+        assertThat(cert.claims().getClaim("cnf")).isEqualTo(Map.of("x5t#S256", "x5t-thumb"));
+
+        MandateTokens.Verified both = tokens.verify(tokens.issue(
+                        mandate(Duration.ofMinutes(10)), Duration.ofMinutes(5), "jkt-thumb", "x5t-thumb", List.of())
+                .token());
+        assertThat(both.jkt()).isEqualTo("jkt-thumb");
+        assertThat(both.x5t()).isNull();
+
+        MandateTokens.Verified bearer = tokens.verify(
+                tokens.issue(mandate(Duration.ofMinutes(10)), Duration.ofMinutes(5), null, null, List.of())
+                        .token());
+        assertThat(bearer.bound()).isFalse();
+    }
+
+    @Test
+    void aConfirmationThatNamesNoKnownMethodIsRefusedRatherThanReadAsBearer() {
+        for (Object cnf : List.of(Map.of("x5t", "sha1-thumb"), "not-an-object")) {
+            String token = keys.sign(
+                    new JWTClaimsSet.Builder()
+                            .issuer("http://127.0.0.1:1")
+                            .audience("mandate")
+                            .subject("spiffe://t/agent/sub")
+                            .expirationTime(Date.from(now.plusSeconds(60)))
+                            .claim("mdt", "mdt_1")
+                            .claim("cnf", cnf)
+                            .build(),
+                    MandateTokens.TYPE);
+            assertThatThrownBy(() -> tokens.verify(token))
+                    .isInstanceOfSatisfying(
+                            OAuthException.class, e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_TOKEN))
+                    .hasMessageContaining("cnf");
+        }
+    }
+
+    @Test
+    void theCertificateThumbprintIsTheBase64urlSha256OfItsDer() throws Exception {
+        var generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        var pair = generator.generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name("CN=t");
+        var certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                                name,
+                                java.math.BigInteger.ONE,
+                                Date.from(now),
+                                Date.from(now.plusSeconds(60)),
+                                name,
+                                pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(pair.getPrivate())));
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+        String thumbprint = MandateTokens.certificateThumbprint(certificate);
+        assertThat(thumbprint).hasSize(43).doesNotContain("=", "+", "/");
+        assertThat(java.util.Base64.getUrlDecoder().decode(thumbprint)).isEqualTo(digest);
+    }
 }
