@@ -269,7 +269,7 @@ final class MutualTlsTest {
     }
 
     @Test
-    void aCertificateBoundTokenIsRenewedOnlyWithItsCertificateAndStaysBound() throws Exception {
+    void aCertificateBoundTokenIsRenewedAndRevokedOnlyWithItsCertificateAndStaysBound() throws Exception {
         KeyPair keys = p256();
         List<X509Certificate> svid = svid(keys);
         HttpClient bot = client(keys.getPrivate(), svid);
@@ -300,6 +300,21 @@ final class MutualTlsTest {
                 NodeTesting.JSON.readTree(renewed.body()).get("access_token").asText();
         assertThat(SignedJWT.parse(fresh).getJWTClaimsSet().getJSONObjectClaim("cnf"))
                 .isEqualTo(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf"));
+        String revokeForm = OAuthFlowTest.form(Map.of("token", fresh));
+        NodeTesting.Answer plainRevoke = OAuthFlowTest.post(node, "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(plainRevoke.status())
+                .as("not a silent 200: the caller did not prove it holds the token")
+                .isEqualTo(401);
+        assertThat(plainRevoke.raw()).contains("invalid_client", "certificate-bound");
+        HttpResponse<String> revoked = bot.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/revoke"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(revokeForm))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(NodeTesting.JSON.readTree(revoked.body()).get("closed")).hasSize(1);
     }
 
     @Test
