@@ -62,6 +62,7 @@ final class MutualTlsTest {
     private MandateNode node;
     private X509Certificate partnerRoot;
     private PrivateKey partnerKey;
+    private String lastJwtSvid = "";
 
     @BeforeEach
     void start() throws Exception {
@@ -318,6 +319,32 @@ final class MutualTlsTest {
     }
 
     @Test
+    void aCertificateBoundParentIsDelegatedOnlyOverTlsWithItsCertificate() throws Exception {
+        KeyPair keys = p256();
+        HttpClient bot = client(keys.getPrivate(), svid(keys));
+        String parent = NodeTesting.JSON
+                .readTree(token(bot, form()).body())
+                .get("access_token")
+                .asText();
+        svid(p256(), "other");
+        ECKey subKey = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
+        String delegation = OAuthFlowTest.form(OAuthFlowTest.delegation(
+                parent, lastJwtSvid, subKey, OAuthFlowTest.details("support", List.of("crm.read"), 300)));
+
+        NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", delegation, Map.of());
+        assertThat(plain.status()).as(plain.raw()).isEqualTo(401);
+        assertThat(plain.raw()).contains("invalid_client", "parent mandate token is certificate-bound");
+
+        Response delegated = token(bot, delegation);
+        assertThat(delegated.status()).as(delegated.body()).isEqualTo(200);
+        String child =
+                NodeTesting.JSON.readTree(delegated.body()).get("access_token").asText();
+        assertThat(SignedJWT.parse(child).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+                .as("the child is bound to the sub-agent's DPoP key, not to the parent's certificate")
+                .isEqualTo(Map.of("jkt", subKey.computeThumbprint().toString()));
+    }
+
+    @Test
     void aDpopProofSentOverMutualTlsBindsTheTokenToTheKeyInsteadOfTheCertificate() throws Exception {
         KeyPair keys = p256();
         HttpClient bot = client(keys.getPrivate(), svid(keys));
@@ -403,9 +430,10 @@ final class MutualTlsTest {
                         "csr",
                         pem.toString(),
                         "audience",
-                        List.of("mandate")),
+                        List.of("mandate", "http://127.0.0.1:" + node.port())),
                 null);
         assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
+        lastJwtSvid = svid.body().get("jwtSvid").asText();
         return Pem.decodeCertificates(svid.body().get("x509Svid").asText());
     }
 
