@@ -142,9 +142,16 @@ final class McpGatewayPeersTest {
 
         assertThat(read.contents()).isNotEmpty();
         assertThat(read.contents().get(0).uri()).isEqualTo(first.uri());
+        // Both everything servers serve the same URIs and templates: each copy is under its upstream's namespace.
+        assertThat(resources)
+                .extracting(McpSchema.Resource::uri)
+                .contains(first.uri())
+                .anyMatch(u -> u.startsWith("mandate://everything/demo://"))
+                .anyMatch(u -> u.startsWith("mandate://web/demo://"));
         assertThat(agent.listResourceTemplates().resourceTemplates())
                 .extracting(McpSchema.ResourceTemplate::uriTemplate)
-                .anyMatch(t -> t.startsWith("demo://resource/dynamic/text/"));
+                .anyMatch(t -> t.startsWith("mandate://everything/demo://resource/dynamic/text/"))
+                .anyMatch(t -> t.startsWith("mandate://web/demo://resource/dynamic/text/"));
     }
 
     @Test

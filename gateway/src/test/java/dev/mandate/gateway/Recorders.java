@@ -6,11 +6,13 @@ import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
+import dev.mandate.core.flow.Sensitivity;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Fakes that record, for what Mandate owns: authentication, decisions, the audit log. */
 final class Recorders {
@@ -21,7 +23,13 @@ final class Recorders {
         final Map<String, CallerContext> callers = new ConcurrentHashMap<>();
 
         CallerContext add(String mandateId, FlowState flow) {
-            CallerContext caller = new CallerContext("spiffe://mandate.local/agent/" + mandateId, mandateId, flow);
+            return add(mandateId, flow, null);
+        }
+
+        /** A caller acting for a principal with this clearance (null: for nobody). */
+        CallerContext add(String mandateId, FlowState flow, @Nullable Sensitivity clearance) {
+            CallerContext caller =
+                    new CallerContext("spiffe://mandate.local/agent/" + mandateId, mandateId, flow, clearance);
             callers.put("token-" + mandateId, caller);
             return caller;
         }

@@ -120,6 +120,10 @@ final class CallPipeline {
                 clock.instant());
         Decision decision = decide(request);
         AuditRecord record = new AuditRecord(caller, method, action, digest, before, decision, started);
+        if (key.kind() == CatalogKind.RESOURCE) {
+            // A resource's action is its URI, which several upstreams may serve: the event names the one asked.
+            record.upstream = key.server();
+        }
         List<Obligation> obligations = switch (decision) {
             case Decision.Allow allow -> allow.obligations();
             case Decision.Deny deny -> {
@@ -235,6 +239,7 @@ final class CallPipeline {
         private final Decision decision;
         private final long started;
         private final Map<String, String> withheld = new LinkedHashMap<>();
+        private @Nullable String upstream;
 
         AuditRecord(
                 CallerContext caller,
@@ -267,6 +272,9 @@ final class CallPipeline {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("method", method);
             details.put("tool", truncate(action));
+            if (upstream != null) {
+                details.put("upstream", upstream);
+            }
             details.put("argumentDigest", digest);
             details.put("labelsBefore", before.format());
             details.put("labelsAfter", after.format());

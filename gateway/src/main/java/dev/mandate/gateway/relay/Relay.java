@@ -17,6 +17,7 @@ import dev.mandate.gateway.ToolName;
 import dev.mandate.gateway.transport.Exchange;
 import dev.mandate.gateway.transport.McpHandler;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,9 +32,6 @@ import org.slf4j.LoggerFactory;
  * {@code notifications/cancelled} cancels the upstream call.
  */
 public final class Relay implements McpHandler, AutoCloseable {
-    /** The most resource URIs remembered for routing reads back to their upstream. */
-    static final int MAX_ROUTED_URIS = 100_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
     private final Map<String, Upstream> upstreams;
@@ -41,11 +39,18 @@ public final class Relay implements McpHandler, AutoCloseable {
     private final CallPipeline pipeline;
     private final ObjectMapper json;
     private final String version;
-    private final Map<String, String> resourceRoutes = new ConcurrentHashMap<>();
+    private final ResourceRoutes routes;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
-    Relay(Map<String, Upstream> upstreams, Catalog catalog, CallPipeline pipeline, ObjectMapper json, String version) {
+    Relay(
+            Map<String, Upstream> upstreams,
+            Catalog catalog,
+            CallPipeline pipeline,
+            ObjectMapper json,
+            String version,
+            ResourceRoutes routes) {
         this.upstreams = Map.copyOf(upstreams);
+        this.routes = routes;
         this.catalog = catalog;
         this.pipeline = pipeline;
         this.json = json;
@@ -286,9 +291,16 @@ public final class Relay implements McpHandler, AutoCloseable {
     // ---------------------------------------------------------------- resources
 
     private JsonNode listResources(CallerContext caller) {
-        ArrayNode resources = json.createArrayNode();
+        Map<Upstream, List<JsonNode>> listings = new LinkedHashMap<>();
         for (Upstream upstream : reachable("resources")) {
-            for (JsonNode resource : upstream.resources()) {
+            List<JsonNode> listed = upstream.resources();
+            routes.listed(upstream.name(), listed);
+            listings.put(upstream, listed);
+        }
+        Map<String, Integer> servedBy = ResourceRoutes.servedBy(listings, "uri");
+        ArrayNode resources = json.createArrayNode();
+        listings.forEach((upstream, listed) -> {
+            for (JsonNode resource : listed) {
                 String uri = resource.path("uri").asText("");
                 if (uri.isEmpty() || uri.length() > CatalogKey.MAX_NAME_LENGTH) {
                     continue;
@@ -300,35 +312,55 @@ public final class Relay implements McpHandler, AutoCloseable {
                         uri,
                         key,
                         catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri))) {
-                    route(uri, upstream.name());
-                    resources.add(resource);
+                    String agentUri = ResourceRoutes.agentUri(upstream.name(), uri, servedBy.getOrDefault(uri, 1));
+                    resources.add(
+                            agentUri.equals(uri) ? resource : ((ObjectNode) resource.deepCopy()).put("uri", agentUri));
                 }
             }
-        }
+        });
         ObjectNode result = json.createObjectNode();
         result.set("resources", resources);
         return result;
     }
 
     private JsonNode listTemplates() {
-        ArrayNode templates = json.createArrayNode();
+        Map<Upstream, List<JsonNode>> listings = new LinkedHashMap<>();
         for (Upstream upstream : reachable("resources")) {
-            templates.addAll(upstream.resourceTemplates());
+            listings.put(upstream, upstream.resourceTemplates());
         }
+        Map<String, Integer> servedBy = ResourceRoutes.servedBy(listings, "uriTemplate");
+        ArrayNode templates = json.createArrayNode();
+        listings.forEach((upstream, listed) -> {
+            for (JsonNode template : listed) {
+                String t = template.path("uriTemplate").asText("");
+                String agentTemplate = ResourceRoutes.agentUri(upstream.name(), t, servedBy.getOrDefault(t, 1));
+                templates.add(
+                        agentTemplate.equals(t)
+                                ? template
+                                : ((ObjectNode) template.deepCopy()).put("uriTemplate", agentTemplate));
+            }
+        });
         ObjectNode result = json.createObjectNode();
         result.set("resourceTemplates", templates);
         return result;
     }
 
     private JsonNode readResource(CallerContext caller, JsonNode params) {
-        String uri = requiredText(params, "uri");
-        if (uri.length() > CatalogKey.MAX_NAME_LENGTH) {
+        String agentUri = requiredText(params, "uri");
+        if (agentUri.length() > CatalogKey.MAX_NAME_LENGTH) {
             throw new GatewayException(
                     GatewayError.BAD_REQUEST, "resource URI longer than " + CatalogKey.MAX_NAME_LENGTH + " characters");
         }
-        Upstream upstream = resourceUpstream(uri);
+        ResourceRoutes.Route route = routes.route(
+                agentUri,
+                upstreams,
+                reachable("resources"),
+                why -> new GatewayException(GatewayError.BAD_REQUEST, "resource '" + truncate(agentUri) + "': " + why));
+        Upstream upstream = route.upstream();
+        String uri = route.uri();
+        // The decision, the catalog labels and the clearance are those of the upstream the read goes to.
         CatalogKey key = new CatalogKey(CatalogKind.RESOURCE, upstream.name(), uri);
-        return pipeline.call(
+        JsonNode result = pipeline.call(
                 caller,
                 "resources/read",
                 uri,
@@ -336,62 +368,15 @@ public final class Relay implements McpHandler, AutoCloseable {
                 catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
                 json.createObjectNode().put("uri", uri),
                 args -> upstream.readResource(uri));
-    }
-
-    private void route(String uri, String server) {
-        if (resourceRoutes.size() < MAX_ROUTED_URIS || resourceRoutes.containsKey(uri)) {
-            resourceRoutes.put(uri, server);
-        }
-    }
-
-    private static boolean lists(Upstream upstream, String uri) {
-        for (JsonNode resource : upstream.resources()) {
-            if (uri.equals(resource.path("uri").asText(null))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Upstream resourceUpstream(String uri) {
-        String server = resourceRoutes.get(uri);
-        if (server != null) {
-            return upstream(server, uri);
-        }
-        // Not listed (yet): a template whose literal prefix matches, else the only upstream with resources.
-        List<Upstream> candidates = new ArrayList<>();
-        for (Upstream upstream : reachable("resources")) {
-            for (JsonNode template : upstream.resourceTemplates()) {
-                String t = template.path("uriTemplate").asText("");
-                int brace = t.indexOf('{');
-                String prefix = brace < 0 ? t : t.substring(0, brace);
-                if (!prefix.isEmpty() && uri.startsWith(prefix)) {
-                    candidates.add(upstream);
-                    break;
+        if (!agentUri.equals(uri)) {
+            // The agent named the resource by its namespaced URI: the contents carry the name it asked for.
+            for (JsonNode content : result.path("contents")) {
+                if (content instanceof ObjectNode o && uri.equals(o.path("uri").asText(null))) {
+                    o.put("uri", agentUri);
                 }
             }
         }
-        if (candidates.isEmpty()) {
-            // No template claims it: the one upstream that serves resources at all, else whichever lists it.
-            List<Upstream> withResources = reachable("resources");
-            if (withResources.size() == 1) {
-                candidates.add(withResources.get(0));
-            } else {
-                for (Upstream upstream : withResources) {
-                    if (lists(upstream, uri)) {
-                        candidates.add(upstream);
-                    }
-                }
-            }
-        }
-        if (candidates.size() == 1) {
-            route(uri, candidates.get(0).name());
-            return candidates.get(0);
-        }
-        throw new GatewayException(
-                GatewayError.BAD_REQUEST,
-                "unknown resource '" + truncate(uri) + "': "
-                        + (candidates.isEmpty() ? "no upstream serves it" : candidates.size() + " upstreams serve it"));
+        return result;
     }
 
     // ---------------------------------------------------------------- prompts
@@ -552,12 +537,20 @@ public final class Relay implements McpHandler, AutoCloseable {
                 java.util.function.BiConsumer<String, List<JsonNode>> toolsListed,
                 dev.mandate.gateway.credential.@Nullable LeaseInjector credentials) {
             Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
+            ResourceRoutes routes = new ResourceRoutes();
+            // An upstream whose resources changed may now serve URIs another one serves too: route from a new listing.
+            java.util.function.Consumer<String> changed = method -> {
+                if (method.equals("notifications/resources/list_changed")) {
+                    routes.forget();
+                }
+                listChanged.accept(method);
+            };
             config.upstreams().forEach((name, upstream) -> {
                 if (upstream.credential() == null && upstream instanceof dev.mandate.gateway.UpstreamConfig.Http h) {
                     upstreams.put(
                             name,
                             new StreamableHttpUpstream(
-                                    h, settings.upstreamTimeout(), settings.version(), json, listChanged, toolsListed));
+                                    h, settings.upstreamTimeout(), settings.version(), json, changed, toolsListed));
                 } else if (upstream.credential() == null) {
                     upstreams.put(
                             name,
@@ -566,7 +559,7 @@ public final class Relay implements McpHandler, AutoCloseable {
                                     settings.upstreamTimeout(),
                                     settings.version(),
                                     json,
-                                    listChanged,
+                                    changed,
                                     toolsListed));
                 } else if (credentials == null) {
                     throw new dev.mandate.core.MandateException(
@@ -582,7 +575,7 @@ public final class Relay implements McpHandler, AutoCloseable {
                                     settings.upstreamTimeout(),
                                     settings.version(),
                                     json,
-                                    listChanged,
+                                    changed,
                                     toolsListed));
                 }
             });
@@ -591,7 +584,8 @@ public final class Relay implements McpHandler, AutoCloseable {
                     config.catalog(),
                     new CallPipeline(decider, audit, stores, clock, config.catalog()),
                     json,
-                    settings.version());
+                    settings.version(),
+                    routes);
         }
     }
 }

@@ -19,7 +19,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A document store as an upstream MCP server on 127.0.0.1 port 0: {@code search} answers with a link to every
  * document, the restricted one also embedded, and a structured list of them all; {@code export_all} dumps everything;
- * each document is a readable resource.
+ * each document is a readable resource. Two instances serve the same URIs; a copy's name, if given, prefixes the text
+ * its resources read as, so a test can tell which one answered.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
 public final class DocsUpstream implements AutoCloseable {
@@ -30,11 +31,16 @@ public final class DocsUpstream implements AutoCloseable {
     private static final String OBJECT = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}";
 
     public final AtomicInteger calls = new AtomicInteger();
+    public final AtomicInteger reads = new AtomicInteger();
     private final Server jetty = new Server();
     private final McpSyncServer server;
     private final ServerConnector connector;
 
     public DocsUpstream() throws Exception {
+        this("");
+    }
+
+    public DocsUpstream(String copy) throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .build();
@@ -52,8 +58,11 @@ public final class DocsUpstream implements AutoCloseable {
                             .name(name(uri))
                             .mimeType("text/plain")
                             .build(),
-                    (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
-                            new McpSchema.TextResourceContents(request.uri(), "text/plain", "text of " + name(uri))))));
+                    (exchange, request) -> {
+                        reads.incrementAndGet();
+                        return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(
+                                request.uri(), "text/plain", copy + "text of " + name(uri))));
+                    }));
         }
         server = spec.build();
         connector = new ServerConnector(jetty);

@@ -1,0 +1,184 @@
+package dev.mandate.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mandate.gateway.GatewayException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which upstream a resource URI named by an agent goes to. Resource URIs are the upstreams' own, so two upstreams may
+ * serve the same one; such a URI is shown to agents namespaced as {@code mandate://<server>/<uri>} (one per upstream
+ * that serves it), like a tool name is {@code <server>.<tool>}, and a read of the bare URI is refused naming the
+ * namespaced forms — never sent to one of them by guess. Whether a URI collides is a fact about the upstreams, not
+ * about the caller, so every agent sees the same URIs and a read's route never depends on who listed first.
+ *
+ * <p>A namespaced URI names its upstream explicitly and needs no listing. A bare URI goes to the one upstream whose
+ * latest listing has it; if none lists it, to the one upstream whose resource template's literal prefix it starts with;
+ * else to the only upstream that serves resources. Each upstream's latest listing is kept (refreshed by every
+ * {@code resources/list}, dropped when an upstream says its resources changed, fetched on first need).
+ */
+final class ResourceRoutes {
+    /** The scheme and authority prefix of a namespaced resource URI: {@code mandate://<server>/<uri>}. */
+    static final String PREFIX = "mandate://";
+
+    /** The most URIs of one upstream's listing kept for routing; a longer listing is searched when needed. */
+    static final int MAX_INDEXED_URIS = 100_000;
+
+    /** The URIs of an upstream's latest listing; {@code uris} is null if there were more than the index keeps. */
+    private record Listing(@Nullable Set<String> uris) {}
+
+    /** Where a read goes: the upstream and the URI it knows the resource by. */
+    record Route(Upstream upstream, String uri) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceRoutes.class);
+
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+
+    /**
+     * The URI an agent sees for a resource of {@code server}.
+     *
+     * @param servedBy how many reachable upstreams list the same URI
+     */
+    static String agentUri(String server, String uri, int servedBy) {
+        return servedBy > 1 || uri.startsWith(PREFIX) ? namespaced(server, uri) : uri;
+    }
+
+    static String namespaced(String server, String uri) {
+        return PREFIX + server + "/" + uri;
+    }
+
+    /** Counts how many of the given listings have each key; used to find the URIs (or templates) that collide. */
+    static Map<String, Integer> servedBy(Map<Upstream, List<JsonNode>> listings, String field) {
+        Map<String, Integer> count = new HashMap<>();
+        for (List<JsonNode> listing : listings.values()) {
+            Set<String> seen = new HashSet<>();
+            for (JsonNode item : listing) {
+                String key = item.path(field).asText("");
+                if (!key.isEmpty() && seen.add(key)) {
+                    count.merge(key, 1, Integer::sum);
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Remembers an upstream's full listing, replacing its previous one. */
+    void listed(String server, List<JsonNode> resources) {
+        Set<String> uris = new HashSet<>();
+        for (JsonNode resource : resources) {
+            String uri = resource.path("uri").asText("");
+            if (!uri.isEmpty()) {
+                uris.add(uri);
+            }
+        }
+        listings.put(server, new Listing(uris.size() > MAX_INDEXED_URIS ? null : Set.copyOf(uris)));
+    }
+
+    /** Forgets every listing: an upstream said its resources changed; the next bare read lists again. */
+    void forget() {
+        listings.clear();
+    }
+
+    /**
+     * The route of a URI an agent names.
+     *
+     * @param agentUri the URI as the agent sent it
+     * @param upstreams every configured upstream by name
+     * @param withResources the reachable upstreams that serve resources, in name order
+     * @param bad builds the error for an unusable URI from the reason
+     * @throws GatewayException with {@code BAD_REQUEST} naming the URI if no upstream, or more than one, serves it
+     */
+    Route route(
+            String agentUri,
+            Map<String, Upstream> upstreams,
+            List<Upstream> withResources,
+            Function<String, GatewayException> bad) {
+        if (agentUri.startsWith(PREFIX)) {
+            String rest = agentUri.substring(PREFIX.length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || slash == rest.length() - 1) {
+                throw bad.apply("expected " + PREFIX + "<server>/<uri>");
+            }
+            Upstream upstream = upstreams.get(rest.substring(0, slash));
+            if (upstream == null) {
+                throw bad.apply("no upstream '" + rest.substring(0, slash) + "'");
+            }
+            return new Route(upstream, rest.substring(slash + 1));
+        }
+        List<Upstream> candidates = new ArrayList<>();
+        for (Upstream upstream : withResources) {
+            if (lists(upstream, agentUri)) {
+                candidates.add(upstream);
+            }
+        }
+        if (candidates.isEmpty()) {
+            for (Upstream upstream : withResources) {
+                if (templateCovers(upstream, agentUri)) {
+                    candidates.add(upstream);
+                }
+            }
+        }
+        if (candidates.isEmpty() && withResources.size() == 1) {
+            candidates.add(withResources.get(0));
+        }
+        if (candidates.size() == 1) {
+            return new Route(candidates.get(0), agentUri);
+        }
+        if (candidates.isEmpty()) {
+            throw bad.apply("no upstream serves it");
+        }
+        List<String> names = new ArrayList<>();
+        for (Upstream upstream : candidates) {
+            names.add(namespaced(upstream.name(), agentUri));
+        }
+        throw bad.apply(candidates.size() + " upstreams serve it; read one of " + String.join(", ", names));
+    }
+
+    private boolean lists(Upstream upstream, String uri) {
+        Listing listing = listings.get(upstream.name());
+        if (listing == null) {
+            List<JsonNode> resources;
+            try {
+                resources = upstream.resources();
+            } catch (GatewayException e) {
+                // It cannot serve the read either; once it lists again, a URI it shares is found ambiguous.
+                LOG.warn("upstream '{}': resources not listed for routing: {}", upstream.name(), e.getMessage());
+                return false;
+            }
+            listed(upstream.name(), resources);
+            return contains(resources, uri);
+        }
+        Set<String> uris = listing.uris();
+        return uris == null ? contains(upstream.resources(), uri) : uris.contains(uri);
+    }
+
+    private static boolean contains(List<JsonNode> resources, String uri) {
+        for (JsonNode resource : resources) {
+            if (uri.equals(resource.path("uri").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean templateCovers(Upstream upstream, String uri) {
+        for (JsonNode template : upstream.resourceTemplates()) {
+            String t = template.path("uriTemplate").asText("");
+            int brace = t.indexOf('{');
+            String prefix = brace < 0 ? t : t.substring(0, brace);
+            if (!prefix.isEmpty() && uri.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.mandate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.flow.FlowLabels;
+import dev.mandate.core.flow.FlowState;
+import dev.mandate.core.flow.Sensitivity;
+import dev.mandate.gateway.testing.DocsUpstream;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two upstreams serve the same resource URIs (two document stores, {@code docs} and its {@code archive}, each with
+ * its own catalog labels): each copy is listed under its own namespaced URI, a read goes to the upstream the URI names
+ * and is decided, labelled and held to the clearance as that upstream's, and a bare URI that both serve is refused
+ * rather than sent to either.
+ */
+final class SharedResourceUrisTest {
+    private static final String HANDBOOK_DOCS = "mandate://docs/" + DocsUpstream.HANDBOOK;
+    private static final String HANDBOOK_ARCHIVE = "mandate://archive/" + DocsUpstream.HANDBOOK;
+    private static final String SALARIES_DOCS = "mandate://docs/" + DocsUpstream.SALARIES;
+    private static final String SALARIES_ARCHIVE = "mandate://archive/" + DocsUpstream.SALARIES;
+    private static final String LAYOFFS_DOCS = "mandate://docs/" + DocsUpstream.LAYOFFS;
+    private static final String LAYOFFS_ARCHIVE = "mandate://archive/" + DocsUpstream.LAYOFFS;
+
+    private final Recorders.Tokens tokens = new Recorders.Tokens();
+    private final Recorders.Decider decider = new Recorders.Decider();
+    private final Recorders.Audit audit = new Recorders.Audit();
+    private DocsUpstream docs;
+    private DocsUpstream archive;
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        docs = new DocsUpstream();
+        archive = new DocsUpstream("archived ");
+        gateway = new TestGateway("""
+                {"upstreams": {"docs": {"url": "%s"}, "archive": {"url": "%s"}},
+                 "catalog": {"resources": {
+                   "docs": {
+                     "docs://{team}/{doc}": {"labels": "internal"},
+                     "docs://hr/{doc}": {"labels": "confidential,pii"},
+                     "docs://restricted/{+path}": {"labels": "restricted"}},
+                   "archive": {"docs://{+any}": {"labels": "restricted"}}}}}
+                """.formatted(docs.url(), archive.url()), tokens, decider, audit);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        docs.close();
+        archive.close();
+    }
+
+    private McpSyncClient agent(String mandateId, FlowState flow, @Nullable Sensitivity clearance) {
+        tokens.add(mandateId, flow, clearance);
+        return gateway.agent(mandateId);
+    }
+
+    private static String text(McpSchema.ReadResourceResult result) {
+        return ((McpSchema.TextResourceContents) result.contents().get(0)).text();
+    }
+
+    private static List<String> uris(McpSyncClient agent) {
+        return agent.listResources().resources().stream()
+                .map(McpSchema.Resource::uri)
+                .toList();
+    }
+
+    private AuditEntry lastCall() {
+        return audit.entries.stream()
+                .filter(e -> e.type().equals("gateway.call"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private static void assertCode(Throwable e, GatewayError error) {
+        assertThat(e).isInstanceOf(McpError.class);
+        assertThat(((McpError) e).getJsonRpcError().code()).isEqualTo(error.jsonRpcCode());
+    }
+
+    @Test
+    void eachCopyOfAUriTwoUpstreamsServeIsListedUnderItsUpstreamsNamespace() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        assertThat(uris(agent))
+                .containsExactlyInAnyOrder(
+                        HANDBOOK_DOCS,
+                        SALARIES_DOCS,
+                        LAYOFFS_DOCS,
+                        HANDBOOK_ARCHIVE,
+                        SALARIES_ARCHIVE,
+                        LAYOFFS_ARCHIVE);
+    }
+
+    @Test
+    void aNamespacedReadGoesToTheUpstreamItNamesAndIsDecidedAndRecordedAsThatUpstreams() {
+        FlowState flow = Recorders.fresh();
+        McpSyncClient agent = agent("m-own", flow, null);
+
+        McpSchema.ReadResourceResult fromArchive =
+                agent.readResource(new McpSchema.ReadResourceRequest(SALARIES_ARCHIVE));
+
+        assertThat(text(fromArchive)).isEqualTo("archived text of salaries");
+        assertThat(fromArchive.contents().get(0).uri()).isEqualTo(SALARIES_ARCHIVE);
+        assertThat(archive.reads).hasValue(1);
+        assertThat(docs.reads).hasValue(0);
+        DecisionRequest decided = decider.calls().get(0);
+        assertThat(decided.target().server()).isEqualTo("archive");
+        assertThat(decided.action()).isEqualTo(DocsUpstream.SALARIES);
+        assertThat(flow.current()).isEqualTo(FlowLabels.parse("restricted"));
+        assertThat(lastCall().details())
+                .containsEntry("tool", DocsUpstream.SALARIES)
+                .containsEntry("upstream", "archive")
+                .containsEntry("upstreamStatus", "ok");
+
+        McpSchema.ReadResourceResult fromDocs = agent.readResource(new McpSchema.ReadResourceRequest(SALARIES_DOCS));
+
+        assertThat(text(fromDocs)).isEqualTo("text of salaries");
+        assertThat(docs.reads).hasValue(1);
+        assertThat(decider.calls().get(1).target().server()).isEqualTo("docs");
+        assertThat(lastCall().details()).containsEntry("upstream", "docs");
+    }
+
+    @Test
+    void aBareUriThatTwoUpstreamsServeIsRefusedNamingBothAndReachesNeitherBeforeOrAfterListing() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(DocsUpstream.SALARIES)))
+                    .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                    .hasMessageContaining("2 upstreams serve it")
+                    .hasMessageContaining(SALARIES_ARCHIVE)
+                    .hasMessageContaining(SALARIES_DOCS);
+            agent.listResources();
+        }
+        assertThat(docs.reads).hasValue(0);
+        assertThat(archive.reads).hasValue(0);
+        assertThat(decider.calls()).isEmpty();
+    }
+
+    @Test
+    void theClearanceHoldsForEachUpstreamsCopyByItsOwnLabels() {
+        FlowState flow = Recorders.fresh();
+        McpSyncClient agent = agent("m-alice", flow, Sensitivity.CONFIDENTIAL);
+
+        // The archive labels every copy restricted: a confidential user sees only the store's own copies.
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS);
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(HANDBOOK_ARCHIVE)))
+                .satisfies(e -> assertCode(e, GatewayError.ABOVE_CLEARANCE))
+                .hasMessageContaining("restricted")
+                .hasMessageContaining("'confidential'");
+        assertThat(archive.reads).hasValue(0);
+        assertThat(flow.current()).isEqualTo(FlowLabels.NONE);
+
+        assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(HANDBOOK_DOCS))))
+                .isEqualTo("text of handbook");
+        assertThat(flow.current()).isEqualTo(FlowLabels.parse("internal"));
+    }
+
+    @Test
+    void aPolicyThatDeniesOneUpstreamKeepsItsCopyUnlistedAndUnreadWhileTheOtherPasses() {
+        decider.rule = r -> r.target().server().equals("archive")
+                ? new Decision.Deny(List.of("no-archive"), "the archive is closed")
+                : new Decision.Allow(List.of());
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, LAYOFFS_DOCS);
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(LAYOFFS_ARCHIVE)))
+                .satisfies(e -> assertCode(e, GatewayError.DENIED))
+                .hasMessageContaining("no-archive");
+        assertThat(archive.reads).hasValue(0);
+        assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(LAYOFFS_DOCS))))
+                .isEqualTo("text of layoffs");
+    }
+
+    @Test
+    void aNamespacedUriNamingNoUpstreamOrNoUriIsABadRequest() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        assertThatThrownBy(() -> agent.readResource(
+                        new McpSchema.ReadResourceRequest("mandate://nope/" + DocsUpstream.HANDBOOK)))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("no upstream 'nope'");
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest("mandate://docs/")))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("expected mandate://<server>/<uri>");
+        assertThat(docs.reads).hasValue(0);
+        assertThat(decider.calls()).isEmpty();
+    }
+}
