@@ -32,7 +32,7 @@ final class DemoEstate implements AutoCloseable {
             @id("support-triage")
             permit (principal in Team::"team-support",
                     action in [Action::"tickets.read", Action::"crm.get_customer", Action::"docs.search",
-                               Action::"webhook.post"],
+                               Action::"docs.board_minutes", Action::"webhook.post"],
                     resource)
             when { context.mandate.purpose == "triage" };
 
@@ -131,6 +131,7 @@ final class DemoEstate implements AutoCloseable {
                       get_customer: { labels: "confidential,pii", expose: ["customerId"] }
                     docs:
                       search: { labels: "internal" }
+                      board_minutes: { labels: "restricted" }   # the board's eyes only: above most clearances
                     webhook:
                       post: { labels: "internal", egress: true, expose: ["url"] }
                   resources:

@@ -33,10 +33,11 @@ final class DemoScript {
     private static final Pattern APPROVAL_ID = Pattern.compile("apr_[0-9a-f]+");
     private static final List<String> TRIAGE_TOOLS =
             List.of("tickets.read", "crm.get_customer", "docs.search", "webhook.post");
+    private static final List<String> ALICE_TOOLS = List.of("docs.search", "docs.board_minutes");
 
     /**
      * One gateway call as the agent saw it, with the details of its {@code gateway.call} audit event (empty when it
-     * was refused before the call was decided).
+     * was refused before the call was decided) and the JSON-RPC error code it was refused with (0 if none).
      */
     private record Call(
             Outcome outcome,
@@ -44,7 +45,8 @@ final class DemoScript {
             String text,
             List<String> links,
             JsonNode audit,
-            @Nullable String approvalId) {}
+            @Nullable String approvalId,
+            int errorCode) {}
 
     private final DemoEstate estate;
     private final MandateNode node;
@@ -195,10 +197,10 @@ final class DemoScript {
         say.section("Scenario 5 - reading on someone's behalf: what alice may not read, her agent does not see");
         say.step(
                 "alice (clearance confidential) asks support-bot to search the docs: it opens a mandate on her behalf");
-        say.call("POST /oauth2/token grant_type=token-exchange purpose=triage tools=[docs.search] ttl=300s"
+        say.call("POST /oauth2/token grant_type=token-exchange purpose=triage tools=" + ALICE_TOOLS + " ttl=300s"
                 + " on_behalf_of=<alice's ID token from " + SampleIdp.ISSUER + ", clearance: confidential>");
         AgentClient.Held forAlice =
-                bot.openFor(estate.idp().idToken(ALICE, "confidential"), "triage", List.of("docs.search"), 300);
+                bot.openFor(estate.idp().idToken(ALICE, "confidential"), "triage", ALICE_TOOLS, 300);
         JsonNode aliceMandate = http.json("GET", "/v1/mandates/" + forAlice.mandateId(), null, admin)
                 .ok("GET /v1/mandates");
         say.outcome(
@@ -231,6 +233,32 @@ final class DemoScript {
                 + ", withheld=" + forHer.audit().path("withheld").asText("0")
                 + ", withheldLabels=" + forHer.audit().path("withheldLabels").asText("?")
                 + ", withheldUris=" + withheld);
+
+        say.step("support-bot asks for the board's minutes for alice: the whole result is above her clearance");
+        Call minutes = call(aliceMcp, "docs.board_minutes", Map.of());
+        JsonNode refused = lastCall();
+        int asked = estate.tools().minutesRead.get();
+        // -32011 (above-clearance), not a policy denial: the decision was allow, and the call never left the gateway.
+        boolean wholeCallRefused = minutes.errorCode() == -32011
+                && refused.path("decision").asText().equals("allow")
+                && refused.path("upstreamStatus").asText().equals("not-called")
+                && asked == 0;
+        say.outcome(
+                Outcome.DENY,
+                minutes.outcome() == Outcome.DENY && !wholeCallRefused ? Outcome.ERROR : minutes.outcome(),
+                "JSON-RPC error " + minutes.errorCode() + ": " + minutes.reason()
+                        + (wholeCallRefused
+                                ? ""
+                                : "; but it was not an above-clearance refusal of an allowed, unforwarded call"));
+        say.note("the policies allow docs.board_minutes (support-triage); the catalog labels its result restricted,"
+                + " above alice's clearance, so the gateway refuses the call as a whole before forwarding it");
+        say.note("the docs server was asked for the minutes " + asked + " times; alice's flow labels stay {"
+                + refused.path("labelsAfter").asText("") + "}");
+        say.note("the gateway.call audit event says decision="
+                + refused.path("decision").asText("?")
+                + ", upstreamStatus=" + refused.path("upstreamStatus").asText("?")
+                + ", clearance=" + refused.path("clearance").asText("?")
+                + ", withheldLabels=" + refused.path("withheldLabels").asText("?"));
 
         say.section("Scenario 6 - standing credentials, gone: the task closes");
         CustomerDb.Login login = estate.customers().lastLogin();
@@ -350,7 +378,8 @@ final class DemoScript {
                     text.toString(),
                     List.copyOf(links),
                     audit,
-                    null);
+                    null,
+                    0);
         } catch (McpError e) {
             int code = e.getJsonRpcError() == null ? 0 : e.getJsonRpcError().code();
             Outcome o = switch (code) {
@@ -365,13 +394,20 @@ final class DemoScript {
                     "",
                     List.of(),
                     MissingNode.getInstance(),
-                    m.find() ? m.group() : null);
+                    m.find() ? m.group() : null,
+                    code);
         } catch (RuntimeException e) {
             // A mandate that is no longer live is refused at authentication: HTTP 401 before any JSON-RPC answer.
             McpHttpClientTransportAuthorizationException refused = authorizationError(e);
             if (refused == null) {
                 c = new Call(
-                        Outcome.ERROR, String.valueOf(e.getMessage()), "", List.of(), MissingNode.getInstance(), null);
+                        Outcome.ERROR,
+                        String.valueOf(e.getMessage()),
+                        "",
+                        List.of(),
+                        MissingNode.getInstance(),
+                        null,
+                        0);
             } else {
                 HttpResponse.ResponseInfo info = refused.getResponseInfo();
                 c = new Call(
@@ -381,7 +417,8 @@ final class DemoScript {
                         "",
                         List.of(),
                         MissingNode.getInstance(),
-                        null);
+                        null,
+                        0);
             }
         }
         return c;

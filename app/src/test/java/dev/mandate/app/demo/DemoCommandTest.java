@@ -32,7 +32,7 @@ final class DemoCommandTest {
 
         String text = out.toString();
         assertThat(code).as(text + err).isZero();
-        assertThat(text).contains("All 21 steps came out as expected.").doesNotContain("EXPECTED");
+        assertThat(text).contains("All 22 steps came out as expected.").doesNotContain("EXPECTED");
         List<String> outcomes = text.lines()
                 .filter(l -> l.startsWith("     = "))
                 .map(l -> l.substring(7).split(" ", 2)[0])
@@ -53,7 +53,8 @@ final class DemoCommandTest {
                         "ALLOW",
                         "DENY", // scenario 2
                         "OK",
-                        "ALLOW", // scenario 5
+                        "ALLOW",
+                        "DENY", // scenario 5
                         "OK",
                         "REFUSED",
                         "DENY", // scenario 6
@@ -79,6 +80,14 @@ final class DemoCommandTest {
                 .contains("with clearance confidential")
                 .contains(
                         "clearance=confidential, withheld=1, withheldLabels=restricted, withheldUris=docs://kb/KB-19");
+        // Scenario 5, whole results: the board's minutes are restricted, so the call is refused unforwarded.
+        assertThat(text)
+                .contains("JSON-RPC error -32011: withheld: docs.board_minutes returns data labelled restricted,"
+                        + " above the clearance 'confidential'")
+                .contains("the docs server was asked for the minutes 0 times")
+                .contains(
+                        "decision=allow, upstreamStatus=not-called, clearance=confidential, withheldLabels=restricted")
+                .doesNotContain("prices rise 12%");
         assertThat(text).doesNotContain(adminTokenOf(tmp.resolve("demo")));
     }
 
