@@ -15,16 +15,12 @@ import dev.mandate.core.policy.PolicyStore;
 import dev.mandate.gateway.policy.CedarCallDecider;
 import dev.mandate.gateway.policy.DriftListener;
 import dev.mandate.gateway.policy.DriftSettings;
-import io.javalin.Javalin;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -53,8 +49,7 @@ final class CedarGatewayEndToEndTest {
     private final InstantSource clock = InstantSource.system();
     private final Approvals approvals = new Approvals(new InMemoryApprovalStore(), clock, Duration.ofMinutes(5));
     private HttpUpstream upstream;
-    private McpGateway gateway;
-    private Javalin web;
+    private TestGateway gateway;
     private McpSyncClient agent;
 
     @BeforeEach
@@ -100,35 +95,14 @@ final class CedarGatewayEndToEndTest {
                 DriftSettings.DEFAULTS,
                 DriftListener.NONE,
                 action -> null);
-        gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(10), "test"))
-                .config(GatewayConfig.fromTree(JSON.readTree(config), "test"))
-                .authenticator(tokens)
-                .decider(decider)
-                .audit(audit)
-                .build();
-        web = Javalin.create(cfg -> {
-                    cfg.startup.showJavalinBanner = false;
-                    cfg.concurrency.useVirtualThreads = true;
-                    gateway.register(cfg.routes);
-                })
-                .start("127.0.0.1", 0);
+        gateway = new TestGateway(config, tokens, decider, audit);
         tokens.add("m1", Recorders.fresh());
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + web.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer token-m1"))
-                .build();
-        agent = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        agent.initialize();
+        agent = gateway.agent("m1");
     }
 
     @AfterEach
     void stop() throws Exception {
-        agent.closeGracefully();
         gateway.close();
-        web.stop();
         upstream.close();
     }
 

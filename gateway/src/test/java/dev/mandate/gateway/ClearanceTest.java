@@ -12,13 +12,9 @@ import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
 import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.gateway.testing.DocsUpstream;
-import io.javalin.Javalin;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +31,11 @@ import org.junit.jupiter.api.Test;
 final class ClearanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
     private final Recorders.Audit audit = new Recorders.Audit();
-    private final List<McpSyncClient> agents = new ArrayList<>();
-    private final java.util.Map<String, CallerContext> callers = new java.util.concurrent.ConcurrentHashMap<>();
     private DocsUpstream docs;
-    private McpGateway gateway;
-    private Javalin web;
+    private TestGateway gateway;
 
     @BeforeEach
     void start() throws Exception {
@@ -57,53 +51,18 @@ final class ClearanceTest {
                      "docs://hr/{doc}": {"labels": "confidential,pii"},
                      "docs://restricted/{+path}": {"labels": "restricted"}}}}}
                 """.formatted(docs.url());
-        CallAuthenticator authenticator = request -> {
-            String header = request.header("Authorization");
-            CallerContext caller = header == null ? null : callers.get(header.replaceFirst("^Bearer ", ""));
-            if (caller == null) {
-                throw new MandateException(ErrorCode.UNAUTHENTICATED, "no valid mandate token");
-            }
-            return caller;
-        };
-        gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(10), "test"))
-                .config(GatewayConfig.fromTree(JSON.readTree(config), "test"))
-                .authenticator(authenticator)
-                .decider(decider)
-                .audit(audit)
-                .build();
-        web = Javalin.create(cfg -> {
-                    cfg.startup.showJavalinBanner = false;
-                    cfg.concurrency.useVirtualThreads = true;
-                    gateway.register(cfg.routes);
-                })
-                .start("127.0.0.1", 0);
+        gateway = new TestGateway(config, tokens, decider, audit);
     }
 
     @AfterEach
     void stop() throws Exception {
-        agents.forEach(McpSyncClient::closeGracefully);
         gateway.close();
-        web.stop();
         docs.close();
     }
 
     private McpSyncClient agent(String mandateId, FlowState flow, @Nullable Sensitivity clearance) {
-        callers.put(
-                "token-" + mandateId,
-                new CallerContext("spiffe://mandate.local/agent/support-bot", mandateId, flow, clearance));
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + web.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer(
-                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        client.initialize();
-        agents.add(client);
-        return client;
+        tokens.add(mandateId, flow, clearance);
+        return gateway.agent(mandateId);
     }
 
     private static List<String> uris(McpSchema.CallToolResult result) {

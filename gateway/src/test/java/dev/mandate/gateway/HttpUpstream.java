@@ -1,16 +1,12 @@
 package dev.mandate.gateway;
 
+import dev.mandate.gateway.testing.StreamableServer;
 import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.net.URI;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * An upstream MCP server (the SDK's Streamable HTTP servlet on Jetty) on 127.0.0.1, port 0. Public so that the relay
- * package's tests of the upstream clients use the same server.
+ * An upstream MCP server with the {@link CrmTools} (the SDK's Streamable HTTP servlet on Jetty) on 127.0.0.1, port 0.
+ * Public so that the relay package's tests of the upstream clients use the same server.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
 public final class HttpUpstream implements AutoCloseable {
@@ -25,9 +21,7 @@ public final class HttpUpstream implements AutoCloseable {
         return tools.calls.get();
     }
 
-    private final Server jetty = new Server();
-    private final McpSyncServer server;
-    private final ServerConnector connector;
+    private final StreamableServer server;
 
     /**
      * Starts the server.
@@ -35,20 +29,7 @@ public final class HttpUpstream implements AutoCloseable {
      * @throws Exception if Jetty cannot start
      */
     public HttpUpstream() throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint("/mcp")
-                .build();
-        server = tools.streamable(transport);
-        connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(transport);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        jetty.setHandler(context);
-        jetty.start();
+        server = StreamableServer.start(tools::streamable);
     }
 
     /**
@@ -57,7 +38,7 @@ public final class HttpUpstream implements AutoCloseable {
      * @return the URL
      */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        return server.url();
     }
 
     /**
@@ -67,12 +48,11 @@ public final class HttpUpstream implements AutoCloseable {
      */
     @SuppressWarnings("exports") // a test fixture: the SDK server is what the relay package's tests drive
     public McpSyncServer server() {
-        return server;
+        return server.server();
     }
 
     @Override
     public void close() throws Exception {
-        server.closeGracefully();
-        jetty.stop();
+        server.close();
     }
 }

@@ -10,7 +10,6 @@ import dev.mandate.core.catalog.CatalogEntry;
 import dev.mandate.core.flow.Category;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
-import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -18,7 +17,6 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +29,8 @@ final class McpGatewayTest {
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
     private final Recorders.Audit audit = new Recorders.Audit();
-    private final List<McpSyncClient> agents = new ArrayList<>();
     private HttpUpstream upstream;
-    private McpGateway gateway;
-    private Javalin web;
+    private TestGateway gateway;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,43 +52,18 @@ final class McpGatewayTest {
                    "resources": {"crm": {"crm://customers/1": {"labels": "confidential,pii"}}},
                    "prompts": {"crm": {"summary": {"labels": "internal"}}}}}
                 """.formatted(upstream.url(), dead);
-        gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(10), "test"))
-                .config(GatewayConfig.fromTree(JSON.readTree(config), "test"))
-                .authenticator(tokens)
-                .decider(decider)
-                .audit(audit)
-                .build();
-        web = Javalin.create(cfg -> {
-                    cfg.startup.showJavalinBanner = false;
-                    cfg.concurrency.useVirtualThreads = true;
-                    gateway.register(cfg.routes);
-                })
-                .start("127.0.0.1", 0);
+        gateway = new TestGateway(config, tokens, decider, audit);
     }
 
     @AfterEach
     void stop() throws Exception {
-        agents.forEach(McpSyncClient::closeGracefully);
         gateway.close();
-        web.stop();
         upstream.close();
     }
 
     private McpSyncClient agent(String mandateId, FlowState flow) {
         tokens.add(mandateId, flow);
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + web.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer(
-                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        client.initialize();
-        agents.add(client);
-        return client;
+        return gateway.agent(mandateId);
     }
 
     private static McpSchema.CallToolRequest call(String name, Map<String, Object> args) {
@@ -317,7 +288,7 @@ final class McpGatewayTest {
     void anUpstreamToolListChangeReachesTheAgent() throws Exception {
         java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
         tokens.add("m1", Recorders.fresh());
-        McpSyncClient agent = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + web.port())
+        McpSyncClient agent = McpClient.sync(HttpClientStreamableHttpTransport.builder(gateway.url())
                         .endpoint("/mcp")
                         .openConnectionOnStartup(true)
                         .httpRequestCustomizer(
@@ -326,7 +297,7 @@ final class McpGatewayTest {
                 .requestTimeout(Duration.ofSeconds(20))
                 .toolsChangeConsumer(tools -> changed.countDown())
                 .build();
-        agents.add(agent);
+        gateway.closedWithGateway(agent);
         agent.initialize();
         agent.listTools();
 

@@ -4,17 +4,11 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A document store as an upstream MCP server on 127.0.0.1 port 0: {@code search} answers with a link to every
@@ -32,49 +26,36 @@ public final class DocsUpstream implements AutoCloseable {
 
     public final AtomicInteger calls = new AtomicInteger();
     public final AtomicInteger reads = new AtomicInteger();
-    private final Server jetty = new Server();
-    private final McpSyncServer server;
-    private final ServerConnector connector;
+    private final StreamableServer server;
 
     public DocsUpstream() throws Exception {
         this("");
     }
 
     public DocsUpstream(String copy) throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint("/mcp")
-                .build();
-        McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
-                .serverInfo("docs", "1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder()
-                        .tools(true)
-                        .resources(false, false)
-                        .build())
-                .tools(tool("search", this::search), tool("export_all", this::search));
-        for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
-            spec.resources(new McpServerFeatures.SyncResourceSpecification(
-                    McpSchema.Resource.builder()
-                            .uri(uri)
-                            .name(name(uri))
-                            .mimeType("text/plain")
-                            .build(),
-                    (exchange, request) -> {
-                        reads.incrementAndGet();
-                        return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(
-                                request.uri(), "text/plain", copy + "text of " + name(uri))));
-                    }));
-        }
-        server = spec.build();
-        connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(transport);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        jetty.setHandler(context);
-        jetty.start();
+        server = StreamableServer.start(transport -> {
+            McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+                    .serverInfo("docs", "1.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder()
+                            .tools(true)
+                            .resources(false, false)
+                            .build())
+                    .tools(tool("search", this::search), tool("export_all", this::search));
+            for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
+                spec.resources(new McpServerFeatures.SyncResourceSpecification(
+                        McpSchema.Resource.builder()
+                                .uri(uri)
+                                .name(name(uri))
+                                .mimeType("text/plain")
+                                .build(),
+                        (exchange, request) -> {
+                            reads.incrementAndGet();
+                            return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(
+                                    request.uri(), "text/plain", copy + "text of " + name(uri))));
+                        }));
+            }
+            return spec.build();
+        });
     }
 
     private McpSchema.CallToolResult search(Map<String, Object> arguments) {
@@ -114,12 +95,11 @@ public final class DocsUpstream implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        return server.url();
     }
 
     @Override
     public void close() throws Exception {
-        server.closeGracefully();
-        jetty.stop();
+        server.close();
     }
 }
