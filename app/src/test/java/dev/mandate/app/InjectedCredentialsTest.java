@@ -11,6 +11,7 @@ import dev.mandate.core.credential.Lease;
 import dev.mandate.core.credential.LeaseQuery;
 import dev.mandate.core.credential.LeaseState;
 import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.gateway.testing.StreamableServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -18,7 +19,6 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -39,10 +39,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,49 +112,40 @@ final class InjectedCredentialsTest {
     @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
     private static final class CustomersServer implements AutoCloseable {
         final List<String> authorizations = new CopyOnWriteArrayList<>();
-        private final Server jetty = new Server();
-        private final McpSyncServer server;
-        private final ServerConnector connector;
+        private final StreamableServer server;
 
         CustomersServer(String jdbcUrl) throws Exception {
-            HttpServletStreamableServerTransportProvider transport =
-                    HttpServletStreamableServerTransportProvider.builder()
-                            .mcpEndpoint("/mcp")
-                            .contextExtractor(request -> {
-                                String header = request.getHeader("Authorization");
-                                authorizations.add(header == null ? "(none)" : header);
-                                return McpTransportContext.create(
-                                        header == null ? Map.of() : Map.of("authorization", header));
-                            })
-                            .build();
-            server = McpServer.sync(transport)
-                    .serverInfo("customers", "1.0")
-                    .capabilities(
-                            McpSchema.ServerCapabilities.builder().tools(true).build())
-                    .tools(McpServerFeatures.SyncToolSpecification.builder()
-                            .tool(McpSchema.Tool.builder()
-                                    .name("list_customers")
-                                    .description("names of all customers")
-                                    .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\",\"properties\":{}}")
+            HttpServletStreamableServerTransportProvider.Builder transport =
+                    HttpServletStreamableServerTransportProvider.builder().contextExtractor(request -> {
+                        String header = request.getHeader("Authorization");
+                        authorizations.add(header == null ? "(none)" : header);
+                        return McpTransportContext.create(header == null ? Map.of() : Map.of("authorization", header));
+                    });
+            server = StreamableServer.start(
+                    transport,
+                    null,
+                    t -> McpServer.sync(t)
+                            .serverInfo("customers", "1.0")
+                            .capabilities(McpSchema.ServerCapabilities.builder()
+                                    .tools(true)
                                     .build())
-                            .callHandler((exchange, request) -> {
-                                Object header = exchange.transportContext().get("authorization");
-                                return McpSchema.CallToolResult.builder()
-                                        .addTextContent(read(jdbcUrl, header == null ? "" : header.toString()))
-                                        .build();
-                            })
-                            .build())
-                    .build();
-            connector = new ServerConnector(jetty);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            jetty.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler();
-            ServletHolder holder = new ServletHolder(transport);
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, "/*");
-            jetty.setHandler(context);
-            jetty.start();
+                            .tools(McpServerFeatures.SyncToolSpecification.builder()
+                                    .tool(McpSchema.Tool.builder()
+                                            .name("list_customers")
+                                            .description("names of all customers")
+                                            .inputSchema(
+                                                    McpJsonDefaults.getMapper(),
+                                                    "{\"type\":\"object\",\"properties\":{}}")
+                                            .build())
+                                    .callHandler((exchange, request) -> {
+                                        Object header =
+                                                exchange.transportContext().get("authorization");
+                                        return McpSchema.CallToolResult.builder()
+                                                .addTextContent(read(jdbcUrl, header == null ? "" : header.toString()))
+                                                .build();
+                                    })
+                                    .build())
+                            .build());
         }
 
         private static String read(String jdbcUrl, String authorization) {
@@ -184,13 +171,12 @@ final class InjectedCredentialsTest {
         }
 
         String url() {
-            return "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
+            return server.url().toString();
         }
 
         @Override
         public void close() throws Exception {
-            server.closeGracefully();
-            jetty.stop();
+            server.close();
         }
     }
 

@@ -1,19 +1,14 @@
 package dev.mandate.app;
 
+import dev.mandate.gateway.testing.StreamableServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.Function;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real upstream MCP server for the app's end-to-end tests: the MCP Java SDK's Streamable HTTP servlet on Jetty, on
@@ -25,36 +20,21 @@ final class SampleCrmUpstream implements AutoCloseable {
     private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
     private static final String OBJECT = "{\"type\":\"object\",\"properties\":{}}";
 
-    private final Server jetty = new Server();
-    private final McpSyncServer server;
-    private final ServerConnector connector;
+    private final StreamableServer server;
 
     SampleCrmUpstream() throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint("/mcp")
-                .build();
-        server = McpServer.sync(transport)
+        server = StreamableServer.start(transport -> McpServer.sync(transport)
                 .serverInfo("crm", "1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(
                         tool("get_customer", a -> "customer " + a.getOrDefault("customerId", "?") + ": Ada Lovelace"),
                         tool("send_email", a -> "sent to " + a.get("to")),
                         tool("read_ticket", a -> "ticket " + a.getOrDefault("ticketId", "?") + ": please help"))
-                .build();
-        connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(transport);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        jetty.setHandler(context);
-        jetty.start();
+                .build());
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        return server.url();
     }
 
     private static McpServerFeatures.SyncToolSpecification tool(
@@ -73,7 +53,6 @@ final class SampleCrmUpstream implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.closeGracefully();
-        jetty.stop();
+        server.close();
     }
 }
