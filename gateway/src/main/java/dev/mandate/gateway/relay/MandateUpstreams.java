@@ -250,6 +250,11 @@ final class MandateUpstreams implements Upstream {
     }
 
     @Override
+    public JsonNode readResource(String uri, CallObserver observer) {
+        return injected().readResource(uri, observer);
+    }
+
+    @Override
     public List<JsonNode> prompts() {
         return injected().prompts();
     }
@@ -257,6 +262,11 @@ final class MandateUpstreams implements Upstream {
     @Override
     public JsonNode getPrompt(String name, JsonNode arguments) {
         return injected().getPrompt(name, arguments);
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
+        return injected().getPrompt(name, arguments, observer);
     }
 
     @Override

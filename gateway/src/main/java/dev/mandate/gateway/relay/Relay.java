@@ -112,9 +112,9 @@ public final class Relay implements McpHandler, AutoCloseable {
             case "tools/call" -> callTool(caller, params, exchange);
             case "resources/list" -> listResources(caller);
             case "resources/templates/list" -> listTemplates();
-            case "resources/read" -> readResource(caller, params);
+            case "resources/read" -> readResource(caller, params, exchange);
             case "prompts/list" -> listPrompts(caller);
-            case "prompts/get" -> getPrompt(caller, params);
+            case "prompts/get" -> getPrompt(caller, params, exchange);
             default ->
                 throw new GatewayException(
                         GatewayError.METHOD_NOT_FOUND,
@@ -152,20 +152,32 @@ public final class Relay implements McpHandler, AutoCloseable {
      * the agent asked for progress) and cancels the upstream call when the agent cancels.
      */
     private static final class InFlight implements CallObserver {
-        private final Exchange exchange;
+        private final @Nullable Exchange exchange;
         private final @Nullable JsonNode agentToken;
+        private final CallerContext caller;
+        private final String server;
+        private final ClientRequests clientRequests;
         private @Nullable Runnable cancel;
         private boolean cancelled;
 
-        InFlight(Exchange exchange, @Nullable JsonNode agentToken) {
+        InFlight(
+                @Nullable Exchange exchange,
+                @Nullable JsonNode agentToken,
+                CallerContext caller,
+                String server,
+                ClientRequests clientRequests) {
             this.exchange = exchange;
             this.agentToken = agentToken;
+            this.caller = caller;
+            this.server = server;
+            this.clientRequests = clientRequests;
         }
 
         @Override
         public void progress(double progress, @Nullable Double total, @Nullable String message) {
             JsonNode token = agentToken;
-            if (token == null) {
+            Exchange ex = exchange;
+            if (token == null || ex == null) {
                 return;
             }
             ObjectNode params = JsonNodeFactory.instance.objectNode();
@@ -177,7 +189,17 @@ public final class Relay implements McpHandler, AutoCloseable {
             if (message != null) {
                 params.put("message", message);
             }
-            exchange.notify("notifications/progress", params);
+            ex.notify("notifications/progress", params);
+        }
+
+        /** Relayed to the agent session of this call, decided and recorded (see {@link ClientRequests}). */
+        @Override
+        public ObjectNode clientRequest(String method, JsonNode params, java.time.Duration timeout) {
+            Exchange ex = exchange;
+            if (ex == null) {
+                return CallObserver.super.clientRequest(method, params, timeout);
+            }
+            return clientRequests.answer(caller, server, ex, method, params, timeout);
         }
 
         @Override
@@ -237,46 +259,64 @@ public final class Relay implements McpHandler, AutoCloseable {
         if (tool == null) {
             throw new GatewayException(GatewayError.BAD_REQUEST, "unknown tool '" + truncate(text) + "'");
         }
-        JsonNode arguments = params.path("arguments");
-        if (arguments.isMissingNode() || arguments.isNull()) {
-            arguments = json.createObjectNode();
-        } else if (!arguments.isObject()) {
+        JsonNode given = params.path("arguments");
+        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
             throw new GatewayException(GatewayError.BAD_REQUEST, "tools/call arguments must be an object");
         }
+        JsonNode arguments = given.isObject() ? given : json.createObjectNode();
         CatalogEntry entry = catalog.tool(name.server(), name.tool(), hints(tool));
         CatalogKey key = new CatalogKey(CatalogKind.TOOL, name.server(), name.tool());
-        if (exchange == null) {
-            return pipeline.call(
-                    caller,
-                    "tools/call",
-                    name.toString(),
-                    key,
-                    entry,
-                    arguments,
-                    args -> upstream.callTool(name.tool(), args, CallObserver.NONE));
-        }
+        return tracked(
+                caller,
+                params,
+                exchange,
+                name.server(),
+                text,
+                flight -> pipeline.call(caller, "tools/call", name.toString(), key, entry, arguments, args -> {
+                    if (flight.cancelled()) {
+                        throw cancelled(text);
+                    }
+                    return upstream.callTool(name.tool(), args, flight);
+                }));
+    }
+
+    /**
+     * Runs one {@code tools/call}, {@code resources/read} or {@code prompts/get} as a request in flight: the upstream's
+     * progress is relayed under the agent's own progress token (if it gave one), the upstream's requests to the client
+     * made as part of it go to the agent's session, and the agent's {@code notifications/cancelled} cancels it.
+     */
+    private JsonNode tracked(
+            CallerContext caller,
+            JsonNode params,
+            @Nullable Exchange exchange,
+            String server,
+            String what,
+            java.util.function.Function<InFlight, JsonNode> run) {
         JsonNode token = params.path("_meta").path("progressToken");
-        InFlight flight = new InFlight(exchange, token.isTextual() || token.isIntegralNumber() ? token : null);
+        InFlight flight = new InFlight(
+                exchange,
+                token.isTextual() || token.isIntegralNumber() ? token : null,
+                caller,
+                server,
+                pipeline.clientRequests);
+        if (exchange == null) {
+            return run.apply(flight);
+        }
         String flightKey = key(exchange.sessionId(), exchange.requestId());
         inFlight.put(flightKey, flight);
         try {
-            return pipeline.call(caller, "tools/call", name.toString(), key, entry, arguments, args -> {
-                if (flight.cancelled()) {
-                    throw cancelled(text);
-                }
-                return upstream.callTool(name.tool(), args, flight);
-            });
+            return run.apply(flight);
         } catch (GatewayException e) {
-            throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(text) : e;
+            throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(what) : e;
         } finally {
             inFlight.remove(flightKey, flight);
         }
     }
 
-    private static GatewayException cancelled(String tool) {
+    private static GatewayException cancelled(String what) {
         return new GatewayException(
                 GatewayError.CANCELLED,
-                "the agent cancelled the call of '" + truncate(tool) + "'; the upstream was told");
+                "the agent cancelled the request for '" + truncate(what) + "'; the upstream was told");
     }
 
     private static ToolHints hints(JsonNode tool) {
@@ -320,7 +360,7 @@ public final class Relay implements McpHandler, AutoCloseable {
         return result;
     }
 
-    private JsonNode readResource(CallerContext caller, JsonNode params) {
+    private JsonNode readResource(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String uri = requiredText(params, "uri");
         if (uri.length() > CatalogKey.MAX_NAME_LENGTH) {
             throw new GatewayException(
@@ -328,14 +368,25 @@ public final class Relay implements McpHandler, AutoCloseable {
         }
         Upstream upstream = resourceUpstream(uri);
         CatalogKey key = new CatalogKey(CatalogKind.RESOURCE, upstream.name(), uri);
-        return pipeline.call(
+        return tracked(
                 caller,
-                "resources/read",
+                params,
+                exchange,
+                upstream.name(),
                 uri,
-                key,
-                catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
-                json.createObjectNode().put("uri", uri),
-                args -> upstream.readResource(uri));
+                flight -> pipeline.call(
+                        caller,
+                        "resources/read",
+                        uri,
+                        key,
+                        catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
+                        json.createObjectNode().put("uri", uri),
+                        args -> {
+                            if (flight.cancelled()) {
+                                throw cancelled(uri);
+                            }
+                            return upstream.readResource(uri, flight);
+                        }));
     }
 
     private void route(String uri, String server) {
@@ -425,21 +476,32 @@ public final class Relay implements McpHandler, AutoCloseable {
         return result;
     }
 
-    private JsonNode getPrompt(CallerContext caller, JsonNode params) {
+    private JsonNode getPrompt(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String text = requiredText(params, "name");
         ToolName name = toolName(text);
         Upstream upstream = upstream(name.server(), text);
         JsonNode arguments = params.path("arguments");
         JsonNode args = arguments.isObject() ? arguments : json.createObjectNode();
         CatalogKey key = new CatalogKey(CatalogKind.PROMPT, name.server(), name.tool());
-        return pipeline.call(
+        return tracked(
                 caller,
-                "prompts/get",
-                name.toString(),
-                key,
-                catalog.entry(CatalogKind.PROMPT, name.server(), name.tool()),
-                args,
-                a -> upstream.getPrompt(name.tool(), a));
+                params,
+                exchange,
+                name.server(),
+                text,
+                flight -> pipeline.call(
+                        caller,
+                        "prompts/get",
+                        name.toString(),
+                        key,
+                        catalog.entry(CatalogKind.PROMPT, name.server(), name.tool()),
+                        args,
+                        a -> {
+                            if (flight.cancelled()) {
+                                throw cancelled(text);
+                            }
+                            return upstream.getPrompt(name.tool(), a, flight);
+                        }));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The SDK client's transport to one upstream, wrapped so that the gateway can cancel its own tool calls: the SDK
- * client (1.1.x) has no cancellation and chooses request ids itself, so this wrapper learns the id of each relayed
- * {@code tools/call} from the progress token the gateway put into it, and on cancellation sends
+ * The SDK client's transport to one upstream, wrapped so that the gateway can cancel its own tool calls, resource reads
+ * and prompt fetches: the SDK client (1.1.x) has no cancellation and chooses request ids itself, so this wrapper learns
+ * the id of each relayed {@code tools/call}, {@code resources/read} and {@code prompts/get} from the progress token the
+ * gateway put into it, and on cancellation sends
  * {@code notifications/cancelled} with that id and completes the SDK's wait with a {@code -32800} error. Progress for
  * those tokens is taken here too, in arrival order and before the call's answer is handled: the SDK hands progress to
  * its consumers on another thread, where the last events could arrive after the call has ended and be lost.
@@ -116,12 +117,18 @@ final class RelayTransport implements McpClientTransport {
                 .subscribe(v -> {}, e -> LOG.debug("ending a cancelled call's wait failed: {}", e.toString()));
     }
 
+    /** The gateway's progress token of a relayed {@code tools/call}, {@code resources/read} or {@code prompts/get}. */
     private static @Nullable String token(McpSchema.JSONRPCMessage message) {
-        if (message instanceof McpSchema.JSONRPCRequest request
-                && request.params() instanceof McpSchema.CallToolRequest call
-                && call.meta() != null
-                && call.meta().get("progressToken") instanceof String token
-                && token.startsWith(TOKEN_PREFIX)) {
+        if (!(message instanceof McpSchema.JSONRPCRequest request)) {
+            return null;
+        }
+        Map<String, Object> meta = switch (request.params()) {
+            case McpSchema.CallToolRequest call -> call.meta();
+            case McpSchema.ReadResourceRequest read -> read.meta();
+            case McpSchema.GetPromptRequest prompt -> prompt.meta();
+            case null, default -> null;
+        };
+        if (meta != null && meta.get("progressToken") instanceof String token && token.startsWith(TOKEN_PREFIX)) {
             return token;
         }
         return null;

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
- * use and again after a transport failure. Progress of a tool call is routed back to its {@link CallObserver}, which
- * can also cancel the call. It declares no sampling, elicitation or roots capability, so the SDK answers such
+ * use and again after a transport failure. Progress of a tool call, resource read or prompt fetch is routed back to its
+ * {@link CallObserver}, which can also cancel it. It declares no sampling, elicitation or roots capability, so the SDK answers such
  * server-to-client requests with {@code -32601}: they are refused, never left unanswered. The gateway uses it for stdio
  * upstreams; Streamable HTTP ones go through the leaner {@link StreamableHttpUpstream}, whose tests use this class's
  * HTTP path as the reference for what is relayed and how errors map.
@@ -258,8 +258,17 @@ final class SdkUpstream implements Upstream {
 
     @Override
     public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
-        // The gateway's own progress token: unique per upstream (agents' tokens could collide), it routes progress
-        // back to this call and lets the transport find the call's request id to cancel it.
+        return observed(
+                observer,
+                token -> c -> tree(c.callTool(
+                        new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+    }
+
+    /**
+     * Runs a request under the gateway's own progress token: unique per upstream (agents' tokens could collide), it
+     * routes progress back to the observer and lets the transport find the request's id to cancel it.
+     */
+    private JsonNode observed(CallObserver observer, Function<String, Function<McpSyncClient, JsonNode>> request) {
         String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
         observers.put(token, observer);
         RelayTransport sentOn = transport;
@@ -270,8 +279,7 @@ final class SdkUpstream implements Upstream {
             }
         });
         try {
-            return call(c -> tree(
-                    c.callTool(new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+            return call(request.apply(token));
         } finally {
             observers.remove(token);
             RelayTransport t = transport;
@@ -316,6 +324,14 @@ final class SdkUpstream implements Upstream {
     }
 
     @Override
+    public JsonNode readResource(String uri, CallObserver observer) {
+        return observed(
+                observer,
+                token -> c ->
+                        tree(c.readResource(new McpSchema.ReadResourceRequest(uri, Map.of("progressToken", token)))));
+    }
+
+    @Override
     public List<JsonNode> prompts() {
         return pages(c -> cursor -> {
             McpSchema.ListPromptsResult r = c.listPrompts(cursor);
@@ -326,6 +342,14 @@ final class SdkUpstream implements Upstream {
     @Override
     public JsonNode getPrompt(String name, JsonNode arguments) {
         return call(c -> tree(c.getPrompt(new McpSchema.GetPromptRequest(name, map(arguments)))));
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
+        return observed(
+                observer,
+                token -> c -> tree(c.getPrompt(
+                        new McpSchema.GetPromptRequest(name, map(arguments), Map.of("progressToken", token)))));
     }
 
     private record Page(List<JsonNode> items, @Nullable String next) {}
