@@ -118,7 +118,8 @@ final class MandateUpstreams implements Upstream {
                             listChanged,
                             toolsListed,
                             binding.renderEnv(injection.credential()),
-                            null);
+                            null,
+                            config instanceof UpstreamConfig.Stdio s && s.clientRequests());
                 }
                 c.upstream = upstream;
                 c.leaseId = injection.leaseId();

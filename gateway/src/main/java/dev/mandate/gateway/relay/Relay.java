@@ -575,6 +575,8 @@ public final class Relay implements McpHandler, AutoCloseable {
         for (Upstream upstream : upstreams.values()) {
             if (upstream instanceof MandateUpstreams perMandate) {
                 perMandate.mandateEnded(mandateId);
+            } else if (upstream instanceof MandateProcesses processes) {
+                processes.mandateEnded(mandateId);
             }
         }
     }
@@ -620,6 +622,13 @@ public final class Relay implements McpHandler, AutoCloseable {
                             name,
                             new StreamableHttpUpstream(
                                     h, settings.upstreamTimeout(), settings.version(), json, listChanged, toolsListed));
+                } else if (upstream.credential() == null
+                        && upstream instanceof dev.mandate.gateway.UpstreamConfig.Stdio s
+                        && s.clientRequests()) {
+                    upstreams.put(
+                            name,
+                            new MandateProcesses(
+                                    s, settings.upstreamTimeout(), settings.version(), json, listChanged, toolsListed));
                 } else if (upstream.credential() == null) {
                     upstreams.put(
                             name,

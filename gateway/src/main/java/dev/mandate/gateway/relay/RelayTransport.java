@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +38,45 @@ final class RelayTransport implements McpClientTransport {
     private final BiConsumer<String, Map<?, ?>> progress;
     private final Map<String, Object> requestIds = new ConcurrentHashMap<>();
     private final Set<String> cancelledEarly = ConcurrentHashMap.newKeySet();
+    private final @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests;
     private volatile @Nullable Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> inbound;
 
     RelayTransport(McpClientTransport delegate, BiConsumer<String, Map<?, ?>> progress) {
+        this(delegate, progress, null);
+    }
+
+    /**
+     * A transport whose server-to-client requests are offered to {@code clientRequests} first: a request it takes
+     * (returns true for) is its to answer with {@link #respond}, and the SDK client never sees it.
+     */
+    RelayTransport(
+            McpClientTransport delegate,
+            BiConsumer<String, Map<?, ?>> progress,
+            @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests) {
         this.delegate = delegate;
         this.progress = progress;
+        this.clientRequests = clientRequests;
     }
 
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
         inbound = handler;
-        return delegate.connect(messages -> handler.apply(messages.doOnNext(this::inspect)));
+        return delegate.connect(messages -> handler.apply(messages.doOnNext(this::inspect)
+                .filter(m -> !(m instanceof McpSchema.JSONRPCRequest r
+                        && clientRequests != null
+                        && clientRequests.test(r)))));
+    }
+
+    /**
+     * Answers a server-to-client request taken by the interceptor.
+     *
+     * @param id the request's id
+     * @param result the result, or null with an error
+     * @param error the error, or null with a result
+     */
+    void respond(Object id, @Nullable Object result, McpSchema.JSONRPCResponse.@Nullable JSONRPCError error) {
+        delegate.sendMessage(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, result, error))
+                .subscribe(v -> {}, e -> LOG.debug("an answer could not be sent upstream: {}", e.toString()));
     }
 
     private void inspect(McpSchema.JSONRPCMessage message) {
