@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the agent's MCP requests by relaying them to the upstreams: lists are merged, namespaced and filtered to what
- * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}. A tool call's
- * progress is relayed to the agent under the agent's own progress token, and the agent's
- * {@code notifications/cancelled} cancels the upstream call.
+ * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}. The progress of a
+ * tool call, resource read or prompt fetch is relayed to the agent under the agent's own progress token, the agent's
+ * {@code notifications/cancelled} cancels it upstream, and the upstream's requests to the client made as part of it
+ * (sampling, elicitation, roots) go to the agent session that made it ({@link ClientRequests}).
  */
 public final class Relay implements McpHandler, AutoCloseable {
     /** The most resource URIs remembered for routing reads back to their upstream. */
@@ -124,8 +125,9 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public void notification(CallerContext caller, String method, JsonNode params) {
-        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own and
-        // upstreams see no roots. They are accepted (202), not dropped silently: the trace log names them.
+        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own, and an
+        // upstream learns an agent's roots only by asking during a call (roots/list, relayed per call). They are
+        // accepted (202), not dropped silently: the trace log names them.
         LOG.trace("notification {} from {}", method, caller.agentId());
     }
 
@@ -148,8 +150,9 @@ public final class Relay implements McpHandler, AutoCloseable {
     }
 
     /**
-     * One agent {@code tools/call} in flight: relays the upstream's progress under the agent's own progress token (if
-     * the agent asked for progress) and cancels the upstream call when the agent cancels.
+     * One agent {@code tools/call}, {@code resources/read} or {@code prompts/get} in flight: relays the upstream's
+     * progress under the agent's own progress token (if the agent asked for progress), relays the upstream's requests to
+     * the client to this agent session, and cancels the upstream request when the agent cancels.
      */
     private static final class InFlight implements CallObserver {
         private final @Nullable Exchange exchange;

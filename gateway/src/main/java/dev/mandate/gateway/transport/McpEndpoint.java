@@ -216,6 +216,7 @@ public final class McpEndpoint implements AutoCloseable {
             }
             String method = member.path("method").asText(null);
             if (method == null) {
+                session.answered(id, member); // an answer to a request the gateway relayed, if it matches one
                 continue;
             }
             JsonNode params = member.hasNonNull("params") ? member.get("params") : json.createObjectNode();
