@@ -279,6 +279,29 @@ final class ClientRequestRelayTest {
     }
 
     @Test
+    void aRequestStillAwaitingTheAgentIsWithdrawnWhenItsCallIsCancelled() throws Exception {
+        tokens.add("m1", Recorders.fresh());
+        RawAgent agent = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m1", """
+                {"sampling":{}}""");
+        try (RawAgent.Events call = agent.stream("""
+                {"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"asker.sample","arguments":{}}}""")) {
+            JsonNode request = Objects.requireNonNull(call.next(), "no request reached the agent");
+            assertThat(request.path("method").asText()).isEqualTo("sampling/createMessage");
+
+            agent.post("""
+                    {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c1"}}""");
+
+            JsonNode withdrawn = Objects.requireNonNull(call.next(), "the stream ended before the withdrawal");
+            assertThat(withdrawn.path("method").asText()).isEqualTo("notifications/cancelled");
+            assertThat(withdrawn.path("params").path("requestId").asText())
+                    .isEqualTo(request.path("id").asText());
+            JsonNode answer = Objects.requireNonNull(call.next(), "the stream ended without an answer");
+            assertThat(answer.path("id").asText()).isEqualTo("c1");
+            assertThat(answer.path("error").path("code").asInt()).isEqualTo(GatewayError.CANCELLED.jsonRpcCode());
+        }
+    }
+
+    @Test
     void progressOfAResourceReadAndAPromptFetchReachesTheAgentUnderItsOwnToken() throws Exception {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         CountDownLatch four = new CountDownLatch(4);

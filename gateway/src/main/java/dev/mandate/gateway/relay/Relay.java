@@ -160,6 +160,9 @@ public final class Relay implements McpHandler, AutoCloseable {
         private final CallerContext caller;
         private final String server;
         private final ClientRequests clientRequests;
+        private final Map<Long, java.util.concurrent.CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong askedIds = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean ended;
         private @Nullable Runnable cancel;
         private boolean cancelled;
 
@@ -202,7 +205,65 @@ public final class Relay implements McpHandler, AutoCloseable {
             if (ex == null) {
                 return CallObserver.super.clientRequest(method, params, timeout);
             }
-            return clientRequests.answer(caller, server, ex, method, params, timeout);
+            return clientRequests.answer(caller, server, new Tracking(ex), method, params, timeout);
+        }
+
+        /**
+         * Ends the call: a request to the agent still awaiting its answer is withdrawn (the agent is told with
+         * {@code notifications/cancelled}, the upstream gets an error), and none is sent any more.
+         */
+        void end() {
+            ended = true;
+            for (java.util.concurrent.CompletableFuture<JsonNode> a : asked.values()) {
+                a.completeExceptionally(new GatewayException(
+                        GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to ended first"));
+            }
+        }
+
+        /** The call's exchange, remembering what it asks the agent so that {@link #end} can withdraw it. */
+        private final class Tracking implements Exchange {
+            private final Exchange delegate;
+
+            Tracking(Exchange delegate) {
+                this.delegate = delegate;
+            }
+
+            @Override
+            public String sessionId() {
+                return delegate.sessionId();
+            }
+
+            @Override
+            public JsonNode requestId() {
+                return delegate.requestId();
+            }
+
+            @Override
+            public void notify(String method, ObjectNode params) {
+                delegate.notify(method, params);
+            }
+
+            @Override
+            public JsonNode clientCapabilities() {
+                return delegate.clientCapabilities();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
+                if (ended) {
+                    throw new GatewayException(
+                            GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to has ended");
+                }
+                java.util.concurrent.CompletableFuture<JsonNode> a = delegate.ask(method, params);
+                long key = askedIds.incrementAndGet();
+                asked.put(key, a);
+                var unused = a.whenComplete((r, e) -> asked.remove(key));
+                if (ended) {
+                    a.completeExceptionally(new GatewayException(
+                            GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to ended first"));
+                }
+                return a;
+            }
         }
 
         @Override
@@ -313,6 +374,7 @@ public final class Relay implements McpHandler, AutoCloseable {
             throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(what) : e;
         } finally {
             inFlight.remove(flightKey, flight);
+            flight.end();
         }
     }
 

@@ -300,14 +300,27 @@ public final class McpEndpoint implements AutoCloseable {
         return n;
     }
 
-    /** Registers a request to the agent with its session and returns the message to send. */
-    private static ObjectNode request(
-            Session session, String method, ObjectNode params, CompletableFuture<JsonNode> a) {
+    /**
+     * Registers a request to the agent with its session, sends it, and tells the agent with
+     * {@code notifications/cancelled} if the wait for its answer ends without one (timeout, the call ended).
+     */
+    private static CompletableFuture<JsonNode> ask(
+            Session session, String method, ObjectNode params, java.util.function.Consumer<String> send) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        String id = session.expect(answer);
         ObjectNode r = JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0");
-        r.put("id", session.expect(a));
+        r.put("id", id);
         r.put("method", method);
         r.set("params", params);
-        return r;
+        send.accept(r.toString());
+        var unused = answer.whenComplete((result, failure) -> {
+            if (failure != null && !session.closed()) {
+                ObjectNode cancelled = JsonNodeFactory.instance.objectNode();
+                cancelled.put("requestId", id).put("reason", "the gateway stopped waiting for the answer");
+                send.accept(notification("notifications/cancelled", cancelled).toString());
+            }
+        });
+        return answer;
     }
 
     /** A request whose notifications go to the session's GET stream (a batch member). */
@@ -329,9 +342,7 @@ public final class McpEndpoint implements AutoCloseable {
 
         @Override
         public CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
-            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-            session.send(request(session, method, params, answer).toString());
-            return answer;
+            return McpEndpoint.ask(session, method, params, session::send);
         }
     }
 
@@ -371,9 +382,7 @@ public final class McpEndpoint implements AutoCloseable {
 
         @Override
         public CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
-            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-            send(request(session, method, params, answer).toString());
-            return answer;
+            return McpEndpoint.ask(session, method, params, this::send);
         }
 
         @Override
