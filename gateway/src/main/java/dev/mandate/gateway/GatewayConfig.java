@@ -135,8 +135,16 @@ public record GatewayConfig(Map<String, UpstreamConfig> upstreams, Catalog catal
 
         UpstreamConfig upstream(String name, JsonNode node) {
             String where = "upstreams." + name;
-            onlyFields(node, where, Set.of("url", "command", "args", "env", "trusted", "credential"));
+            onlyFields(
+                    node, where, Set.of("url", "command", "args", "env", "trusted", "credential", "client-requests"));
             boolean trusted = bool(node, "trusted", where);
+            boolean clientRequests = bool(node, "client-requests", where);
+            if (clientRequests && node.hasNonNull("url")) {
+                throw bad(
+                        where + ".client-requests",
+                        "only for stdio upstreams; a Streamable HTTP upstream's requests made on a call's stream are"
+                                + " always relayed to that call's agent");
+            }
             CredentialBinding credential =
                     credential(node.path("credential"), where + ".credential", node.hasNonNull("url"));
             try {
@@ -152,7 +160,8 @@ public record GatewayConfig(Map<String, UpstreamConfig> upstreams, Catalog catal
                 Map<String, String> env = new LinkedHashMap<>();
                 fields(node.path("env"), where + ".env")
                         .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-                return new UpstreamConfig.Stdio(name, node.get("command").asText(), args, env, trusted, credential);
+                return new UpstreamConfig.Stdio(
+                        name, node.get("command").asText(), args, env, trusted, credential, clientRequests);
             } catch (IllegalArgumentException e) {
                 throw bad(where + ".url", "not a URI: " + e.getMessage());
             } catch (MandateException e) {

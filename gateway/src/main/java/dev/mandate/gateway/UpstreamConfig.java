@@ -84,6 +84,9 @@ public sealed interface UpstreamConfig {
      * @param env variables added to its environment
      * @param trusted whether its hints seed catalog defaults
      * @param credential the credential injected as environment variables, one process per mandate, or null
+     * @param clientRequests whether its requests to the client (sampling, elicitation, roots) are relayed to agents:
+     *     then it runs one process per mandate (stdio has no per-call stream, so a process is what ties a request to
+     *     one mandate), at most {@link #MAX_CLIENT_REQUEST_PROCESSES} at once without a credential
      */
     record Stdio(
             String name,
@@ -91,8 +94,12 @@ public sealed interface UpstreamConfig {
             List<String> args,
             Map<String, String> env,
             boolean trusted,
-            @Nullable CredentialBinding credential)
+            @Nullable CredentialBinding credential,
+            boolean clientRequests)
             implements UpstreamConfig {
+        /** The most processes, one per mandate, a stdio upstream with {@code client-requests} and no credential runs. */
+        public static final int MAX_CLIENT_REQUEST_PROCESSES = 64;
+
         /** Checks the name and command, and copies the collections. */
         public Stdio {
             checkName(name);
@@ -118,7 +125,27 @@ public sealed interface UpstreamConfig {
          * @param trusted whether its hints seed catalog defaults
          */
         public Stdio(String name, String command, List<String> args, Map<String, String> env, boolean trusted) {
-            this(name, command, args, env, trusted, null);
+            this(name, command, args, env, trusted, null, false);
+        }
+
+        /**
+         * An upstream whose requests to the client are refused.
+         *
+         * @param name the namespace
+         * @param command the program to run
+         * @param args its arguments
+         * @param env variables added to its environment
+         * @param trusted whether its hints seed catalog defaults
+         * @param credential the credential injected as environment variables, one process per mandate, or null
+         */
+        public Stdio(
+                String name,
+                String command,
+                List<String> args,
+                Map<String, String> env,
+                boolean trusted,
+                @Nullable CredentialBinding credential) {
+            this(name, command, args, env, trusted, credential, false);
         }
     }
 

@@ -44,6 +44,13 @@ final class GatewayConfigTest {
                         .egress())
                 .isTrue();
         assertThat(config.catalog().trusts("files")).isTrue();
+        assertThat(GatewayConfig.fromTree(
+                                JSON.readTree("{\"upstreams\":{\"a\":{\"command\":\"x\",\"client-requests\":true}}}"),
+                                "gateway.yaml")
+                        .upstreams()
+                        .get("a"))
+                .isEqualTo(
+                        new UpstreamConfig.Stdio("a", "x", java.util.List.of(), java.util.Map.of(), false, null, true));
         assertThat(config.catalog().trusts("crm")).isFalse();
         assertThat(GatewayConfig.fromTree(null, "none")).isEqualTo(GatewayConfig.EMPTY);
     }
@@ -56,6 +63,8 @@ final class GatewayConfigTest {
                 "{\"upstreams\":{\"x\":{\"url\":\"http://127.0.0.1/mcp\",\"command\":\"a\"}}}|exactly one of url",
                 "{\"upstreams\":{\"bad name\":{\"command\":\"a\"}}}|bad name",
                 "{\"upstreams\":{\"x\":{\"command\":\"a\",\"trusted\":\"yes\"}}}|upstreams.x.trusted",
+                "{\"upstreams\":{\"x\":{\"url\":\"http://127.0.0.1/mcp\",\"client-requests\":true}}}|upstreams.x.client-requests",
+                "{\"upstreams\":{\"x\":{\"command\":\"a\",\"client-requests\":1}}}|upstreams.x.client-requests",
                 "{\"upstream\":{}}|'upstream'",
                 "{\"catalog\":{\"tools\":{\"crm\":{\"t\":{\"labels\":\"Secret\"}}}}}|catalog.tools.crm.t",
                 "{\"catalog\":{\"tools\":{\"crm\":{\"t\":{\"egres\":true}}}}}|catalog.tools.crm.t.egres",

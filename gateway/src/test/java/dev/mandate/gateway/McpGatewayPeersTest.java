@@ -168,6 +168,40 @@ final class McpGatewayPeersTest {
                 .contains("Lisbon");
     }
 
+    @Test
+    void theEverythingServersSamplingRequestOverStreamableHttpReachesTheCallingAgentAndItsAnswerComesBack() {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        McpSyncClient agent = agent(
+                "m-sampling",
+                spec -> spec.capabilities(McpSchema.ClientCapabilities.builder()
+                                .sampling()
+                                .build())
+                        .sampling(request -> {
+                            asked.add(((McpSchema.TextContent)
+                                            request.messages().get(0).content())
+                                    .text());
+                            return McpSchema.CreateMessageResult.builder()
+                                    .role(McpSchema.Role.ASSISTANT)
+                                    .content(new McpSchema.TextContent("forty-two"))
+                                    .model("agent-model")
+                                    .build();
+                        }));
+
+        // The gateway declares sampling to its HTTP upstreams, so the everything server offers the tool; it sends
+        // sampling/createMessage on the call's own stream, which the gateway relays to this agent's session.
+        McpSchema.CallToolResult result = agent.callTool(new McpSchema.CallToolRequest(
+                "web.trigger-sampling-request", Map.of("prompt", "the answer?", "maxTokens", 10)));
+
+        assertThat(text(result)).contains("LLM sampling result", "forty-two", "agent-model");
+        assertThat(asked).singleElement().asString().contains("the answer?");
+        assertThat(audit.entries)
+                .filteredOn(e ->
+                        e.type().equals("gateway.client-request") && e.subject().equals("m-sampling"))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.details()).containsEntry("upstream", "web").containsEntry("outcome", "answered"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"everything", "web"})
     void progressOfALongRunningToolReachesTheAgentUnderItsOwnToken(String upstream) throws Exception {

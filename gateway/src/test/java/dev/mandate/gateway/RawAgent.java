@@ -19,9 +19,6 @@ import java.time.Duration;
  */
 final class RawAgent {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INIT = """
-            {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-             "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
     private final HttpClient http = HttpClient.newBuilder().build();
     private final URI url;
@@ -29,9 +26,17 @@ final class RawAgent {
     private final String session;
 
     RawAgent(String url, String token) throws Exception {
+        this(url, token, "{}");
+    }
+
+    /** An agent that declares these client capabilities (a JSON object) at initialize. */
+    RawAgent(String url, String token, String capabilities) throws Exception {
         this.url = URI.create(url);
         this.token = token;
-        HttpResponse<String> init = http.send(request(INIT, null), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> init =
+                http.send(request("""
+                        {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                         "capabilities":%s,"clientInfo":{"name":"raw","version":"1"}}}""".formatted(capabilities), null), HttpResponse.BodyHandlers.ofString());
         if (init.statusCode() != 200) {
             throw new IllegalStateException("initialize failed: " + init.statusCode() + " " + init.body());
         }

@@ -13,8 +13,10 @@ import java.util.Objects;
  *
  * @param agent the calling agent (the principal)
  * @param mandate the mandate the call is made under
- * @param method the MCP method: {@code tools/call}, {@code resources/read} or {@code prompts/get}
- * @param action the action id: {@code <server>.<tool>}, {@code <server>.<prompt>} or the resource URI
+ * @param method the MCP method: {@code tools/call}, {@code resources/read} or {@code prompts/get}; or an upstream's
+ *     request to the agent: {@code sampling/createMessage}, {@code elicitation/create}, {@code roots/list}
+ * @param action the action id: {@code <server>.<tool>}, {@code <server>.<prompt>} or the resource URI; for an
+ *     upstream's request, its method group ({@code sampling}, {@code elicitation}, {@code roots})
  * @param server the upstream server (the resource)
  * @param entry the catalog entry of what is called
  * @param flow the mandate's flow labels before this call

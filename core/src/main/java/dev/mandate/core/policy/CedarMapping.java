@@ -47,10 +47,14 @@ public final class CedarMapping {
     private CedarMapping() {}
 
     /**
-     * Returns the method group an MCP method's actions belong to.
+     * Returns the method group an MCP method's actions belong to. An upstream's requests to the agent
+     * ({@code sampling/createMessage}, {@code elicitation/create}, {@code roots/list}) have no per-tool action: their
+     * group ({@code sampling}, {@code elicitation}, {@code roots}) is the action itself, and the resource is the
+     * upstream that asks.
      *
-     * @param method {@code tools/call}, {@code resources/read} or {@code prompts/get}
-     * @return {@code call_tool}, {@code read_resource} or {@code get_prompt}
+     * @param method {@code tools/call}, {@code resources/read}, {@code prompts/get}, or an upstream's request
+     * @return {@code call_tool}, {@code read_resource}, {@code get_prompt}, {@code sampling}, {@code elicitation} or
+     *     {@code roots}
      * @throws MandateException with {@code BAD_REQUEST} for any other method
      */
     public static String methodGroup(String method) {
@@ -58,11 +62,15 @@ public final class CedarMapping {
             case "tools/call" -> "call_tool";
             case "resources/read" -> "read_resource";
             case "prompts/get" -> "get_prompt";
+            case "sampling/createMessage" -> "sampling";
+            case "elicitation/create" -> "elicitation";
+            case "roots/list" -> "roots";
             default ->
                 throw new MandateException(
                         ErrorCode.BAD_REQUEST,
                         "method '" + method
-                                + "' has no Cedar mapping: expected tools/call, resources/read or prompts/get");
+                                + "' has no Cedar mapping: expected tools/call, resources/read, prompts/get,"
+                                + " sampling/createMessage, elicitation/create or roots/list");
         };
     }
 
@@ -102,7 +110,11 @@ public final class CedarMapping {
         all.add(Entity.of(
                 EntityUid.of(SERVER, facts.server()), Map.of("name", new StringValue(facts.server())), Set.of()));
         Set<EntityUid> groups = new LinkedHashSet<>();
-        groups.add(EntityUid.of(ACTION, methodGroup(facts.method())));
+        String methodGroup = methodGroup(facts.method());
+        if (!methodGroup.equals(facts.action())) {
+            // An upstream's request to the agent is its method group itself, not a member of it.
+            groups.add(EntityUid.of(ACTION, methodGroup));
+        }
         for (String g : facts.entry().actionGroups()) {
             groups.add(EntityUid.of(ACTION, g));
         }

@@ -36,6 +36,13 @@ public final class SchemaGenerator {
             "reads:pci",
             "reads:secret");
 
+    /**
+     * The method groups, always declared: those of the agent's calls, and the actions an upstream's requests to the
+     * agent are decided as ({@code sampling}, {@code elicitation}, {@code roots}).
+     */
+    static final List<String> METHOD_GROUPS =
+            List.of("call_tool", "read_resource", "get_prompt", "sampling", "elicitation", "roots");
+
     private static final SchemaType STRING = new SchemaType.StringType();
     private static final SchemaType LONG = new SchemaType.LongType();
     private static final SchemaType BOOL = new SchemaType.BoolType();
@@ -81,7 +88,7 @@ public final class SchemaGenerator {
             groups.addAll(t.entry().actionGroups());
         }
         Map<ActionRef, ActionDecl> actions = new LinkedHashMap<>();
-        for (String g : List.of("call_tool", "read_resource", "get_prompt")) {
+        for (String g : METHOD_GROUPS) {
             addGroup(actions, g);
         }
         for (String g : groups) {

@@ -152,6 +152,53 @@ final class PolicyEngineTest {
     }
 
     @Test
+    void anUpstreamsSamplingRequestIsItsOwnActionOnTheAskingServerThatCallPermitsDoNotCover() {
+        PolicyStore store = PolicyStore.of(Map.of("p.cedar", """
+                        @id("calls") permit (principal, action in Action::"call_tool", resource);
+                        @id("research-samples")
+                        permit (principal, action == Action::"sampling", resource == McpServer::"research")
+                        unless { context.flow.labels.contains("pii") };
+                        """), InstantSource.fixed(Fixtures.T0));
+        PolicyEngine policies = new PolicyEngine(store::current);
+
+        assertThat(policies.decide(asked("sampling/createMessage", "research", "internal")))
+                .isInstanceOfSatisfying(
+                        PolicyDecision.Allow.class,
+                        a -> assertThat(a.policyIds()).containsExactly("research-samples"));
+        assertThat(policies.decide(asked("sampling/createMessage", "crm", "internal")))
+                .isInstanceOf(PolicyDecision.Deny.class);
+        assertThat(policies.decide(asked("sampling/createMessage", "research", "confidential,pii")))
+                .isInstanceOf(PolicyDecision.Deny.class);
+        assertThat(policies.decide(asked("elicitation/create", "research", "public")))
+                .isInstanceOf(PolicyDecision.Deny.class);
+        assertThat(policies.decide(asked("roots/list", "research", "public"))).isInstanceOf(PolicyDecision.Deny.class);
+    }
+
+    /** An upstream's request to the agent as the gateway maps it: the action is the method group itself. */
+    private static CallFacts asked(String method, String server, String flow) {
+        return new CallFacts(
+                SUPPORT_BOT,
+                Fixtures.mandate("m", "triage", 0),
+                method,
+                CedarMapping.methodGroup(method),
+                server,
+                new dev.mandate.core.catalog.CatalogEntry(
+                        dev.mandate.core.flow.FlowLabels.NONE,
+                        false,
+                        false,
+                        false,
+                        null,
+                        List.of(),
+                        dev.mandate.core.catalog.CatalogEntry.Source.CONFIGURED),
+                dev.mandate.core.flow.FlowLabels.parse(flow),
+                dev.mandate.cedar.RecordValue.EMPTY,
+                false,
+                CallHistory.EMPTY,
+                "",
+                Fixtures.T0);
+    }
+
+    @Test
     void anApprovalThatCouldNotHelpIsADeny() {
         PolicyStore store = PolicyStore.of(Map.of("p.cedar", """
                         @id("ask") @approval("oncall")

@@ -44,6 +44,21 @@ final class PolicyStoreValidationTest {
     }
 
     @Test
+    void policiesOnUpstreamsRequestsToTheAgentValidateAgainstTheGeneratedSchema() throws IOException {
+        Files.writeString(dir.resolve("ask.cedar"), """
+                @id("bank-may-sample")
+                permit (principal, action in [Action::"sampling", Action::"roots"], resource == McpServer::"bank")
+                unless { context.flow.labels.contains("pii") };
+                @id("nobody-elicits")
+                forbid (principal, action == Action::"elicitation", resource);
+                """);
+        PolicyStore store = PolicyStore.open(dir, CLOCK, bank(new SchemaType.LongType()));
+        assertThat(store.current().all())
+                .extracting(PolicyInfo::id)
+                .containsExactlyInAnyOrder("bank-may-sample", "nobody-elicits");
+    }
+
+    @Test
     void aSetWithValidationErrorsIsRefusedAtStartNamingFileLineColumnRuleAndPolicy() throws IOException {
         Files.writeString(dir.resolve("ok.cedar"), "@id(\"fine\") permit (principal, action, resource);\n");
         Files.writeString(dir.resolve("pay.cedar"), "\n" + AMOUNT_LIMIT.replace("amount <", "amout <"));

@@ -80,6 +80,11 @@ public final class CedarCallDecider implements CallDecider, MandateEndListener {
         if (agent == null || !agent.id().equals(mandate.agentId())) {
             return deny("agent " + request.caller().agentId() + " is unknown or does not hold mandate " + mandateId);
         }
+        if (request.method().equals("sampling/createMessage")
+                || request.method().equals("elicitation/create")
+                || request.method().equals("roots/list")) {
+            return clientRequest(request, agent, mandate);
+        }
         if (!mandate.inScope(scopeName(request))) {
             return deny(request.action() + " is outside the declared scope of mandate " + mandateId);
         }
@@ -137,6 +142,27 @@ public final class CedarCallDecider implements CallDecider, MandateEndListener {
             case PolicyDecision.ApprovalRequired a ->
                 // Only reachable if an approval was consumed and the set changed in between: fail closed.
                 new Decision.Deny(a.policyIds(), "approval was used but the policies changed; ask again");
+        };
+    }
+
+    /**
+     * An upstream's request to the agent (sampling, elicitation, roots): not an act of the agent, so it is outside the
+     * declared scope's reach, spends no call budget and counts as no denial towards drift (an upstream could otherwise
+     * revoke an agent's mandate by asking often); a drifted mandate is refused. An {@code @approval} denial is
+     * a plain deny here: the upstream waits for no approver.
+     */
+    private Decision clientRequest(DecisionRequest request, AgentFacts agent, MandateFacts mandate) {
+        Activity act = activity.get(mandate.id());
+        if (act != null && act.drift() != null) {
+            return deny("mandate " + mandate.id() + " drifted");
+        }
+        PolicyDecision d = engine.decide(facts(request, agent, mandate, act));
+        return switch (d) {
+            case PolicyDecision.Allow a -> new Decision.Allow(List.of());
+            case PolicyDecision.ApprovalRequired a ->
+                new Decision.Deny(a.policyIds(), "approval required, which an upstream's request cannot wait for");
+            case PolicyDecision.Deny x ->
+                new Decision.Deny(x.policyIds(), x.reason() + " [policy set " + x.version() + "]");
         };
     }
 

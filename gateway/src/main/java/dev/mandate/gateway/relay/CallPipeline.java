@@ -55,12 +55,16 @@ final class CallPipeline {
     private final InstantSource clock;
     private final Catalog catalog;
 
+    /** Decides, relays and records upstreams' requests to the agent made during calls. */
+    final ClientRequests clientRequests;
+
     CallPipeline(CallDecider decider, AuditSink audit, LabelledStore stores, InstantSource clock, Catalog catalog) {
         this.decider = decider;
         this.audit = audit;
         this.stores = stores;
         this.clock = clock;
         this.catalog = catalog;
+        this.clientRequests = new ClientRequests(decider, audit, clock);
     }
 
     /**

@@ -118,7 +118,8 @@ final class MandateUpstreams implements Upstream {
                             listChanged,
                             toolsListed,
                             binding.renderEnv(injection.credential()),
-                            null);
+                            null,
+                            config instanceof UpstreamConfig.Stdio s && s.clientRequests());
                 }
                 c.upstream = upstream;
                 c.leaseId = injection.leaseId();
@@ -250,6 +251,11 @@ final class MandateUpstreams implements Upstream {
     }
 
     @Override
+    public JsonNode readResource(String uri, CallObserver observer) {
+        return injected().readResource(uri, observer);
+    }
+
+    @Override
     public List<JsonNode> prompts() {
         return injected().prompts();
     }
@@ -257,6 +263,11 @@ final class MandateUpstreams implements Upstream {
     @Override
     public JsonNode getPrompt(String name, JsonNode arguments) {
         return injected().getPrompt(name, arguments);
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
+        return injected().getPrompt(name, arguments, observer);
     }
 
     @Override

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the agent's MCP requests by relaying them to the upstreams: lists are merged, namespaced and filtered to what
- * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}. A tool call's
- * progress is relayed to the agent under the agent's own progress token, and the agent's
- * {@code notifications/cancelled} cancels the upstream call.
+ * the caller could be allowed; calls, reads and prompt fetches go through the {@link CallPipeline}. The progress of a
+ * tool call, resource read or prompt fetch is relayed to the agent under the agent's own progress token, the agent's
+ * {@code notifications/cancelled} cancels it upstream, and the upstream's requests to the client made as part of it
+ * (sampling, elicitation, roots) go to the agent session that made it ({@link ClientRequests}).
  */
 public final class Relay implements McpHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
@@ -117,9 +118,9 @@ public final class Relay implements McpHandler, AutoCloseable {
             case "tools/call" -> callTool(caller, params, exchange);
             case "resources/list" -> listResources(caller);
             case "resources/templates/list" -> listTemplates();
-            case "resources/read" -> readResource(caller, params);
+            case "resources/read" -> readResource(caller, params, exchange);
             case "prompts/list" -> listPrompts(caller);
-            case "prompts/get" -> getPrompt(caller, params);
+            case "prompts/get" -> getPrompt(caller, params, exchange);
             default ->
                 throw new GatewayException(
                         GatewayError.METHOD_NOT_FOUND,
@@ -129,8 +130,9 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public void notification(CallerContext caller, String method, JsonNode params) {
-        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own and
-        // upstreams see no roots. They are accepted (202), not dropped silently: the trace log names them.
+        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own, and an
+        // upstream learns an agent's roots only by asking during a call (roots/list, relayed per call). They are
+        // accepted (202), not dropped silently: the trace log names them.
         LOG.trace("notification {} from {}", method, caller.agentId());
     }
 
@@ -153,24 +155,40 @@ public final class Relay implements McpHandler, AutoCloseable {
     }
 
     /**
-     * One agent {@code tools/call} in flight: relays the upstream's progress under the agent's own progress token (if
-     * the agent asked for progress) and cancels the upstream call when the agent cancels.
+     * One agent {@code tools/call}, {@code resources/read} or {@code prompts/get} in flight: relays the upstream's
+     * progress under the agent's own progress token (if the agent asked for progress), relays the upstream's requests to
+     * the client to this agent session, and cancels the upstream request when the agent cancels.
      */
     private static final class InFlight implements CallObserver {
-        private final Exchange exchange;
+        private final @Nullable Exchange exchange;
         private final @Nullable JsonNode agentToken;
+        private final CallerContext caller;
+        private final String server;
+        private final ClientRequests clientRequests;
+        private final Map<Long, java.util.concurrent.CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong askedIds = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean ended;
         private @Nullable Runnable cancel;
         private boolean cancelled;
 
-        InFlight(Exchange exchange, @Nullable JsonNode agentToken) {
+        InFlight(
+                @Nullable Exchange exchange,
+                @Nullable JsonNode agentToken,
+                CallerContext caller,
+                String server,
+                ClientRequests clientRequests) {
             this.exchange = exchange;
             this.agentToken = agentToken;
+            this.caller = caller;
+            this.server = server;
+            this.clientRequests = clientRequests;
         }
 
         @Override
         public void progress(double progress, @Nullable Double total, @Nullable String message) {
             JsonNode token = agentToken;
-            if (token == null) {
+            Exchange ex = exchange;
+            if (token == null || ex == null) {
                 return;
             }
             ObjectNode params = JsonNodeFactory.instance.objectNode();
@@ -182,7 +200,75 @@ public final class Relay implements McpHandler, AutoCloseable {
             if (message != null) {
                 params.put("message", message);
             }
-            exchange.notify("notifications/progress", params);
+            ex.notify("notifications/progress", params);
+        }
+
+        /** Relayed to the agent session of this call, decided and recorded (see {@link ClientRequests}). */
+        @Override
+        public ObjectNode clientRequest(String method, JsonNode params, java.time.Duration timeout) {
+            Exchange ex = exchange;
+            if (ex == null) {
+                return CallObserver.super.clientRequest(method, params, timeout);
+            }
+            return clientRequests.answer(caller, server, new Tracking(ex), method, params, timeout);
+        }
+
+        /**
+         * Ends the call: a request to the agent still awaiting its answer is withdrawn (the agent is told with
+         * {@code notifications/cancelled}, the upstream gets an error), and none is sent any more.
+         */
+        void end() {
+            ended = true;
+            for (java.util.concurrent.CompletableFuture<JsonNode> a : asked.values()) {
+                a.completeExceptionally(new GatewayException(
+                        GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to ended first"));
+            }
+        }
+
+        /** The call's exchange, remembering what it asks the agent so that {@link #end} can withdraw it. */
+        private final class Tracking implements Exchange {
+            private final Exchange delegate;
+
+            Tracking(Exchange delegate) {
+                this.delegate = delegate;
+            }
+
+            @Override
+            public String sessionId() {
+                return delegate.sessionId();
+            }
+
+            @Override
+            public JsonNode requestId() {
+                return delegate.requestId();
+            }
+
+            @Override
+            public void notify(String method, ObjectNode params) {
+                delegate.notify(method, params);
+            }
+
+            @Override
+            public JsonNode clientCapabilities() {
+                return delegate.clientCapabilities();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
+                if (ended) {
+                    throw new GatewayException(
+                            GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to has ended");
+                }
+                java.util.concurrent.CompletableFuture<JsonNode> a = delegate.ask(method, params);
+                long key = askedIds.incrementAndGet();
+                asked.put(key, a);
+                var unused = a.whenComplete((r, e) -> asked.remove(key));
+                if (ended) {
+                    a.completeExceptionally(new GatewayException(
+                            GatewayError.UPSTREAM_UNAVAILABLE, "the call this request belongs to ended first"));
+                }
+                return a;
+            }
         }
 
         @Override
@@ -242,46 +328,65 @@ public final class Relay implements McpHandler, AutoCloseable {
         if (tool == null) {
             throw new GatewayException(GatewayError.BAD_REQUEST, "unknown tool '" + truncate(text) + "'");
         }
-        JsonNode arguments = params.path("arguments");
-        if (arguments.isMissingNode() || arguments.isNull()) {
-            arguments = json.createObjectNode();
-        } else if (!arguments.isObject()) {
+        JsonNode given = params.path("arguments");
+        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
             throw new GatewayException(GatewayError.BAD_REQUEST, "tools/call arguments must be an object");
         }
+        JsonNode arguments = given.isObject() ? given : json.createObjectNode();
         CatalogEntry entry = catalog.tool(name.server(), name.tool(), hints(tool));
         CatalogKey key = new CatalogKey(CatalogKind.TOOL, name.server(), name.tool());
-        if (exchange == null) {
-            return pipeline.call(
-                    caller,
-                    "tools/call",
-                    name.toString(),
-                    key,
-                    entry,
-                    arguments,
-                    args -> upstream.callTool(name.tool(), args, CallObserver.NONE));
-        }
+        return tracked(
+                caller,
+                params,
+                exchange,
+                name.server(),
+                text,
+                flight -> pipeline.call(caller, "tools/call", name.toString(), key, entry, arguments, args -> {
+                    if (flight.cancelled()) {
+                        throw cancelled(text);
+                    }
+                    return upstream.callTool(name.tool(), args, flight);
+                }));
+    }
+
+    /**
+     * Runs one {@code tools/call}, {@code resources/read} or {@code prompts/get} as a request in flight: the upstream's
+     * progress is relayed under the agent's own progress token (if it gave one), the upstream's requests to the client
+     * made as part of it go to the agent's session, and the agent's {@code notifications/cancelled} cancels it.
+     */
+    private JsonNode tracked(
+            CallerContext caller,
+            JsonNode params,
+            @Nullable Exchange exchange,
+            String server,
+            String what,
+            java.util.function.Function<InFlight, JsonNode> run) {
         JsonNode token = params.path("_meta").path("progressToken");
-        InFlight flight = new InFlight(exchange, token.isTextual() || token.isIntegralNumber() ? token : null);
+        InFlight flight = new InFlight(
+                exchange,
+                token.isTextual() || token.isIntegralNumber() ? token : null,
+                caller,
+                server,
+                pipeline.clientRequests);
+        if (exchange == null) {
+            return run.apply(flight);
+        }
         String flightKey = key(exchange.sessionId(), exchange.requestId());
         inFlight.put(flightKey, flight);
         try {
-            return pipeline.call(caller, "tools/call", name.toString(), key, entry, arguments, args -> {
-                if (flight.cancelled()) {
-                    throw cancelled(text);
-                }
-                return upstream.callTool(name.tool(), args, flight);
-            });
+            return run.apply(flight);
         } catch (GatewayException e) {
-            throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(text) : e;
+            throw flight.cancelled() && e.error() != GatewayError.CANCELLED ? cancelled(what) : e;
         } finally {
             inFlight.remove(flightKey, flight);
+            flight.end();
         }
     }
 
-    private static GatewayException cancelled(String tool) {
+    private static GatewayException cancelled(String what) {
         return new GatewayException(
                 GatewayError.CANCELLED,
-                "the agent cancelled the call of '" + truncate(tool) + "'; the upstream was told");
+                "the agent cancelled the request for '" + truncate(what) + "'; the upstream was told");
     }
 
     private static ToolHints hints(JsonNode tool) {
@@ -345,7 +450,7 @@ public final class Relay implements McpHandler, AutoCloseable {
         return result;
     }
 
-    private JsonNode readResource(CallerContext caller, JsonNode params) {
+    private JsonNode readResource(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String agentUri = requiredText(params, "uri");
         if (agentUri.length() > CatalogKey.MAX_NAME_LENGTH) {
             throw new GatewayException(
@@ -360,14 +465,25 @@ public final class Relay implements McpHandler, AutoCloseable {
         String uri = route.uri();
         // The decision, the catalog labels and the clearance are those of the upstream the read goes to.
         CatalogKey key = new CatalogKey(CatalogKind.RESOURCE, upstream.name(), uri);
-        JsonNode result = pipeline.call(
+        JsonNode result = tracked(
                 caller,
-                "resources/read",
+                params,
+                exchange,
+                upstream.name(),
                 uri,
-                key,
-                catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
-                json.createObjectNode().put("uri", uri),
-                args -> upstream.readResource(uri));
+                flight -> pipeline.call(
+                        caller,
+                        "resources/read",
+                        uri,
+                        key,
+                        catalog.entry(CatalogKind.RESOURCE, upstream.name(), uri),
+                        json.createObjectNode().put("uri", uri),
+                        args -> {
+                            if (flight.cancelled()) {
+                                throw cancelled(uri);
+                            }
+                            return upstream.readResource(uri, flight);
+                        }));
         if (!agentUri.equals(uri)) {
             // The agent named the resource by its namespaced URI: the contents carry the name it asked for.
             for (JsonNode content : result.path("contents")) {
@@ -410,21 +526,32 @@ public final class Relay implements McpHandler, AutoCloseable {
         return result;
     }
 
-    private JsonNode getPrompt(CallerContext caller, JsonNode params) {
+    private JsonNode getPrompt(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String text = requiredText(params, "name");
         ToolName name = toolName(text);
         Upstream upstream = upstream(name.server(), text);
         JsonNode arguments = params.path("arguments");
         JsonNode args = arguments.isObject() ? arguments : json.createObjectNode();
         CatalogKey key = new CatalogKey(CatalogKind.PROMPT, name.server(), name.tool());
-        return pipeline.call(
+        return tracked(
                 caller,
-                "prompts/get",
-                name.toString(),
-                key,
-                catalog.entry(CatalogKind.PROMPT, name.server(), name.tool()),
-                args,
-                a -> upstream.getPrompt(name.tool(), a));
+                params,
+                exchange,
+                name.server(),
+                text,
+                flight -> pipeline.call(
+                        caller,
+                        "prompts/get",
+                        name.toString(),
+                        key,
+                        catalog.entry(CatalogKind.PROMPT, name.server(), name.tool()),
+                        args,
+                        a -> {
+                            if (flight.cancelled()) {
+                                throw cancelled(text);
+                            }
+                            return upstream.getPrompt(name.tool(), a, flight);
+                        }));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -498,6 +625,8 @@ public final class Relay implements McpHandler, AutoCloseable {
         for (Upstream upstream : upstreams.values()) {
             if (upstream instanceof MandateUpstreams perMandate) {
                 perMandate.mandateEnded(mandateId);
+            } else if (upstream instanceof MandateProcesses processes) {
+                processes.mandateEnded(mandateId);
             }
         }
     }
@@ -551,6 +680,13 @@ public final class Relay implements McpHandler, AutoCloseable {
                             name,
                             new StreamableHttpUpstream(
                                     h, settings.upstreamTimeout(), settings.version(), json, changed, toolsListed));
+                } else if (upstream.credential() == null
+                        && upstream instanceof dev.mandate.gateway.UpstreamConfig.Stdio s
+                        && s.clientRequests()) {
+                    upstreams.put(
+                            name,
+                            new MandateProcesses(
+                                    s, settings.upstreamTimeout(), settings.version(), json, changed, toolsListed));
                 } else if (upstream.credential() == null) {
                     upstreams.put(
                             name,

@@ -10,15 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The SDK client's transport to one upstream, wrapped so that the gateway can cancel its own tool calls: the SDK
- * client (1.1.x) has no cancellation and chooses request ids itself, so this wrapper learns the id of each relayed
- * {@code tools/call} from the progress token the gateway put into it, and on cancellation sends
+ * The SDK client's transport to one upstream, wrapped so that the gateway can cancel its own tool calls, resource reads
+ * and prompt fetches: the SDK client (1.1.x) has no cancellation and chooses request ids itself, so this wrapper learns
+ * the id of each relayed {@code tools/call}, {@code resources/read} and {@code prompts/get} from the progress token the
+ * gateway put into it, and on cancellation sends
  * {@code notifications/cancelled} with that id and completes the SDK's wait with a {@code -32800} error. Progress for
  * those tokens is taken here too, in arrival order and before the call's answer is handled: the SDK hands progress to
  * its consumers on another thread, where the last events could arrive after the call has ended and be lost.
@@ -36,17 +38,45 @@ final class RelayTransport implements McpClientTransport {
     private final BiConsumer<String, Map<?, ?>> progress;
     private final Map<String, Object> requestIds = new ConcurrentHashMap<>();
     private final Set<String> cancelledEarly = ConcurrentHashMap.newKeySet();
+    private final @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests;
     private volatile @Nullable Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> inbound;
 
     RelayTransport(McpClientTransport delegate, BiConsumer<String, Map<?, ?>> progress) {
+        this(delegate, progress, null);
+    }
+
+    /**
+     * A transport whose server-to-client requests are offered to {@code clientRequests} first: a request it takes
+     * (returns true for) is its to answer with {@link #respond}, and the SDK client never sees it.
+     */
+    RelayTransport(
+            McpClientTransport delegate,
+            BiConsumer<String, Map<?, ?>> progress,
+            @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests) {
         this.delegate = delegate;
         this.progress = progress;
+        this.clientRequests = clientRequests;
     }
 
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
         inbound = handler;
-        return delegate.connect(messages -> handler.apply(messages.doOnNext(this::inspect)));
+        return delegate.connect(messages -> handler.apply(messages.doOnNext(this::inspect)
+                .filter(m -> !(m instanceof McpSchema.JSONRPCRequest r
+                        && clientRequests != null
+                        && clientRequests.test(r)))));
+    }
+
+    /**
+     * Answers a server-to-client request taken by the interceptor.
+     *
+     * @param id the request's id
+     * @param result the result, or null with an error
+     * @param error the error, or null with a result
+     */
+    void respond(Object id, @Nullable Object result, McpSchema.JSONRPCResponse.@Nullable JSONRPCError error) {
+        delegate.sendMessage(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, result, error))
+                .subscribe(v -> {}, e -> LOG.debug("an answer could not be sent upstream: {}", e.toString()));
     }
 
     private void inspect(McpSchema.JSONRPCMessage message) {
@@ -116,12 +146,18 @@ final class RelayTransport implements McpClientTransport {
                 .subscribe(v -> {}, e -> LOG.debug("ending a cancelled call's wait failed: {}", e.toString()));
     }
 
+    /** The gateway's progress token of a relayed {@code tools/call}, {@code resources/read} or {@code prompts/get}. */
     private static @Nullable String token(McpSchema.JSONRPCMessage message) {
-        if (message instanceof McpSchema.JSONRPCRequest request
-                && request.params() instanceof McpSchema.CallToolRequest call
-                && call.meta() != null
-                && call.meta().get("progressToken") instanceof String token
-                && token.startsWith(TOKEN_PREFIX)) {
+        if (!(message instanceof McpSchema.JSONRPCRequest request)) {
+            return null;
+        }
+        Map<String, Object> meta = switch (request.params()) {
+            case McpSchema.CallToolRequest call -> call.meta();
+            case McpSchema.ReadResourceRequest read -> read.meta();
+            case McpSchema.GetPromptRequest prompt -> prompt.meta();
+            case null, default -> null;
+        };
+        if (meta != null && meta.get("progressToken") instanceof String token && token.startsWith(TOKEN_PREFIX)) {
             return token;
         }
         return null;

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream reached through the official MCP Java SDK client, over Streamable HTTP or stdio. It connects on first
- * use and again after a transport failure. Progress of a tool call is routed back to its {@link CallObserver}, which
- * can also cancel the call. It declares no sampling, elicitation or roots capability, so the SDK answers such
+ * use and again after a transport failure. Progress of a tool call, resource read or prompt fetch is routed back to its
+ * {@link CallObserver}, which can also cancel it. It declares no sampling, elicitation or roots capability, so the SDK answers such
  * server-to-client requests with {@code -32601}: they are refused, never left unanswered. The gateway uses it for stdio
  * upstreams; Streamable HTTP ones go through the leaner {@link StreamableHttpUpstream}, whose tests use this class's
  * HTTP path as the reference for what is relayed and how errors map.
@@ -61,6 +61,9 @@ final class SdkUpstream implements Upstream {
     private final AtomicLong tokens = new AtomicLong();
     private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
     private volatile @Nullable Map<String, JsonNode> toolCache;
+    private final boolean relayClientRequests;
+    private final java.util.concurrent.atomic.AtomicInteger clientRequestsInFlight =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     SdkUpstream(
             UpstreamConfig config,
@@ -86,6 +89,25 @@ final class SdkUpstream implements Upstream {
             BiConsumer<String, List<JsonNode>> toolsListed,
             Map<String, String> credentialEnv,
             @Nullable Supplier<String> credentialHeader) {
+        this(config, timeout, version, json, listChanged, toolsListed, credentialEnv, credentialHeader, false);
+    }
+
+    /**
+     * An upstream connection for one mandate that relays the server's requests to the client (sampling, elicitation,
+     * roots) to the agent session of a request in flight on it when {@code relayClientRequests}: the connection is
+     * the mandate's alone, so any request in flight on it is that mandate's.
+     */
+    SdkUpstream(
+            UpstreamConfig config,
+            Duration timeout,
+            String version,
+            ObjectMapper json,
+            Consumer<String> listChanged,
+            BiConsumer<String, List<JsonNode>> toolsListed,
+            Map<String, String> credentialEnv,
+            @Nullable Supplier<String> credentialHeader,
+            boolean relayClientRequests) {
+        this.relayClientRequests = relayClientRequests;
         this.config = config;
         this.timeout = timeout;
         this.version = version;
@@ -140,12 +162,33 @@ final class SdkUpstream implements Upstream {
                         sdkJson());
             }
         };
-        RelayTransport relayTransport = new RelayTransport(wire, this::progress);
-        McpSyncClient created = McpClient.sync(relayTransport)
-                .requestTimeout(timeout)
+        java.util.concurrent.atomic.AtomicReference<@Nullable RelayTransport> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        RelayTransport relayTransport = relayClientRequests
+                ? new RelayTransport(wire, this::progress, request -> clientRequest(self.get(), request))
+                : new RelayTransport(wire, this::progress);
+        self.set(relayTransport);
+        McpClient.SyncSpec spec = McpClient.sync(relayTransport);
+        if (relayClientRequests) {
+            // The transport takes these requests before the SDK client sees them (clientRequest below); the
+            // handlers only satisfy the SDK's rule that a declared capability has one.
+            spec.capabilities(McpSchema.ClientCapabilities.builder()
+                            .sampling()
+                            .elicitation()
+                            .roots(false)
+                            .build())
+                    .sampling(r -> {
+                        throw new IllegalStateException("sampling is relayed by the transport");
+                    })
+                    .elicitation(r -> {
+                        throw new IllegalStateException("elicitation is relayed by the transport");
+                    });
+        } else {
+            spec.capabilities(McpSchema.ClientCapabilities.builder().build());
+        }
+        McpSyncClient created = spec.requestTimeout(timeout)
                 .initializationTimeout(timeout)
                 .clientInfo(new McpSchema.Implementation("mandate-gateway", version))
-                .capabilities(McpSchema.ClientCapabilities.builder().build())
                 .toolsChangeConsumer(tools -> {
                     toolCache = null;
                     reportChanged(tools);
@@ -258,8 +301,17 @@ final class SdkUpstream implements Upstream {
 
     @Override
     public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
-        // The gateway's own progress token: unique per upstream (agents' tokens could collide), it routes progress
-        // back to this call and lets the transport find the call's request id to cancel it.
+        return observed(
+                observer,
+                token -> c -> tree(c.callTool(
+                        new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+    }
+
+    /**
+     * Runs a request under the gateway's own progress token: unique per upstream (agents' tokens could collide), it
+     * routes progress back to the observer and lets the transport find the request's id to cancel it.
+     */
+    private JsonNode observed(CallObserver observer, Function<String, Function<McpSyncClient, JsonNode>> request) {
         String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
         observers.put(token, observer);
         RelayTransport sentOn = transport;
@@ -270,8 +322,7 @@ final class SdkUpstream implements Upstream {
             }
         });
         try {
-            return call(c -> tree(
-                    c.callTool(new McpSchema.CallToolRequest(name, map(arguments), Map.of("progressToken", token)))));
+            return call(request.apply(token));
         } finally {
             observers.remove(token);
             RelayTransport t = transport;
@@ -281,6 +332,84 @@ final class SdkUpstream implements Upstream {
             if (sentOn != null && sentOn != t) {
                 sentOn.forget(token);
             }
+        }
+    }
+
+    /**
+     * Takes a server-to-client request of this mandate's connection: sampling, elicitation and roots go to the
+     * observer of the oldest request in flight (every one of them is this mandate's), on a thread of their own, at
+     * most {@link StreamableHttpUpstream#MAX_CLIENT_REQUESTS} at once; with none in flight, {@code -32601}. Other
+     * methods ({@code ping}) are left to the SDK client.
+     */
+    private boolean clientRequest(@Nullable RelayTransport transport, McpSchema.JSONRPCRequest request) {
+        String method = request.method();
+        if (transport == null || ClientRequests.capability(method) == null) {
+            return false;
+        }
+        CallObserver observer = oldestObserver();
+        if (observer == null) {
+            respond(
+                    transport,
+                    request.id(),
+                    ClientRequests.error(
+                            GatewayError.METHOD_NOT_FOUND,
+                            method
+                                    + " arrived while no request of the mandate was in flight; it has no agent to go to"));
+            return true;
+        }
+        if (clientRequestsInFlight.incrementAndGet() > StreamableHttpUpstream.MAX_CLIENT_REQUESTS) {
+            clientRequestsInFlight.decrementAndGet();
+            respond(
+                    transport,
+                    request.id(),
+                    ClientRequests.error(
+                            GatewayError.OVERLOADED,
+                            StreamableHttpUpstream.MAX_CLIENT_REQUESTS
+                                    + " requests to agents already await an answer"));
+            return true;
+        }
+        JsonNode params = json.valueToTree(request.params() == null ? Map.of() : request.params());
+        Thread.ofVirtual().name("mandate-client-request-" + name()).start(() -> {
+            com.fasterxml.jackson.databind.node.ObjectNode response;
+            try {
+                response = observer.clientRequest(method, params, timeout);
+            } catch (RuntimeException e) {
+                LOG.warn("relaying {} from '{}' failed", method, name(), e);
+                response = ClientRequests.error(GatewayError.INTERNAL, "the gateway could not relay " + method);
+            } finally {
+                clientRequestsInFlight.decrementAndGet();
+            }
+            respond(transport, request.id(), response);
+        });
+        return true;
+    }
+
+    private @Nullable CallObserver oldestObserver() {
+        String oldest = null;
+        long lowest = Long.MAX_VALUE;
+        for (String token : observers.keySet()) {
+            long n = Long.parseLong(token.substring(RelayTransport.TOKEN_PREFIX.length()));
+            if (n < lowest) {
+                lowest = n;
+                oldest = token;
+            }
+        }
+        return oldest == null ? null : observers.get(oldest);
+    }
+
+    private void respond(RelayTransport transport, Object id, com.fasterxml.jackson.databind.node.ObjectNode response) {
+        JsonNode error = response.get("error");
+        if (error != null) {
+            JsonNode data = error.get("data");
+            transport.respond(
+                    id,
+                    null,
+                    new McpSchema.JSONRPCResponse.JSONRPCError(
+                            error.path("code").asInt(GatewayError.INTERNAL.jsonRpcCode()),
+                            error.path("message").asText(""),
+                            data == null ? null : json.convertValue(data, Object.class)));
+        } else {
+            transport.respond(id, json.convertValue(response.path("result"), Object.class), null);
         }
     }
 
@@ -316,6 +445,14 @@ final class SdkUpstream implements Upstream {
     }
 
     @Override
+    public JsonNode readResource(String uri, CallObserver observer) {
+        return observed(
+                observer,
+                token -> c ->
+                        tree(c.readResource(new McpSchema.ReadResourceRequest(uri, Map.of("progressToken", token)))));
+    }
+
+    @Override
     public List<JsonNode> prompts() {
         return pages(c -> cursor -> {
             McpSchema.ListPromptsResult r = c.listPrompts(cursor);
@@ -326,6 +463,14 @@ final class SdkUpstream implements Upstream {
     @Override
     public JsonNode getPrompt(String name, JsonNode arguments) {
         return call(c -> tree(c.getPrompt(new McpSchema.GetPromptRequest(name, map(arguments)))));
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
+        return observed(
+                observer,
+                token -> c -> tree(c.getPrompt(
+                        new McpSchema.GetPromptRequest(name, map(arguments), Map.of("progressToken", token)))));
     }
 
     private record Page(List<JsonNode> items, @Nullable String next) {}

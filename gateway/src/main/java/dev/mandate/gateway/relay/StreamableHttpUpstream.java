@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code notifications/initialized}, the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers, answers as
  * JSON or as an SSE stream, progress routed to the call's {@link CallObserver}, cancellation with
  * {@code notifications/cancelled}, {@code list_changed} from the GET stream or any response stream, pagination of lists,
- * and a new session when the server answers 404 to the old one. Server-to-client requests other than {@code ping} are
- * answered {@code -32601}: the gateway declares no sampling, elicitation or roots capability. Errors are those of
+ * and a new session when the server answers 404 to the old one. A server-to-client request on a call's own stream
+ * (sampling, elicitation, roots) is relayed to that call's {@link CallObserver}, which asks the agent session that made
+ * the call; one on the GET stream belongs to no call and is answered {@code -32601} (but {@code ping}). Errors are those of
  * {@link SdkUpstream}: a JSON-RPC error is {@code BAD_REQUEST} carrying the server's message, anything else
  * {@code UPSTREAM_UNAVAILABLE}.
  *
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
 final class StreamableHttpUpstream implements Upstream {
     /** The most pages of one list followed. */
     static final int MAX_PAGES = SdkUpstream.MAX_PAGES;
+
+    /** The most requests to agents (sampling, elicitation, roots) one upstream may have awaiting an answer at once. */
+    static final int MAX_CLIENT_REQUESTS = 64;
 
     /** The largest message (a JSON body or one SSE event) accepted from an upstream. */
     static final int MAX_MESSAGE_BYTES = 16 << 20;
@@ -89,6 +93,8 @@ final class StreamableHttpUpstream implements Upstream {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong tokens = new AtomicLong();
     private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger clientRequestsInFlight =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final ReentrantLock connecting = new ReentrantLock();
     private volatile @Nullable Connection connection;
     private volatile @Nullable Map<String, JsonNode> toolCache;
@@ -203,19 +209,10 @@ final class StreamableHttpUpstream implements Upstream {
 
     @Override
     public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
-        // The gateway's own progress token: unique per upstream (agents' tokens could collide); it routes progress
-        // back to this call.
-        String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
         ObjectNode params = json.createObjectNode();
         params.put("name", name);
         params.set("arguments", arguments);
-        params.putObject("_meta").put("progressToken", token);
-        observers.put(token, observer);
-        try {
-            return request("tools/call", params, observer);
-        } finally {
-            observers.remove(token);
-        }
+        return observed("tools/call", params, observer);
     }
 
     @Override
@@ -230,7 +227,26 @@ final class StreamableHttpUpstream implements Upstream {
 
     @Override
     public JsonNode readResource(String uri) {
-        return request("resources/read", json.createObjectNode().put("uri", uri), null);
+        return readResource(uri, CallObserver.NONE);
+    }
+
+    @Override
+    public JsonNode readResource(String uri, CallObserver observer) {
+        return observed("resources/read", json.createObjectNode().put("uri", uri), observer);
+    }
+
+    /** A request with the gateway's own progress token, its progress and client requests routed to the observer. */
+    private JsonNode observed(String method, ObjectNode params, CallObserver observer) {
+        // The gateway's own progress token: unique per upstream (agents' tokens could collide); it routes progress
+        // back to this request.
+        String token = RelayTransport.TOKEN_PREFIX + tokens.incrementAndGet();
+        params.putObject("_meta").put("progressToken", token);
+        observers.put(token, observer);
+        try {
+            return request(method, params, observer);
+        } finally {
+            observers.remove(token);
+        }
     }
 
     @Override
@@ -240,9 +256,14 @@ final class StreamableHttpUpstream implements Upstream {
 
     @Override
     public JsonNode getPrompt(String name, JsonNode arguments) {
+        return getPrompt(name, arguments, CallObserver.NONE);
+    }
+
+    @Override
+    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
         ObjectNode params = json.createObjectNode().put("name", name);
         params.set("arguments", arguments.isObject() ? arguments : json.createObjectNode());
-        return request("prompts/get", params, null);
+        return observed("prompts/get", params, observer);
     }
 
     private List<JsonNode> pages(String method, String field) {
@@ -337,7 +358,7 @@ final class StreamableHttpUpstream implements Upstream {
         ObjectNode message = json.createObjectNode();
         message.put("jsonrpc", "2.0").put("id", id).put("method", method);
         message.set("params", params);
-        Call call = new Call(id, c);
+        Call call = new Call(id, c, observer == null ? CallObserver.NONE : observer);
         if (observer != null) {
             observer.cancellable(() -> call.cancel("cancelled by the agent"));
         }
@@ -418,13 +439,15 @@ final class StreamableHttpUpstream implements Upstream {
     private final class Call {
         private final long id;
         private final Connection connection;
+        private final CallObserver observer;
         private final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         private boolean sent;
         private @Nullable Incoming stream;
 
-        Call(long id, Connection connection) {
+        Call(long id, Connection connection, CallObserver observer) {
             this.id = id;
             this.connection = connection;
+            this.observer = observer;
         }
 
         /** Sends the request unless the call was cancelled first; false if it was. */
@@ -473,6 +496,10 @@ final class StreamableHttpUpstream implements Upstream {
                     && messageId.canConvertToLong()
                     && messageId.asLong() == id) {
                 answer.complete(message);
+            } else if (messageId != null && message.path("method").isTextual()) {
+                // A request to the client on this call's own stream is part of this call (Streamable HTTP sends
+                // related requests there): it goes to the agent session that made the call.
+                clientRequest(connection, messageId, message.path("method").asText(), message.path("params"), observer);
             } else {
                 handle(connection, message);
             }
@@ -550,7 +577,12 @@ final class StreamableHttpUpstream implements Upstream {
         message.put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", "initialize");
         ObjectNode params = message.putObject("params");
         params.put("protocolVersion", PROTOCOL_VERSION);
-        params.putObject("capabilities");
+        // Requests to the client that arrive on a call's own stream are relayed to the agent session of that call
+        // (ClientRequests decides whether that agent is asked); the capabilities say the gateway can take them.
+        ObjectNode declared = params.putObject("capabilities");
+        declared.putObject("sampling");
+        declared.putObject("elicitation");
+        declared.putObject("roots");
         params.putObject("clientInfo").put("name", "mandate-gateway").put("version", version);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<@Nullable String> sessionId =
@@ -754,14 +786,68 @@ final class StreamableHttpUpstream implements Upstream {
         });
     }
 
+    /**
+     * A request to the client outside any call (on the GET stream): {@code ping} is answered; anything else is refused
+     * {@code -32601}, as nothing says which agent session it belongs to.
+     */
     private void answerServerRequest(Connection c, JsonNode id, String method) {
         ObjectNode response = json.createObjectNode().put("jsonrpc", "2.0");
         response.set("id", id);
         if (method.equals("ping")) {
             response.putObject("result");
         } else {
-            response.putObject("error").put("code", -32601).put("message", "Method not found: " + method);
+            response.putObject("error")
+                    .put("code", -32601)
+                    .put(
+                            "message",
+                            "Method not found: " + method + " (the gateway relays requests to the client only when"
+                                    + " they are sent on the stream of the request they belong to)");
         }
+        respond(c, method, response);
+    }
+
+    /**
+     * Relays a request to the client made as part of a call to the call's observer, on a thread of its own so that the
+     * call's stream (progress, the answer) keeps flowing while the agent thinks; at most
+     * {@link #MAX_CLIENT_REQUESTS} at once per upstream, past which the server is told {@code -32008}.
+     */
+    private void clientRequest(Connection c, JsonNode id, String method, JsonNode params, CallObserver observer) {
+        if (method.equals("ping")) {
+            answerServerRequest(c, id, method);
+            return;
+        }
+        if (clientRequestsInFlight.incrementAndGet() > MAX_CLIENT_REQUESTS) {
+            clientRequestsInFlight.decrementAndGet();
+            ObjectNode refused = ClientRequests.error(
+                    dev.mandate.gateway.GatewayError.OVERLOADED,
+                    MAX_CLIENT_REQUESTS + " requests to agents are already awaiting an answer"
+                            + " (StreamableHttpUpstream.MAX_CLIENT_REQUESTS)");
+            respond(c, method, withId(id, refused));
+            return;
+        }
+        Thread.ofVirtual().name("mandate-client-request-" + name()).start(() -> {
+            ObjectNode response;
+            try {
+                response = observer.clientRequest(method, params, timeout);
+            } catch (RuntimeException e) {
+                LOG.warn("relaying {} from '{}' failed", method, name(), e);
+                response = ClientRequests.error(
+                        dev.mandate.gateway.GatewayError.INTERNAL, "the gateway could not relay " + method);
+            } finally {
+                clientRequestsInFlight.decrementAndGet();
+            }
+            respond(c, method, withId(id, response));
+        });
+    }
+
+    private ObjectNode withId(JsonNode id, ObjectNode response) {
+        ObjectNode out = json.createObjectNode().put("jsonrpc", "2.0");
+        out.set("id", id);
+        out.setAll(response);
+        return out;
+    }
+
+    private void respond(Connection c, String method, ObjectNode response) {
         var unused = deliver(c, response).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("the answer to {} could not be sent to '{}': {}", method, name(), e.toString());

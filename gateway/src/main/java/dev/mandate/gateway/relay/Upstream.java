@@ -39,11 +39,24 @@ interface Upstream extends AutoCloseable {
     /** Reads a resource. */
     JsonNode readResource(String uri);
 
+    /**
+     * Reads a resource, telling the observer about its progress (and the upstream's requests to the client made as
+     * part of it); the default ignores the observer.
+     */
+    default JsonNode readResource(String uri, CallObserver observer) {
+        return readResource(uri);
+    }
+
     /** Every prompt the server lists. */
     List<JsonNode> prompts();
 
     /** Gets a prompt. */
     JsonNode getPrompt(String name, JsonNode arguments);
+
+    /** Gets a prompt, telling the observer as {@link #readResource(String, CallObserver)} does. */
+    default JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
+        return getPrompt(name, arguments);
+    }
 
     /** Ends the connection (and the process of a stdio server). */
     @Override

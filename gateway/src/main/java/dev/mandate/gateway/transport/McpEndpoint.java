@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -155,7 +156,11 @@ public final class McpEndpoint implements AutoCloseable {
             Session session = session(ctx, caller, id);
             checkVersion(ctx, id);
             if (method == null) {
-                // A response to a server-to-client request; the gateway sends none, so there is nothing to match.
+                // A response to a request the gateway relayed to the agent (sampling, elicitation, roots). One that
+                // matches nothing pending (answered, timed out, never sent) is accepted and dropped.
+                if (!session.answered(id, message)) {
+                    LOG.debug("a response from the agent matches no pending request of its session");
+                }
                 ctx.status(202);
                 return;
             }
@@ -211,6 +216,7 @@ public final class McpEndpoint implements AutoCloseable {
             }
             String method = member.path("method").asText(null);
             if (method == null) {
+                session.answered(id, member); // an answer to a request the gateway relayed, if it matches one
                 continue;
             }
             JsonNode params = member.hasNonNull("params") ? member.get("params") : json.createObjectNode();
@@ -240,7 +246,7 @@ public final class McpEndpoint implements AutoCloseable {
                 GatewaySettings.PROTOCOL_VERSIONS.contains(asked) ? asked : GatewaySettings.PROTOCOL_VERSIONS.get(0);
         Session session;
         try {
-            session = sessions.open(caller.mandateId(), version);
+            session = sessions.open(caller.mandateId(), version, params.path("capabilities"));
         } catch (GatewayException e) {
             throw new Failure(503, e.error(), e.getMessage(), id);
         }
@@ -294,6 +300,29 @@ public final class McpEndpoint implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Registers a request to the agent with its session, sends it, and tells the agent with
+     * {@code notifications/cancelled} if the wait for its answer ends without one (timeout, the call ended).
+     */
+    private static CompletableFuture<JsonNode> ask(
+            Session session, String method, ObjectNode params, java.util.function.Consumer<String> send) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        String id = session.expect(answer);
+        ObjectNode r = JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0");
+        r.put("id", id);
+        r.put("method", method);
+        r.set("params", params);
+        send.accept(r.toString());
+        var unused = answer.whenComplete((result, failure) -> {
+            if (failure != null && !session.closed()) {
+                ObjectNode cancelled = JsonNodeFactory.instance.objectNode();
+                cancelled.put("requestId", id).put("reason", "the gateway stopped waiting for the answer");
+                send.accept(notification("notifications/cancelled", cancelled).toString());
+            }
+        });
+        return answer;
+    }
+
     /** A request whose notifications go to the session's GET stream (a batch member). */
     private record StreamExchange(Session session, JsonNode requestId) implements Exchange {
         @Override
@@ -304,6 +333,16 @@ public final class McpEndpoint implements AutoCloseable {
         @Override
         public void notify(String method, ObjectNode params) {
             session.send(notification(method, params).toString());
+        }
+
+        @Override
+        public JsonNode clientCapabilities() {
+            return session.clientCapabilities;
+        }
+
+        @Override
+        public CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
+            return McpEndpoint.ask(session, method, params, session::send);
         }
     }
 
@@ -337,8 +376,22 @@ public final class McpEndpoint implements AutoCloseable {
         }
 
         @Override
-        public synchronized void notify(String method, ObjectNode params) {
-            String text = notification(method, params).toString();
+        public JsonNode clientCapabilities() {
+            return session.clientCapabilities;
+        }
+
+        @Override
+        public CompletableFuture<JsonNode> ask(String method, ObjectNode params) {
+            return McpEndpoint.ask(session, method, params, this::send);
+        }
+
+        @Override
+        public void notify(String method, ObjectNode params) {
+            send(notification(method, params).toString());
+        }
+
+        /** On the POST's SSE response while it is open (turning it into one), else on the GET stream. */
+        private synchronized void send(String text) {
             if (done || !sse) {
                 session.send(text);
                 return;
@@ -352,7 +405,7 @@ public final class McpEndpoint implements AutoCloseable {
                 }
                 write(text);
             } catch (IOException e) {
-                LOG.debug("a notification to an agent's SSE response failed: {}", e.toString());
+                LOG.debug("a message to an agent's SSE response failed: {}", e.toString());
             }
         }
 

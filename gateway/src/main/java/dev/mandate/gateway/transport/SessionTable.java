@@ -24,6 +24,11 @@ final class SessionTable {
     }
 
     Session open(String mandateId, String protocolVersion) {
+        return open(
+                mandateId, protocolVersion, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+    }
+
+    Session open(String mandateId, String protocolVersion, com.fasterxml.jackson.databind.JsonNode capabilities) {
         if (sessions.size() >= maxSessions) {
             sweep();
         }
@@ -33,7 +38,8 @@ final class SessionTable {
                         GatewayError.OVERLOADED,
                         "the gateway holds " + maxSessions + " sessions, its limit (gateway.max-sessions); try later");
             }
-            Session session = new Session(UUID.randomUUID().toString(), mandateId, protocolVersion, clock.instant());
+            Session session = new Session(
+                    UUID.randomUUID().toString(), mandateId, protocolVersion, capabilities, clock.instant());
             sessions.put(session.id, session);
             return session;
         }

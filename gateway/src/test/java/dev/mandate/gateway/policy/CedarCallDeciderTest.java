@@ -83,6 +83,10 @@ final class CedarCallDeciderTest {
     private DriftSettings drift = new DriftSettings(100, 5, Duration.ofMinutes(1));
 
     private CedarCallDecider decider() {
+        return decider(store);
+    }
+
+    private CedarCallDecider decider(PolicyStore policies) {
         MandateLookup lookup = new MandateLookup() {
             @Override
             public @Nullable MandateFacts mandate(String id) {
@@ -95,7 +99,7 @@ final class CedarCallDeciderTest {
             }
         };
         return new CedarCallDecider(
-                new PolicyEngine(store::current),
+                new PolicyEngine(policies::current),
                 approvals,
                 lookup,
                 drift,
@@ -288,6 +292,48 @@ final class CedarCallDeciderTest {
         assertThat(call(d, child, "webhook.post", "{\"url\":\"https://evil.example\"}"))
                 .isInstanceOfSatisfying(
                         Decision.Deny.class, x -> assertThat(x.policyIds()).contains("no-egress-after-pii"));
+    }
+
+    @Test
+    void anUpstreamsRequestToTheAgentIsDecidedByPolicyOutsideScopeBudgetAndDrift() {
+        drift = new DriftSettings(100, 3, Duration.ofMinutes(1));
+        CedarCallDecider d = decider(PolicyStore.of(Map.of("ask.cedar", """
+                        @id("tickets-may-sample")
+                        permit (principal, action == Action::"sampling", resource == McpServer::"tickets");
+                        """), clock));
+        // Scope names only tickets tools and the budget is one call: neither limits what upstreams ask.
+        CallerContext caller =
+                mandate("m-ask", "support-bot", "triage", 0, Set.of("tickets.*"), 1, FlowState.root(FlowLabels.NONE));
+        for (int i = 0; i < 3; i++) {
+            assertThat(d.decide(asked(caller, "sampling/createMessage", "tickets")))
+                    .isInstanceOf(Decision.Allow.class);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(d.decide(asked(caller, "elicitation/create", "tickets")))
+                    .isInstanceOfSatisfying(
+                            Decision.Deny.class, x -> assertThat(x.kind()).isEqualTo(Decision.Deny.Kind.POLICY));
+        }
+        assertThat(d.decide(asked(caller, "sampling/createMessage", "crm"))).isInstanceOf(Decision.Deny.class);
+        assertThat(drifts).isEmpty();
+    }
+
+    private DecisionRequest asked(CallerContext caller, String method, String server) {
+        CatalogEntry none =
+                new CatalogEntry(FlowLabels.NONE, false, false, false, null, List.of(), CatalogEntry.Source.CONFIGURED);
+        String action = dev.mandate.core.policy.CedarMapping.methodGroup(method);
+        return new DecisionRequest(
+                caller,
+                method,
+                action,
+                new CatalogKey(CatalogKind.TOOL, server, action),
+                none,
+                List.of(),
+                caller.flow().current(),
+                JSON.createObjectNode(),
+                Map.of(),
+                "sha256:0",
+                false,
+                now.get());
     }
 
     @Test
