@@ -106,6 +106,7 @@ final class MandatePart implements AutoCloseable {
         this.routes = List.of(
                 new AuditRoutes(audit),
                 new MandateRoutes(mandates, agents, exchange),
+                new TokenEndpoint(exchange, tokens, dpop),
                 new OAuthRoutes(
                         exchange,
                         tokens,

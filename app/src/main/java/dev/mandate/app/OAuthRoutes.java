@@ -15,7 +15,6 @@ import dev.mandate.core.oauth.PresentedProof;
 import dev.mandate.core.oauth.TokenExchange;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -24,11 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth 2.0 endpoints: {@code POST /oauth2/token} (RFC 8693 token exchange with RFC 9396 authorization details of
@@ -38,15 +34,14 @@ import org.slf4j.LoggerFactory;
  * ({@code error}, {@code error_description}), never a stack trace or a 500 for bad input.
  */
 final class OAuthRoutes implements RouteGroup {
-    private static final Logger LOG = LoggerFactory.getLogger(OAuthRoutes.class);
-
     /** The longest {@code authorization_details} parameter accepted. */
     static final int MAX_DETAILS_LENGTH = 8192;
 
     /** The longest value of any other form parameter. */
     static final int MAX_PARAM_LENGTH = MandateTokens.MAX_TOKEN_LENGTH;
 
-    private static final Set<String> TOKEN_PARAMS = Set.of(
+    /** The parameters of {@code POST /oauth2/token}; others are ignored (RFC 6749 §3.2). */
+    static final Set<String> TOKEN_PARAMS = Set.of(
             "grant_type",
             "subject_token",
             "subject_token_type",
@@ -59,6 +54,7 @@ final class OAuthRoutes implements RouteGroup {
             "scope",
             "client_id",
             "dpop_jkt");
+
     private static final Set<String> DETAIL_FIELDS =
             Set.of("type", "purpose", "tools", "resources", "ttl", "on_behalf_of");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,28 +100,10 @@ final class OAuthRoutes implements RouteGroup {
         ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
         try {
             ctx.json(handler.handle());
-        } catch (OAuthException e) {
-            error(ctx, e.error(), e.getMessage());
-        } catch (MandateException e) {
-            OAuthError error = switch (e.code()) {
-                case BAD_REQUEST, NOT_FOUND, CONFLICT -> OAuthError.INVALID_REQUEST;
-                case UNAUTHENTICATED -> OAuthError.INVALID_CLIENT;
-                case FORBIDDEN -> OAuthError.UNAUTHORIZED_CLIENT;
-                case UNAVAILABLE -> OAuthError.TEMPORARILY_UNAVAILABLE;
-                case BAD_CONFIG, INTERNAL -> OAuthError.SERVER_ERROR;
-            };
-            error(ctx, error, error == OAuthError.SERVER_ERROR ? incident(ctx, e) : e.getMessage());
-        } catch (HttpResponseException e) {
-            error(ctx, OAuthError.INVALID_REQUEST, "the request was refused: " + e.getMessage());
         } catch (RuntimeException e) {
-            error(ctx, OAuthError.SERVER_ERROR, incident(ctx, e));
+            OAuthFailure f = OAuthFailure.of(e, ctx.method().name(), ctx.path());
+            error(ctx, f.error(), f.description());
         }
-    }
-
-    private static String incident(Context ctx, Exception e) {
-        String incident = UUID.randomUUID().toString();
-        LOG.error("internal error {} on {} {}", incident, ctx.method(), ctx.path(), e);
-        return "internal error; the server log has the details under " + incident;
     }
 
     private static void error(Context ctx, OAuthError error, String description) {

@@ -12,6 +12,7 @@ import io.javalin.json.JavalinJackson;
 import java.net.BindException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP server of a Mandate node. Serves {@code /healthz} and {@code /readyz} to anyone, guards {@code /v1/*} with
  * the admin token (except the exact paths a route group declares public in {@link RouteGroup#publicPaths()}), and
  * answers every error with the same JSON shape. Stopping it lets in-flight requests finish
- * within the shutdown timeout.
+ * within the shutdown timeout. Hot endpoints may also be served ahead of Javalin by a Jetty core handler
+ * ({@link DirectRoute}); what such a route declines still reaches Javalin.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -119,6 +121,15 @@ public final class HttpServer implements AutoCloseable {
                 server.setStopAtShutdown(false); // Mandate's own shutdown hook stops it, in order
                 Handler inner = server.getHandler();
                 GracefulHandler graceful = new GracefulHandler();
+                List<DirectRoute> direct = new ArrayList<>();
+                groups.forEach(g -> direct.addAll(g.directRoutes()));
+                if (!direct.isEmpty()) {
+                    DirectRoutes routes = new DirectRoutes(direct, settings.maxRequestBytes(), groups);
+                    if (inner != null) {
+                        routes.setHandler(inner);
+                    }
+                    inner = routes;
+                }
                 if (inner != null) {
                     graceful.setHandler(inner);
                 }

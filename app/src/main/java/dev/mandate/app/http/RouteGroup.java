@@ -27,4 +27,24 @@ public interface RouteGroup {
      * long-lived requests open (event streams) ends them here. Default: nothing.
      */
     default void stopping() {}
+
+    /**
+     * Returns the routes of this group that are served ahead of Javalin (see {@link DirectRoute}). Default: none.
+     *
+     * @return the direct routes
+     */
+    default java.util.List<DirectRoute> directRoutes() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Called after a direct route answered, for groups that observe every request (metrics): Javalin's before and
+     * after handlers do not see those requests. Default: nothing.
+     *
+     * @param method the route's method
+     * @param route the route's path
+     * @param status the status answered
+     * @param nanos how long answering took
+     */
+    default void served(String method, String route, int status, long nanos) {}
 }

@@ -6,13 +6,11 @@ import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditSink;
 import dev.mandate.core.audit.BatchAuditSink;
 import dev.mandate.core.identity.SpiffeId;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -42,8 +40,6 @@ import org.jspecify.annotations.Nullable;
 public final class MandateRegistry {
     /** The most mandates {@link #list} returns. */
     public static final int MAX_LIST = 1000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One mandate in memory: the immutable grant plus the fields that change, read without locks. */
     private static final class Node {
@@ -899,8 +895,6 @@ public final class MandateRegistry {
     }
 
     private static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return "mdt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return "mdt_" + dev.mandate.core.keys.RandomIds.next128();
     }
 }

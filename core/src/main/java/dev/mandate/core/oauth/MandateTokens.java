@@ -10,7 +10,6 @@ import dev.mandate.core.keys.SigningKeys;
 import dev.mandate.core.mandate.Mandate;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
@@ -40,8 +39,6 @@ public final class MandateTokens {
 
     /** The JOSE {@code typ} of mandate tokens. */
     public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * A token just issued.
@@ -182,9 +179,7 @@ public final class MandateTokens {
         if (mandate.expires().isBefore(exp)) {
             exp = mandate.expires();
         }
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        String jti = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String jti = dev.mandate.core.keys.RandomIds.next128();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer.get())
                 .subject(mandate.agent().toString())
