@@ -421,6 +421,21 @@ public final class MandateRegistry {
      *     has reached its max lifetime, {@code UNAVAILABLE} if the renewal could not be stored or audited
      */
     public Mandate renew(String id, String actor) {
+        return renew(id, actor, Map.of());
+    }
+
+    /**
+     * Renews as {@link #renew(String, String)}, recording more in the audit event: what else the renewal changed, such
+     * as the client certificate a certificate-bound token is re-bound to.
+     *
+     * @param id the mandate
+     * @param actor who renews, for the audit log
+     * @param auditDetails details added to the {@code mandate.renewed} event (never secrets: digests only)
+     * @return the mandate with its new expiry
+     * @throws MandateException as {@link #renew(String, String)}
+     */
+    public Mandate renew(String id, String actor, Map<String, String> auditDetails) {
+        Map<String, String> details = Map.copyOf(auditDetails);
         known(id); // outside the lock: a replica may look it up in the store
         synchronized (lock) {
             Node n = nodes.get(id);
@@ -448,12 +463,9 @@ public final class MandateRegistry {
                 store.renew(id, expires);
                 n.expiresMillis = target;
             }
-            audit.record(new AuditEntry(
-                    "mandate.renewed",
-                    actor,
-                    id,
-                    null,
-                    Map.of("expires", Instant.ofEpochMilli(n.expiresMillis).toString())));
+            Map<String, String> recorded = new java.util.TreeMap<>(details);
+            recorded.put("expires", Instant.ofEpochMilli(n.expiresMillis).toString());
+            audit.record(new AuditEntry("mandate.renewed", actor, id, null, recorded));
             return n.snapshot();
         }
     }
