@@ -477,7 +477,7 @@ final class OAuthFlowTest {
     }
 
     /** A proof for renewing or revoking a DPoP-bound token that lacks the token's hash, or carries another's. */
-    private record AthCase(String endpoint, boolean withAth) {}
+    record AthCase(String endpoint, boolean withAth) {}
 
     static java.util.stream.Stream<AthCase> athCases() {
         return java.util.stream.Stream.of(
