@@ -64,7 +64,8 @@ final class GatewayWiring {
                 .json(json)
                 .authenticator(authenticator)
                 .decider(decider)
-                .audit(audit);
+                .audit(audit)
+                .certificateBoundTokens(config.tls().listen() != null);
         if (tools != null) {
             builder.tools(tools);
         }

@@ -43,10 +43,19 @@ record Identity(
         WorkloadVerifier workloads,
         @Nullable PrincipalVerifier principals) {
 
+    /** The key set that signs mandate tokens and audit checkpoints. */
+    static final String SIGNING_KEY_SET = "mandate";
+
     static Identity build(Config config, Database database, AuditSink audit, Clock clock) {
         JdbcKeyRepository keys = new JdbcKeyRepository(database);
         RotatingSigningKeys signingKeys = RotatingSigningKeys.open(
-                keys, "mandate", KeyUse.SIGNATURE, JWSAlgorithm.EdDSA, clock, config.keysRetiredRetention(), audit);
+                keys,
+                SIGNING_KEY_SET,
+                KeyUse.SIGNATURE,
+                JWSAlgorithm.EdDSA,
+                clock,
+                config.keysRetiredRetention(),
+                audit);
         AgentDirectory directory = new JdbcAgentDirectory(database);
         // Every exchange and gateway call reads its agent. Only this process changes the embedded store, so agents are
         // kept in memory there; replicas sharing PostgreSQL read the store so that a disable anywhere holds at once.

@@ -6,6 +6,7 @@ import dev.mandate.app.http.AdminToken;
 import dev.mandate.app.http.HttpServer;
 import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.oauth.ClientCertificate;
 import dev.mandate.core.oauth.DpopVerifier;
 import dev.mandate.core.oauth.MandateDetails;
 import dev.mandate.core.oauth.MandateTokens;
@@ -142,6 +143,10 @@ final class OAuthRoutes implements RouteGroup {
         String subjectToken = required(form, "subject_token");
         String subjectType = required(form, "subject_token_type");
         String actorToken = form.get("actor_token");
+        if (actorToken == null && TokenExchange.ACCESS_TOKEN_TYPE.equals(subjectType)) {
+            // A mandate token without an actor token: a renewal, or a delegation to the TLS client.
+            return tokenAnswer(presentedMandateToken(ctx, form, subjectToken, details));
+        }
         // A delegation's proof is verified once the parent token says whether it must carry the token's hash.
         String jkt = actorToken == null ? dpopKey(ctx) : null;
         if (actorToken == null && form.containsKey("dpop_jkt")) {
@@ -155,18 +160,7 @@ final class OAuthRoutes implements RouteGroup {
             if (form.containsKey("actor_token_type")) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "actor_token_type without actor_token");
             }
-            if (TokenExchange.ACCESS_TOKEN_TYPE.equals(subjectType)) {
-                // A mandate token alone: the agent's heartbeat for its own mandate.
-                if (form.containsKey("authorization_details")) {
-                    throw new OAuthException(
-                            OAuthError.INVALID_REQUEST,
-                            "renewing a mandate (a mandate token without actor_token) takes no authorization_details;"
-                                    + " to delegate, add the sub-agent's JWT-SVID as actor_token");
-                }
-                r = exchange.renew(subjectToken, jkt, certificateThumbprint(ctx));
-            } else {
-                r = exchange.open(subjectToken, subjectType, details, jkt);
-            }
+            r = exchange.open(subjectToken, subjectType, details, jkt);
         } else {
             r = exchange.delegate(
                     subjectToken,
@@ -179,6 +173,47 @@ final class OAuthRoutes implements RouteGroup {
                     certificateThumbprint(ctx));
         }
         return tokenAnswer(r);
+    }
+
+    /**
+     * A mandate token presented alone. Without {@code authorization_details} it is the agent's heartbeat for its own
+     * mandate; with them, over the TLS listener with a client certificate, it is a delegation to the client (RFC 8705
+     * {@code tls_client_auth}: the sub-agent's X.509-SVID stands for the {@code actor_token}).
+     */
+    private TokenExchange.Result presentedMandateToken(
+            Context ctx, Map<String, String> form, String token, MandateDetails details) {
+        if (form.containsKey("actor_token_type")) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "actor_token_type without actor_token");
+        }
+        ClientCertificate certificate = clientCertificate(ctx);
+        if (!form.containsKey("authorization_details")) {
+            if (form.containsKey("dpop_jkt")) {
+                throw new OAuthException(
+                        OAuthError.INVALID_REQUEST,
+                        "dpop_jkt names the sub-agent's key when delegating (with actor_token); here the DPoP proof's"
+                                + " key binds the token");
+            }
+            return exchange.renew(token, presentedProof(ctx), certificate);
+        }
+        if (certificate == null) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "renewing a mandate (a mandate token without actor_token) takes no authorization_details; to"
+                            + " delegate, add the sub-agent's JWT-SVID as actor_token, or let the sub-agent call over"
+                            + " the TLS listener with its X.509-SVID as client certificate");
+        }
+        return exchange.delegateToCertificate(
+                token, details, presentedProof(ctx), thumbprint(form.get("dpop_jkt")), certificate);
+    }
+
+    /** The request's client certificate (RFC 8705), verified as an X.509-SVID only when asked for; null if none. */
+    private @Nullable ClientCertificate clientCertificate(Context ctx) {
+        String x5t = certificateThumbprint(ctx);
+        TlsClientAuth clients = tlsClients;
+        if (x5t == null || clients == null) {
+            return null;
+        }
+        return new ClientCertificate(x5t, () -> clients.authenticate(ctx, null));
     }
 
     /** RFC 8705 {@code tls_client_auth}: no subject token, the agent is its client certificate's SPIFFE ID. */
@@ -269,10 +304,9 @@ final class OAuthRoutes implements RouteGroup {
                     OAuthError.UNSUPPORTED_TOKEN_TYPE,
                     "only mandate tokens (token_type_hint access_token) are revoked here");
         }
-        String jkt = dpopKey(ctx);
         List<String> ended;
         try {
-            ended = exchange.close(token, jkt, certificateThumbprint(ctx));
+            ended = exchange.close(token, presentedProof(ctx), clientCertificate(ctx));
         } catch (OAuthException e) {
             if (e.error() == OAuthError.INVALID_GRANT) {
                 return Map.of(); // RFC 7009 §2.2: an invalid token is not an error

@@ -1,6 +1,7 @@
 package dev.mandate.app;
 
 import dev.mandate.app.config.ReplicaSettings;
+import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.mandate.Replica;
 import dev.mandate.store.Database;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes this node one of several replicas when the store is PostgreSQL: the change feed keeps the mandate registry in
- * line with what other replicas open, revoke and disable, and checks fail closed when the view is older than
+ * line with what other replicas open, revoke and disable (and the signing keys with their rotations), and checks fail closed when the view is older than
  * {@code store.replicas.staleness-bound}. With the embedded store (one node) it does nothing. Built in two steps: the
  * feed must read the store's horizon before the registry loads its mandates.
  */
@@ -38,12 +39,22 @@ final class ReplicaPart implements AutoCloseable {
         return new ReplicaPart(PostgresChangeFeed.open(db, clock, settings.pollInterval(), LOG::warn), settings, clock);
     }
 
-    /** Starts following, once the registry has loaded. */
-    void start(MandateRegistry registry) {
+    /**
+     * Starts following, once the registry has loaded: mandates and agents into the registry, and rotations of the
+     * mandate token signing keys made on another replica into {@code signingKeys}, which then signs with the new key
+     * and publishes it at once rather than at the next restart.
+     */
+    void start(MandateRegistry registry, RotatingSigningKeys signingKeys) {
         PostgresChangeFeed f = feed;
         if (f == null) {
             return;
         }
+        f.onKeysChanged(sets -> {
+            if (sets.contains(Identity.SIGNING_KEY_SET)) {
+                signingKeys.reload();
+                LOG.info("signing keys changed in the store; now signing with key {}", signingKeys.currentKid());
+            }
+        });
         Replica r = new Replica(registry, f, clock, settings.stalenessBound());
         r.start();
         replica = r;

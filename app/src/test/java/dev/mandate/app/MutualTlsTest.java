@@ -145,6 +145,17 @@ final class MutualTlsTest {
                         .get("tls_client_certificate_bound_access_tokens")
                         .asBoolean())
                 .isTrue();
+        for (String path :
+                List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
+            NodeTesting.Answer resource = NodeTesting.call(node, "GET", path, null, null);
+            assertThat(resource.status()).as(resource.raw()).isEqualTo(200);
+            assertThat(resource.body()
+                            .path("tls_client_certificate_bound_access_tokens")
+                            .asBoolean())
+                    .as("RFC 9728: the gateway accepts certificate-bound tokens over the TLS listener: "
+                            + resource.raw())
+                    .isTrue();
+        }
     }
 
     @Test
@@ -345,6 +356,159 @@ final class MutualTlsTest {
     }
 
     @Test
+    void aRenewalWithTheAgentsRenewedSvidReBindsTheTokenToTheNewCertificateAndTheOldOneNoLongerHoldsIt()
+            throws Exception {
+        KeyPair oldKeys = p256();
+        List<X509Certificate> oldSvid = svid(oldKeys);
+        HttpClient before = client(oldKeys.getPrivate(), oldSvid);
+        String token = NodeTesting.JSON
+                .readTree(token(before, form()).body())
+                .get("access_token")
+                .asText();
+        String id = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("mdt");
+        // The agent's X.509-SVID is renewed: a new key and certificate for the same SPIFFE ID.
+        KeyPair newKeys = p256();
+        List<X509Certificate> newSvid = svid(newKeys);
+        HttpClient after = client(newKeys.getPrivate(), newSvid);
+        KeyPair otherKeys = p256();
+        HttpClient other = client(otherKeys.getPrivate(), svid(otherKeys, "other"));
+
+        Response stolen = token(other, renewal(token));
+        assertThat(stolen.status()).as(stolen.body()).isEqualTo(401);
+        assertThat(stolen.body()).contains("invalid_client", "spiffe://mandate.local/agent/other", "not the mandate");
+
+        Response renewed = token(after, renewal(token));
+        assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
+        String fresh =
+                NodeTesting.JSON.readTree(renewed.body()).get("access_token").asText();
+        assertThat(SignedJWT.parse(fresh).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+                .isEqualTo(Map.of("x5t#S256", thumbprint(newSvid.get(0))));
+        assertThat(NodeTesting.JSON.readTree(renewed.body()).get("mandate_id").asText())
+                .isEqualTo(id);
+        NodeTesting.Answer audit = NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null);
+        List<JsonNode> renewals = new java.util.ArrayList<>();
+        for (JsonNode e : audit.body().get("events")) {
+            if (e.get("type").asText().equals("mandate.renewed")) {
+                renewals.add(e);
+            }
+        }
+        assertThat(renewals).as(audit.raw()).hasSize(1);
+        JsonNode rebinding = renewals.get(0);
+        assertThat(rebinding.get("subject").asText()).isEqualTo(id);
+        assertThat(rebinding.get("details").get("rebound-from").asText()).isEqualTo(thumbprint(oldSvid.get(0)));
+        assertThat(rebinding.get("details").get("cnf.x5t#S256").asText()).isEqualTo(thumbprint(newSvid.get(0)));
+
+        HttpResponse<String> withOld = initialize(before, "https://127.0.0.1:" + node.tlsPort(), fresh);
+        assertThat(withOld.statusCode()).as(withOld.body()).isEqualTo(401);
+        assertThat(withOld.body()).contains("another client certificate");
+        HttpResponse<String> withNew = initialize(after, "https://127.0.0.1:" + node.tlsPort(), fresh);
+        assertThat(withNew.statusCode()).as(withNew.body()).isEqualTo(200);
+
+        String revokeForm = OAuthFlowTest.form(Map.of("token", fresh));
+        Response revokedWithOld = tls(before, "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(revokedWithOld.status())
+                .as("revocation needs the very certificate: " + revokedWithOld.body())
+                .isEqualTo(401);
+        Response revoked = tls(after, "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(NodeTesting.JSON
+                        .readTree(revoked.body())
+                        .get("closed")
+                        .get(0)
+                        .asText())
+                .isEqualTo(id);
+    }
+
+    @Test
+    void aSubAgentConnectingWithItsX509SvidIsTheActorOfADelegationWithoutAnActorToken() throws Exception {
+        svid(p256(), "bot");
+        String botJwtSvid = lastJwtSvid;
+        ECKey parentKey = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
+        NodeTesting.Answer open = OAuthFlowTest.post(
+                node,
+                "/oauth2/token",
+                OAuthFlowTest.form(Map.of(
+                        "grant_type",
+                        OAuthFlowTest.EXCHANGE,
+                        "subject_token",
+                        botJwtSvid,
+                        "subject_token_type",
+                        OAuthFlowTest.JWT,
+                        "authorization_details",
+                        OAuthFlowTest.details("support", List.of("crm.read"), 600))),
+                Map.of("DPoP", OAuthFlowTest.proof(node, parentKey)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        String parent = open.body().get("access_token").asText();
+        KeyPair subKeys = p256();
+        List<X509Certificate> subSvid = svid(subKeys, "other");
+        HttpClient sub = client(subKeys.getPrivate(), subSvid);
+        String delegation = OAuthFlowTest.form(Map.of(
+                "grant_type",
+                OAuthFlowTest.EXCHANGE,
+                "subject_token",
+                parent,
+                "subject_token_type",
+                OAuthFlowTest.ACCESS,
+                "authorization_details",
+                OAuthFlowTest.details("support", List.of("crm.read"), 300)));
+
+        NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", delegation, Map.of());
+        assertThat(plain.status()).as(plain.raw()).isEqualTo(400);
+        assertThat(plain.raw()).contains("invalid_request", "TLS listener");
+
+        Response withoutConsent = token(sub, delegation);
+        assertThat(withoutConsent.status())
+                .as("a bound parent is delegated only with its holder's proof: " + withoutConsent.body())
+                .isEqualTo(400);
+        assertThat(withoutConsent.body()).contains("invalid_dpop_proof");
+
+        // The parent agent hands the sub-agent its token and one proof over it, for the TLS listener's token endpoint.
+        String consent = new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(
+                        parentKey, com.nimbusds.jose.JWSAlgorithm.ES256)
+                .createDPoPJWT(
+                        "POST",
+                        URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"),
+                        new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(parent))
+                .serialize();
+        Response delegated = tls(sub, "/oauth2/token", delegation, Map.of("DPoP", consent));
+        assertThat(delegated.status()).as(delegated.body()).isEqualTo(200);
+        String child =
+                NodeTesting.JSON.readTree(delegated.body()).get("access_token").asText();
+        var claims = SignedJWT.parse(child).getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("spiffe://mandate.local/agent/other");
+        assertThat(claims.getJSONObjectClaim("act")).containsEntry("sub", "spiffe://mandate.local/agent/bot");
+        assertThat(claims.getJSONObjectClaim("cnf"))
+                .as("bound to the sub-agent's certificate, not to the parent's DPoP key")
+                .isEqualTo(Map.of("x5t#S256", thumbprint(subSvid.get(0))));
+        HttpResponse<String> used = initialize(sub, "https://127.0.0.1:" + node.tlsPort(), child);
+        assertThat(used.statusCode()).as(used.body()).isEqualTo(200);
+
+        Response widened = tls(
+                sub,
+                "/oauth2/token",
+                OAuthFlowTest.form(Map.of(
+                        "grant_type",
+                        OAuthFlowTest.EXCHANGE,
+                        "subject_token",
+                        parent,
+                        "subject_token_type",
+                        OAuthFlowTest.ACCESS,
+                        "authorization_details",
+                        OAuthFlowTest.details("support", List.of("crm.read", "crm.write"), 300))),
+                Map.of(
+                        "DPoP",
+                        new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(
+                                        parentKey, com.nimbusds.jose.JWSAlgorithm.ES256)
+                                .createDPoPJWT(
+                                        "POST",
+                                        URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"),
+                                        new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(parent))
+                                .serialize()));
+        assertThat(widened.status()).as(widened.body()).isEqualTo(400);
+        assertThat(widened.body()).contains("invalid_target");
+    }
+
+    @Test
     void aDpopProofSentOverMutualTlsBindsTheTokenToTheKeyInsteadOfTheCertificate() throws Exception {
         KeyPair keys = p256();
         HttpClient bot = client(keys.getPrivate(), svid(keys));
@@ -388,14 +552,34 @@ final class MutualTlsTest {
     private record Response(int status, String body) {}
 
     private Response token(HttpClient client, String body) throws Exception {
-        HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return tls(client, "/oauth2/token", body, Map.of());
+    }
+
+    private Response tls(HttpClient client, String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body());
+    }
+
+    private static String thumbprint(X509Certificate certificate) throws Exception {
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    }
+
+    private static String renewal(String token) {
+        return OAuthFlowTest.form(Map.of(
+                "grant_type",
+                OAuthFlowTest.EXCHANGE,
+                "subject_token",
+                token,
+                "subject_token_type",
+                OAuthFlowTest.ACCESS));
     }
 
     private static String form() throws Exception {

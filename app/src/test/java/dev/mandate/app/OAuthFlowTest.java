@@ -116,11 +116,12 @@ final class OAuthFlowTest {
 
     /** A proof that presents a token too: its {@code ath} is the token's hash (RFC 9449 §4.2). */
     static String proofWith(MandateNode node, ECKey key, String token) throws Exception {
+        return proofWith(node, key, token, "/oauth2/token");
+    }
+
+    static String proofWith(MandateNode node, ECKey key, String token, String path) throws Exception {
         return new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256)
-                .createDPoPJWT(
-                        "POST",
-                        URI.create("http://127.0.0.1:" + node.port() + "/oauth2/token"),
-                        new DPoPAccessToken(token))
+                .createDPoPJWT("POST", URI.create("http://127.0.0.1:" + node.port() + path), new DPoPAccessToken(token))
                 .serialize();
     }
 
@@ -307,7 +308,7 @@ final class OAuthFlowTest {
                 .as("the parent's key does not hold the child")
                 .isEqualTo("invalid_dpop_proof");
         NodeTesting.Answer renewed =
-                post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proof(node, helperKey)));
+                post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proofWith(node, helperKey, childToken)));
         assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
         String childId = child.body().get("mandate_id").asText();
         assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(childId);
@@ -405,9 +406,11 @@ final class OAuthFlowTest {
                 "subject_token", token,
                 "subject_token_type", ACCESS);
 
-        NodeTesting.Answer stolen = post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, thief)));
+        NodeTesting.Answer stolen =
+                post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, thief, token)));
         assertThat(stolen.status()).isEqualTo(400);
         assertThat(stolen.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(stolen.body().get("error_description").asText()).contains("only its holder may renew");
         assertThat(post(node, "/oauth2/token", form(renewal), Map.of())
                         .body()
                         .get("error")
@@ -415,7 +418,8 @@ final class OAuthFlowTest {
                 .as("a bound token renews only with a proof")
                 .isEqualTo("invalid_dpop_proof");
 
-        NodeTesting.Answer renewed = post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, key)));
+        NodeTesting.Answer renewed =
+                post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, key, token)));
         assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
         assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(id);
         String fresh = renewed.body().get("access_token").asText();
@@ -432,8 +436,9 @@ final class OAuthFlowTest {
                 node,
                 "/oauth2/revoke",
                 form(Map.of("token", fresh)),
-                Map.of("DPoP", proof(node, thief, "/oauth2/revoke")));
+                Map.of("DPoP", proofWith(node, thief, fresh, "/oauth2/revoke")));
         assertThat(notYours.status()).isEqualTo(400);
+        assertThat(notYours.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
         assertThat(NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null)
                         .body()
                         .get("state")
@@ -444,7 +449,7 @@ final class OAuthFlowTest {
                 node,
                 "/oauth2/revoke",
                 form(Map.of("token", fresh)),
-                Map.of("DPoP", proof(node, key, "/oauth2/revoke")));
+                Map.of("DPoP", proofWith(node, key, fresh, "/oauth2/revoke")));
         assertThat(closed.status()).as(closed.raw()).isEqualTo(200);
         assertThat(closed.body().get("closed").get(0).asText()).isEqualTo(id);
         assertThat(NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null)
@@ -452,7 +457,7 @@ final class OAuthFlowTest {
                         .get("state")
                         .asText())
                 .isEqualTo("closed");
-        assertThat(post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proof(node, key)))
+        assertThat(post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, key, token)))
                         .body()
                         .get("error")
                         .asText())
@@ -463,12 +468,70 @@ final class OAuthFlowTest {
                 node,
                 "/oauth2/revoke",
                 form(Map.of("token", fresh)),
-                Map.of("DPoP", proof(node, key, "/oauth2/revoke")));
+                Map.of("DPoP", proofWith(node, key, fresh, "/oauth2/revoke")));
         assertThat(again.status()).isEqualTo(200);
         assertThat(post(node, "/oauth2/revoke", form(Map.of("token", "not-a-token")), Map.of())
                         .status())
                 .as("RFC 7009: an invalid token is not an error")
                 .isEqualTo(200);
+    }
+
+    /** A proof for renewing or revoking a DPoP-bound token that lacks the token's hash, or carries another's. */
+    record AthCase(String endpoint, boolean withAth) {}
+
+    static java.util.stream.Stream<AthCase> athCases() {
+        return java.util.stream.Stream.of(
+                new AthCase("/oauth2/token", false),
+                new AthCase("/oauth2/token", true),
+                new AthCase("/oauth2/revoke", false),
+                new AthCase("/oauth2/revoke", true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("athCases")
+    void renewingOrRevokingABoundTokenNeedsAProofCarryingItsHash(AthCase c) throws Exception {
+        register("nightly", "autonomous");
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        NodeTesting.Answer open = post(
+                node,
+                "/oauth2/token",
+                form(Map.of(
+                        "grant_type",
+                        EXCHANGE,
+                        "subject_token",
+                        svid("nightly"),
+                        "subject_token_type",
+                        JWT,
+                        "authorization_details",
+                        details("support", List.of("crm.read"), 120))),
+                Map.of("DPoP", proof(node, key)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        String token = open.body().get("access_token").asText();
+        String id = open.body().get("mandate_id").asText();
+        String body = c.endpoint().equals("/oauth2/token")
+                ? form(Map.of("grant_type", EXCHANGE, "subject_token", token, "subject_token_type", ACCESS))
+                : form(Map.of("token", token));
+        // The holder's own key, so only the missing or wrong ath can be what is refused.
+        String badProof =
+                c.withAth() ? proofWith(node, key, token + "x", c.endpoint()) : proof(node, key, c.endpoint());
+
+        NodeTesting.Answer refused = post(node, c.endpoint(), body, Map.of("DPoP", badProof));
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+        assertThat(refused.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
+        assertThat(refused.body().get("error_description").asText()).contains("ath");
+        NodeTesting.Answer mandate = NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null);
+        assertThat(mandate.body().get("state").asText()).isEqualTo("active");
+        assertThat(mandate.body().get("expires").asText())
+                .as("a refused renewal does not move the expiry")
+                .isEqualTo(open.body()
+                        .get("authorization_details")
+                        .get(0)
+                        .get("expires")
+                        .asText());
+
+        NodeTesting.Answer accepted =
+                post(node, c.endpoint(), body, Map.of("DPoP", proofWith(node, key, token, c.endpoint())));
+        assertThat(accepted.status()).as(accepted.raw()).isEqualTo(200);
     }
 
     @Test

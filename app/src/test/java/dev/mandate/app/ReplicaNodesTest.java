@@ -127,6 +127,40 @@ final class ReplicaNodesTest {
         }
     }
 
+    @Test
+    void aSigningKeyRotatedOnOneNodeSignsAndIsPublishedOnTheOtherWithoutARestart() throws Exception {
+        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
+        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_keys"));
+        store.put(ConfigKey.STORE_USER, "postgres");
+        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
+        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
+        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
+                MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
+            NodeTesting.Answer registered = NodeTesting.admin(
+                    a,
+                    "POST",
+                    "/v1/agents",
+                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
+            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+
+            NodeTesting.Answer rotated = NodeTesting.admin(a, "POST", "/v1/keys/rotate", null);
+            assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
+            String kid = rotated.body().get("kid").asText();
+
+            await(
+                    "B publishes the key rotated on A",
+                    () -> NodeTesting.call(b, "GET", "/.well-known/jwks.json", null, null)
+                            .raw()
+                            .contains("\"" + kid + "\""));
+            String onB = token(b, "bot").get("access_token").asText();
+            assertThat(com.nimbusds.jwt.SignedJWT.parse(onB).getHeader().getKeyID())
+                    .as("B signs with the new key without a restart")
+                    .isEqualTo(kid);
+            assertThat(active(a, onB)).isTrue();
+        }
+    }
+
     private static McpSyncClient agent(MandateNode node, String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
                         "http://127.0.0.1:" + node.port())

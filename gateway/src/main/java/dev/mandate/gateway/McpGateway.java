@@ -89,6 +89,8 @@ public final class McpGateway implements AutoCloseable, MandateEndListener {
         private dev.mandate.gateway.policy.@Nullable UpstreamTools tools;
         private @Nullable LeaseInjector credentials;
 
+        private boolean certificateBoundTokens;
+
         private Builder() {}
 
         /**
@@ -113,6 +115,19 @@ public final class McpGateway implements AutoCloseable, MandateEndListener {
          */
         public Builder credentials(LeaseInjector credentials) {
             this.credentials = Objects.requireNonNull(credentials);
+            return this;
+        }
+
+        /**
+         * Says whether the node listens for mutual TLS, where the gateway accepts certificate-bound tokens (RFC 8705)
+         * with their client certificate; its protected-resource metadata (RFC 9728) then advertises them. Off by
+         * default.
+         *
+         * @param on whether certificate-bound tokens are accepted
+         * @return this builder
+         */
+        public Builder certificateBoundTokens(boolean on) {
+            this.certificateBoundTokens = on;
             return this;
         }
 
@@ -235,7 +250,7 @@ public final class McpGateway implements AutoCloseable, MandateEndListener {
                     },
                     index == null ? (server, list) -> {} : index::listed,
                     credentials);
-            endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock);
+            endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock, certificateBoundTokens);
             if (index != null && !config.upstreams().isEmpty()) {
                 Thread prefetch = new Thread(relay::prefetchTools, "mandate-tool-lists");
                 prefetch.setDaemon(true);

@@ -10,9 +10,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -76,24 +78,30 @@ public final class JdbcMandateStore implements BatchMandateStore {
 
     @Override
     public void end(Collection<String> ids, MandateState state, Instant at, String reason) {
+        endActive(ids, state, at, reason);
+    }
+
+    @Override
+    public Set<String> endActive(Collection<String> ids, MandateState state, Instant at, String reason) {
+        Set<String> ended = new LinkedHashSet<>();
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE mandates SET state = ?, ended_at = ?, end_reason = ? WHERE id = ? AND state = 'active'")) {
-                int pending = 0;
+                List<String> pending = new ArrayList<>(BATCH);
                 for (String id : ids) {
                     s.setString(1, state.wireName());
                     s.setObject(2, Sql.timestamp(at));
                     s.setString(3, reason.length() > 4096 ? reason.substring(0, 4096) : reason);
                     s.setString(4, id);
                     s.addBatch();
-                    if (++pending == BATCH) {
-                        s.executeBatch();
-                        pending = 0;
+                    pending.add(id);
+                    if (pending.size() == BATCH) {
+                        collectEnded(s.executeBatch(), pending, ended);
                     }
                 }
-                if (pending > 0) {
-                    s.executeBatch();
+                if (!pending.isEmpty()) {
+                    collectEnded(s.executeBatch(), pending, ended);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -103,6 +111,18 @@ public final class JdbcMandateStore implements BatchMandateStore {
         } catch (SQLException e) {
             throw unavailable("end " + ids.size() + " mandate(s)", e);
         }
+        return ended;
+    }
+
+    /** The ids whose update changed a row; a driver that cannot tell ({@code SUCCESS_NO_INFO}) counts as changed. */
+    private static void collectEnded(int[] counts, List<String> ids, Set<String> ended) {
+        for (int i = 0; i < ids.size(); i++) {
+            int count = i < counts.length ? counts[i] : Statement.SUCCESS_NO_INFO;
+            if (count > 0 || count == Statement.SUCCESS_NO_INFO) {
+                ended.add(ids.get(i));
+            }
+        }
+        ids.clear();
     }
 
     @Override

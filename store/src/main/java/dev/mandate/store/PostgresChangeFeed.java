@@ -28,7 +28,8 @@ import org.postgresql.PGNotification;
 
 /**
  * The changes replicas make to a shared PostgreSQL store (migration V7 stamps every write to {@code mandates} and
- * {@code agents} with its transaction id and announces it on channel {@value #CHANNEL}).
+ * {@code agents}, V9 every write to {@code signing_keys}, with its transaction id and announces it on channel
+ * {@value #CHANNEL}).
  *
  * <p>One thread holds a dedicated connection outside the pool, {@code LISTEN}s, and polls: after every notification
  * and at least every poll interval. A poll reads, in one repeatable-read snapshot, the oldest transaction still running
@@ -65,6 +66,7 @@ public final class PostgresChangeFeed implements MandateChanges {
     private volatile boolean dropNotifications;
     private volatile @Nullable Connection current;
     private @Nullable Thread thread;
+    private volatile Consumer<Set<String>> keySets = sets -> {};
 
     /**
      * Opens the feed and reads the store's current horizon: open it before the registry loads its mandates, so that
@@ -131,6 +133,17 @@ public final class PostgresChangeFeed implements MandateChanges {
                 }
             }
         });
+    }
+
+    /**
+     * Tells {@code listener}, from the feed's thread, the names of the signing-key sets written since the previous
+     * poll (migration V9 stamps {@code signing_keys}): a key rotated on another replica, to be read again. A listener
+     * that throws gets the same names again at the next poll. Set it before {@link #follow}.
+     *
+     * @param listener told the changed key sets' names, never an empty set
+     */
+    public void onKeysChanged(Consumer<Set<String>> listener) {
+        keySets = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -210,11 +223,15 @@ public final class PostgresChangeFeed implements MandateChanges {
                     Polled p = poll(c);
                     try {
                         listener.changed(p.batch());
+                        if (!p.keySets().isEmpty()) {
+                            keySets.accept(p.keySets());
+                        }
                         horizon = p.horizon();
                     } catch (RuntimeException e) {
                         // Not advanced: the next poll delivers these changes again.
                         warnings.accept("applying " + p.batch().mandates().size()
-                                + " mandate change(s) from the store failed; retrying at the next poll: "
+                                + " mandate change(s) and " + p.keySets().size()
+                                + " key set change(s) from the store failed; retrying at the next poll: "
                                 + e.getMessage());
                     }
                     polls.incrementAndGet();
@@ -261,7 +278,7 @@ public final class PostgresChangeFeed implements MandateChanges {
         }
     }
 
-    private record Polled(ChangeBatch batch, long horizon) {}
+    private record Polled(ChangeBatch batch, Set<String> keySets, long horizon) {}
 
     private Polled poll(Connection c) throws SQLException {
         Instant asOf = clock.instant(); // before the snapshot: every commit before it is visible in the snapshot
@@ -289,18 +306,31 @@ public final class PostgresChangeFeed implements MandateChanges {
                 }
             }
             Set<SpiffeId> disabled = new HashSet<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT spiffe_id FROM agents"
-                    + " WHERE change_xid >= CAST(CAST(? AS text) AS xid8) AND status = 'disabled'")) {
+            Set<SpiffeId> active = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT spiffe_id, status FROM agents" + " WHERE change_xid >= CAST(CAST(? AS text) AS xid8)")) {
                 s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 s.setLong(1, since);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        disabled.add(SpiffeId.parse(rs.getString(1)));
+                        SpiffeId agent = SpiffeId.parse(rs.getString(1));
+                        (rs.getString(2).equals("disabled") ? disabled : active).add(agent);
+                    }
+                }
+            }
+            Set<String> keys = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT DISTINCT key_set FROM signing_keys WHERE change_xid >= CAST(CAST(? AS text) AS xid8)")) {
+                s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                s.setLong(1, since);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
                     }
                 }
             }
             c.commit();
-            return new Polled(new ChangeBatch(mandates, disabled, asOf), Math.max(since, next));
+            return new Polled(new ChangeBatch(mandates, disabled, active, asOf), keys, Math.max(since, next));
         } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();

@@ -2,10 +2,18 @@ package dev.mandate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.flow.Sensitivity;
+import dev.mandate.core.identity.AgentChanges;
 import dev.mandate.core.identity.AgentRegistration;
 import dev.mandate.core.identity.AgentRegistry;
+import dev.mandate.core.identity.AgentStatus;
 import dev.mandate.core.identity.SpiffeId;
+import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.mandate.DelegationRequest;
 import dev.mandate.core.mandate.LiveCheck;
 import dev.mandate.core.mandate.Mandate;
@@ -54,7 +62,12 @@ final class ReplicasTest {
 
     /** One replica: its own pool, feed, registry, and what its end and flow-labels listeners heard. */
     private record Node(
-            Database db, PostgresChangeFeed feed, MandateRegistry registry, List<String> ended, List<String> grew) {}
+            Database db,
+            PostgresChangeFeed feed,
+            MandateRegistry registry,
+            List<String> ended,
+            List<String> grew,
+            RecordingAuditSink audit) {}
 
     @AfterEach
     void closeAll() throws Exception {
@@ -74,8 +87,9 @@ final class ReplicasTest {
             return db.openUnpooled(10);
         });
         open.add(feed);
-        MandateRegistry registry = new MandateRegistry(
-                new JdbcMandateStore(db), new RecordingAuditSink(), clock, MandateLimits.defaults(), (id, e) -> {});
+        RecordingAuditSink audit = new RecordingAuditSink();
+        MandateRegistry registry =
+                new MandateRegistry(new JdbcMandateStore(db), audit, clock, MandateLimits.defaults(), (id, e) -> {});
         List<String> ended = new CopyOnWriteArrayList<>();
         registry.addEndListener((id, reason) -> ended.add(id));
         List<String> grew = new CopyOnWriteArrayList<>();
@@ -83,7 +97,7 @@ final class ReplicasTest {
         if (follow) {
             new Replica(registry, feed, clock, BOUND).start();
         }
-        return new Node(db, feed, registry, ended, grew);
+        return new Node(db, feed, registry, ended, grew, audit);
     }
 
     private static Mandate open(MandateRegistry registry, SpiffeId agent) {
@@ -235,6 +249,137 @@ final class ReplicasTest {
         assertThat(b.registry().checkLive(onB.id())).isEqualTo(LiveCheck.REVOKED);
         assertThat(new JdbcAgentDirectory(b.db()).find(BOT).orElseThrow().isActive())
                 .isFalse();
+    }
+
+    /** The audit events of one type about one subject, across replicas. */
+    private static long events(String type, String subject, Node... nodes) {
+        long n = 0;
+        for (Node node : nodes) {
+            n += node.audit().entries.stream()
+                    .filter(e -> e.type().equals(type) && e.subject().equals(subject))
+                    .count();
+        }
+        return n;
+    }
+
+    private static AgentRegistry agents(Node node) {
+        AgentRegistry agents = new AgentRegistry(
+                new JdbcAgentDirectory(node.db()), new RecordingAuditSink(), Clock.systemUTC(), "mandate.local");
+        agents.register(
+                new AgentRegistration("bot", "team-support", Tier.COPILOT, Set.of("support"), null, null), "admin");
+        return agents;
+    }
+
+    /**
+     * Waits until {@code watcher} has applied every change committed so far: two more polls, since the one running now
+     * may have taken its snapshot before them.
+     */
+    private static void caughtUp(Node watcher) {
+        long seen = watcher.feed().polls();
+        await("the replica polled twice more", () -> watcher.feed().polls() >= seen + 2);
+    }
+
+    @Test
+    void anAgentDisabledElsewhereHasEachMandateRevocationRecordedOnceThoughEveryReplicaRevokesIt() throws SQLException {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        Node c = replica(Clock.systemUTC(), true);
+        AgentRegistry agentsA = agents(a);
+        Mandate onB = open(b.registry(), BOT);
+        Mandate child = delegate(b.registry(), onB.id());
+        assertThat(c.registry().checkLive(onB.id())).isEqualTo(LiveCheck.LIVE);
+        assertThat(c.registry().checkLive(child.id())).isEqualTo(LiveCheck.LIVE);
+        await("replica A learned the mandate from the feed", () -> a.registry().checkLive(onB.id()) == LiveCheck.LIVE);
+
+        agentsA.disable("bot", "admin", "compromised"); // only the store carries it: all three learn it from the feed
+
+        for (Node n : List.of(a, b, c)) {
+            await("every replica revoked the agent's mandate", () -> n.ended().contains(onB.id()));
+            assertThat(n.registry().checkLive(onB.id())).isEqualTo(LiveCheck.REVOKED);
+            assertThat(n.registry().checkLive(child.id())).isNotEqualTo(LiveCheck.LIVE);
+        }
+        assertThat(stored(a.db(), onB.id())).isEqualTo(MandateState.REVOKED);
+        assertThat(events("mandate.revoked", onB.id(), a, b, c))
+                .as("the replica whose write revoked it records it; the others only take it over")
+                .isEqualTo(1);
+        assertThat(events("mandate.revoked", child.id(), a, b, c)).isEqualTo(1);
+        assertThat(events("agent.revoked", BOT.toString(), a, b, c))
+                .as("the agent's revocation is the disabling replica's to record (here its agent registry's)")
+                .isZero();
+    }
+
+    @Test
+    void aMandateOpenedJustAsItsAgentIsDisabledElsewhereIsRevokedWhenItArrives() throws SQLException {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        AgentRegistry agentsA = agents(a);
+        Mandate before = open(b.registry(), BOT);
+        agentsA.disable("bot", "admin", "compromised");
+        await("replica B applied the disable", () -> b.ended().contains(before.id()));
+
+        // An exchange on B that read the agent as active an instant before the disable opens its mandate only now.
+        Mandate late = open(b.registry(), BOT);
+
+        await(
+                "replica B revoked the late mandate when its row came back",
+                () -> b.ended().contains(late.id()));
+        assertThat(b.registry().checkLive(late.id())).isEqualTo(LiveCheck.REVOKED);
+        await("replica A revoked it too", () -> a.registry().checkLive(late.id()) == LiveCheck.REVOKED);
+        assertThat(stored(a.db(), late.id())).isEqualTo(MandateState.REVOKED);
+        assertThat(events("mandate.revoked", late.id(), a, b)).isEqualTo(1);
+
+        agentsA.update(
+                "bot", new AgentChanges(null, null, null, null, false, AgentStatus.ACTIVE), "admin"); // enabled again
+        caughtUp(b);
+        Mandate again = open(b.registry(), BOT);
+        caughtUp(b);
+        caughtUp(a);
+        assertThat(b.registry().checkLive(again.id()))
+                .as("an agent enabled again is no longer remembered as disabled")
+                .isEqualTo(LiveCheck.LIVE);
+        assertThat(stored(a.db(), again.id())).isEqualTo(MandateState.ACTIVE);
+    }
+
+    private static RotatingSigningKeys signingKeys(Node node) {
+        return RotatingSigningKeys.open(
+                new JdbcKeyRepository(node.db()),
+                "mandate",
+                KeyUse.SIGNATURE,
+                JWSAlgorithm.EdDSA,
+                Clock.systemUTC(),
+                Duration.ofHours(1),
+                new RecordingAuditSink());
+    }
+
+    @Test
+    void aSigningKeyRotatedOnOneReplicaSignsAndIsPublishedOnTheOtherWithoutARestart() throws Exception {
+        Node a = replica(Clock.systemUTC(), true);
+        Node b = replica(clockB, true);
+        RotatingSigningKeys keysA = signingKeys(a);
+        RotatingSigningKeys keysB = signingKeys(b);
+        List<Set<String>> heard = new CopyOnWriteArrayList<>();
+        b.feed().onKeysChanged(sets -> {
+            heard.add(sets);
+            if (sets.contains("mandate")) {
+                keysB.reload();
+            }
+        });
+        assertThat(keysB.currentKid()).isEqualTo(keysA.currentKid());
+        String before = keysA.currentKid();
+
+        String rotated = keysA.rotate("admin");
+
+        await(
+                "replica B signs with the key rotated on A",
+                () -> keysB.currentKid().equals(rotated));
+        assertThat(heard).allSatisfy(sets -> assertThat(sets).containsOnly("mandate"));
+        assertThat(keysB.publicJwks().getKeyByKeyId(rotated)).isNotNull();
+        assertThat(keysB.publicJwks().getKeyByKeyId(before))
+                .as("the retired key stays published for tokens it signed")
+                .isNotNull();
+        String signedOnB = keysB.sign(new JWTClaimsSet.Builder().subject("s").build(), JOSEObjectType.JWT);
+        assertThat(SignedJWT.parse(signedOnB).getHeader().getKeyID()).isEqualTo(rotated);
+        assertThat(keysA.verify(signedOnB).getSubject()).isEqualTo("s");
     }
 
     @Test

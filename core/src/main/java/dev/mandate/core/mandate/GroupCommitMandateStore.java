@@ -106,6 +106,11 @@ public final class GroupCommitMandateStore implements MandateStore {
     }
 
     @Override
+    public java.util.Set<String> endActive(Collection<String> ids, MandateState state, Instant at, String reason) {
+        return store.endActive(ids, state, at, reason);
+    }
+
+    @Override
     public void renew(String id, Instant expires) {
         store.renew(id, expires);
     }

@@ -417,6 +417,21 @@ public final class MandateRegistry {
      *     has reached its max lifetime, {@code UNAVAILABLE} if the renewal could not be stored or audited
      */
     public Mandate renew(String id, String actor) {
+        return renew(id, actor, Map.of());
+    }
+
+    /**
+     * Renews as {@link #renew(String, String)}, recording more in the audit event: what else the renewal changed, such
+     * as the client certificate a certificate-bound token is re-bound to.
+     *
+     * @param id the mandate
+     * @param actor who renews, for the audit log
+     * @param auditDetails details added to the {@code mandate.renewed} event (never secrets: digests only)
+     * @return the mandate with its new expiry
+     * @throws MandateException as {@link #renew(String, String)}
+     */
+    public Mandate renew(String id, String actor, Map<String, String> auditDetails) {
+        Map<String, String> details = Map.copyOf(auditDetails);
         known(id); // outside the lock: a replica may look it up in the store
         synchronized (lock) {
             Node n = nodes.get(id);
@@ -444,12 +459,9 @@ public final class MandateRegistry {
                 store.renew(id, expires);
                 n.expiresMillis = target;
             }
-            audit.record(new AuditEntry(
-                    "mandate.renewed",
-                    actor,
-                    id,
-                    null,
-                    Map.of("expires", Instant.ofEpochMilli(n.expiresMillis).toString())));
+            Map<String, String> recorded = new java.util.TreeMap<>(details);
+            recorded.put("expires", Instant.ofEpochMilli(n.expiresMillis).toString());
+            audit.record(new AuditEntry("mandate.renewed", actor, id, null, recorded));
             return n.snapshot();
         }
     }
@@ -492,25 +504,61 @@ public final class MandateRegistry {
      *     force in memory regardless)
      */
     public List<String> revokeAgent(SpiffeId agent, String reason, String actor) {
+        Ended ended = endAgent(agent, reason);
+        boolean replicated = replica != null;
+        List<AuditEntry> entries = new ArrayList<>();
+        entries.add(new AuditEntry(
+                "agent.revoked",
+                actor,
+                agent.toString(),
+                reason,
+                Map.of("mandates", Integer.toString(ended.nodes().size()))));
+        for (Node n : ended.nodes()) {
+            // A replica that learned of the disable first may have revoked (and audited) it already.
+            if (ended.auditedHere(n, replicated)) {
+                entries.add(endEntry(n, MandateState.REVOKED, reason, actor, "agent " + agent + " revoked"));
+            }
+        }
+        recordAll(entries);
+        notifyEnded(ended.nodes(), reason);
+        return ended.nodes().stream().map(n -> n.grant.id()).toList();
+    }
+
+    /**
+     * Revokes, on this replica, the mandates still active here of an agent that another replica disabled. The agent's
+     * revocation is that replica's to record; of the mandates, this one audits those whose end it wrote to the store
+     * (still active there: opened here, or not known yet there), so a mandate's revocation is recorded once however many
+     * replicas learn of the disable.
+     *
+     * @param agent the agent disabled elsewhere
+     * @param reason why, for the audit log and the listeners
+     * @return the ids that ended here
+     * @throws MandateException with {@code UNAVAILABLE} if the change could not be stored or audited (in force in
+     *     memory regardless)
+     */
+    List<String> revokeAgentDisabledElsewhere(SpiffeId agent, String reason) {
+        Ended ended = endAgent(agent, reason);
+        List<AuditEntry> entries = new ArrayList<>();
+        for (Node n : ended.nodes()) {
+            if (ended.auditedHere(n, true)) {
+                entries.add(endEntry(n, MandateState.REVOKED, reason, "system", "agent " + agent + " disabled"));
+            }
+        }
+        recordAll(entries);
+        notifyEnded(ended.nodes(), reason);
+        return ended.nodes().stream().map(n -> n.grant.id()).toList();
+    }
+
+    private Ended endAgent(SpiffeId agent, String reason) {
         List<Node> roots = new ArrayList<>();
-        List<Node> ended;
         synchronized (lock) {
             for (Node n : nodes.values()) {
                 if (n.state == MandateState.ACTIVE && n.grant.agent().equals(agent)) {
                     roots.add(n);
                 }
             }
-            ended = endSubtrees(roots, MandateState.REVOKED, reason);
+            return endSubtreesRecorded(roots, MandateState.REVOKED, reason);
         }
-        List<AuditEntry> entries = new ArrayList<>();
-        entries.add(new AuditEntry(
-                "agent.revoked", actor, agent.toString(), reason, Map.of("mandates", Integer.toString(ended.size()))));
-        for (Node n : ended) {
-            entries.add(endEntry(n, MandateState.REVOKED, reason, actor, "agent " + agent + " revoked"));
-        }
-        recordAll(entries);
-        notifyEnded(ended, reason);
-        return ended.stream().map(n -> n.grant.id()).toList();
     }
 
     /**
@@ -590,6 +638,21 @@ public final class MandateRegistry {
      * thrown so the caller can retry.
      */
     private List<Node> endSubtrees(List<Node> roots, MandateState state, String reason) {
+        return endSubtreesRecorded(roots, state, reason).nodes();
+    }
+
+    /**
+     * Mandates ended in memory, and the ids among them whose end this node wrote to the store (those still active
+     * there): on a replica, only these are audited here, so that replicas learning the same revocation record it once.
+     */
+    private record Ended(List<Node> nodes, Set<String> storedHere) {
+        boolean auditedHere(Node n, boolean replicated) {
+            return !replicated || storedHere.contains(n.grant.id());
+        }
+    }
+
+    /** Ends the live mandates of the given subtrees. Must hold the lock. */
+    private Ended endSubtreesRecorded(List<Node> roots, MandateState state, String reason) {
         Map<String, Node> ended = new LinkedHashMap<>();
         Deque<Node> todo = new ArrayDeque<>(roots);
         while (!todo.isEmpty()) {
@@ -600,12 +663,13 @@ public final class MandateRegistry {
             todo.addAll(n.children);
         }
         if (ended.isEmpty()) {
-            return List.of();
+            return new Ended(List.of(), Set.of());
         }
         Instant now = clock.instant();
         MandateException failure = null;
+        Set<String> storedHere = Set.of();
         try {
-            store.end(ended.keySet(), state, now, reason);
+            storedHere = store.endActive(ended.keySet(), state, now, reason);
         } catch (MandateException e) {
             failure = e;
         }
@@ -624,7 +688,7 @@ public final class MandateRegistry {
                             + " in memory but the store could not record it; retry: " + failure.getMessage(),
                     failure);
         }
-        return new ArrayList<>(ended.values());
+        return new Ended(new ArrayList<>(ended.values()), storedHere);
     }
 
     private void persistAndAudit(Mandate m, String type, String actor) {
@@ -782,14 +846,18 @@ public final class MandateRegistry {
                     continue;
                 }
                 String why = "ancestor " + from.grant.id() + " " + from.state.wireName();
+                Ended ended = null;
                 try {
-                    endSubtrees(roots, from.state, why);
+                    ended = endSubtreesRecorded(roots, from.state, why);
                 } catch (MandateException e) {
                     failure = failure == null ? e : failure; // ended in memory regardless
                 }
                 for (Node d : due) {
                     cascaded.add(d);
-                    entries.add(endEntry(d, from.state, why, "system", why + " on another replica"));
+                    // Another replica may have cascaded (and audited) it first: audit only what this one stored.
+                    if (ended == null || ended.auditedHere(d, true)) {
+                        entries.add(endEntry(d, from.state, why, "system", why + " on another replica"));
+                    }
                 }
             }
         }

@@ -27,6 +27,24 @@ public interface MandateStore {
     void end(Collection<String> ids, MandateState state, Instant at, String reason);
 
     /**
+     * Ends active mandates as {@link #end} does and tells which of them this call ended: those still active in the
+     * store. Replicas sharing a store learn the same revocation (an agent disabled, an ancestor revoked) each on its
+     * own; only the one whose write ended a mandate records that in the audit log, so it is recorded once. A store
+     * that only one node writes may answer every id.
+     *
+     * @param ids the mandates
+     * @param state the final state
+     * @param at when they ended
+     * @param reason why
+     * @return the ids this call moved from active to {@code state}
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
+     */
+    default java.util.Set<String> endActive(Collection<String> ids, MandateState state, Instant at, String reason) {
+        end(ids, state, at, reason);
+        return java.util.Set.copyOf(ids);
+    }
+
+    /**
      * Moves a mandate's expiry (a renewal).
      *
      * @param id the mandate

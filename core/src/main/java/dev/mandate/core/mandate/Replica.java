@@ -5,9 +5,10 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.identity.SpiffeId;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,13 @@ public final class Replica implements ChangeListener {
     public static final int MAX_NEGATIVE = 10_000;
     /** The longest mandate id the store holds. */
     static final int MAX_ID_LENGTH = 64;
+    /**
+     * How long an agent disabled elsewhere stays remembered, in milliseconds, unless it is enabled again: a mandate of
+     * it that reaches this replica within that time is revoked here.
+     */
+    public static final long DISABLED_MEMORY_MILLIS = 10 * 60 * 1000;
+    /** The most agents remembered as disabled; when full, the longest remembered is forgotten. */
+    public static final int MAX_DISABLED = 10_000;
 
     private final MandateRegistry registry;
     private final MandateChanges changes;
@@ -45,6 +53,8 @@ public final class Replica implements ChangeListener {
     private final long boundMillis;
     private final ConcurrentHashMap<String, Long> unknown = new ConcurrentHashMap<>();
     private final Semaphore lookups = new Semaphore(CONCURRENT_LOOKUPS);
+    // Agents disabled, as the feed told, and when this replica learned it. Only the feed thread writes it.
+    private final ConcurrentHashMap<SpiffeId, Long> disabled = new ConcurrentHashMap<>();
     private volatile long confirmedMillis;
     private volatile boolean started;
 
@@ -90,6 +100,11 @@ public final class Replica implements ChangeListener {
      * mandates are looked at), then disabled agents, whose mandates still active here are revoked. Then the view
      * counts as confirmed up to the batch's time.
      *
+     * <p>An exchange can read its agent as active an instant before another replica disables it, and open a mandate
+     * after this replica has applied the disable: no replica then holds it when it learns of the disable. So an agent
+     * disabled stays remembered ({@value #DISABLED_MEMORY_MILLIS} ms, until it is enabled again), and an active mandate
+     * of it that arrives later — its row is written, so every replica's feed brings it — is revoked on arrival.
+     *
      * @param batch the changes
      * @throws MandateException with {@code UNAVAILABLE} if a cascade or an agent's revocation could not be stored or
      *     audited here (in force in memory regardless)
@@ -109,11 +124,17 @@ public final class Replica implements ChangeListener {
         for (Mandate m : batch.mandates()) {
             unknown.remove(m.id());
         }
-        List<SpiffeId> agents = new ArrayList<>(batch.disabledAgents());
+        Set<SpiffeId> agents = new LinkedHashSet<>(batch.disabledAgents());
+        rememberDisabled(batch);
+        for (Mandate m : batch.mandates()) {
+            if (m.state() == MandateState.ACTIVE && disabled.containsKey(m.agent())) {
+                agents.add(m.agent()); // opened as its agent was being disabled
+            }
+        }
         for (SpiffeId agent : agents) {
             if (registry.holdsActive(agent)) {
                 try {
-                    registry.revokeAgent(agent, "agent disabled on another replica", "system");
+                    registry.revokeAgentDisabledElsewhere(agent, "agent disabled on another replica");
                 } catch (MandateException e) {
                     failure = failure == null ? e : failure; // revoked in memory regardless
                 }
@@ -125,6 +146,22 @@ public final class Replica implements ChangeListener {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void rememberDisabled(ChangeBatch batch) {
+        long now = clock.millis();
+        for (SpiffeId agent : batch.activeAgents()) {
+            disabled.remove(agent);
+        }
+        disabled.values().removeIf(learned -> learned < now - DISABLED_MEMORY_MILLIS);
+        for (SpiffeId agent : batch.disabledAgents()) {
+            if (disabled.size() >= MAX_DISABLED && !disabled.containsKey(agent)) {
+                disabled.entrySet().stream()
+                        .min(java.util.Map.Entry.comparingByValue())
+                        .ifPresent(oldest -> disabled.remove(oldest.getKey()));
+            }
+            disabled.put(agent, now);
         }
     }
 

@@ -253,6 +253,58 @@ public final class TokenExchange {
                     "to delegate, subject_token_type must be " + ACCESS_TOKEN_TYPE + " (the parent's mandate token)"
                             + " and actor_token_type " + JWT_TYPE + " (the sub-agent's JWT-SVID)");
         }
+        return delegateTo(
+                parentToken, () -> authenticate(actorToken, "actor_token"), details, proof, childJkt, x5t, false, null);
+    }
+
+    /**
+     * Delegates to the agent that connected over mutual TLS with its X.509-SVID as client certificate (RFC 8705
+     * {@code tls_client_auth}): the client is the actor, in place of an {@code actor_token}. The sub-agent presents
+     * the parent token it was handed; a DPoP-bound parent still needs a proof made with the parent's key and carrying
+     * the parent token's hash ({@code ath}) — the parent hands one over with the token, so only its holder can consent
+     * — and a certificate-bound parent, bound to another certificate than the sub-agent's, cannot be delegated this
+     * way. The child is bound to the key {@code childJkt} names; else, for an unbound parent, to the proof's key when
+     * a proof came (the caller's own); else to the sub-agent's client certificate ({@code cnf.x5t#S256}).
+     *
+     * @param parentToken the parent's mandate token
+     * @param details what the sub-agent asks for; null fields mean the parent's
+     * @param proof the request's DPoP proof, not yet verified, or null if none was sent
+     * @param childJkt the thumbprint of the key the child token is to be bound to, or null
+     * @param actor the client certificate, verified here as the sub-agent's X.509-SVID
+     * @return the child mandate and its token
+     * @throws OAuthException naming the rule broken; {@code invalid_client} when the certificate is not a valid
+     *     X.509-SVID
+     */
+    public Result delegateToCertificate(
+            String parentToken,
+            MandateDetails details,
+            @Nullable PresentedProof proof,
+            @Nullable String childJkt,
+            ClientCertificate actor) {
+        return delegateTo(
+                parentToken,
+                () -> grantOf(actor.authenticate()),
+                details,
+                proof,
+                childJkt,
+                actor.thumbprint(),
+                true,
+                actor.thumbprint());
+    }
+
+    private interface ActorGrant {
+        AgentGrant get();
+    }
+
+    private Result delegateTo(
+            String parentToken,
+            ActorGrant actor,
+            MandateDetails details,
+            @Nullable PresentedProof proof,
+            @Nullable String childJkt,
+            @Nullable String x5t,
+            boolean actorIsClient,
+            @Nullable String actorX5t) {
         MandateTokens.Verified parent;
         try {
             parent = tokens.verify(parentToken);
@@ -261,7 +313,10 @@ public final class TokenExchange {
         }
         requireCertificate(parent, x5t, "the parent mandate token");
         String proofJkt = possession(parent, parentToken, proof);
-        String jkt = childJkt != null ? childJkt : proofJkt;
+        // The proof's key binds the child only when it is the caller's own: when the actor calls, a bound parent's
+        // proof is the parent's key, not the sub-agent's.
+        String jkt = childJkt != null ? childJkt : actorIsClient && parent.jkt() != null ? null : proofJkt;
+        String childX5t = jkt == null ? actorX5t : null;
         LiveCheck live = registry.checkLive(parent.mandateId());
         if (!live.isLive()) {
             throw new OAuthException(
@@ -269,7 +324,7 @@ public final class TokenExchange {
                     "the parent mandate " + parent.mandateId() + " is "
                             + live.name().toLowerCase(java.util.Locale.ROOT));
         }
-        AgentGrant sub = authenticate(actorToken, "actor_token");
+        AgentGrant sub = actor.get();
         Mandate parentMandate = registry.get(parent.mandateId());
         String purpose = details.purpose() == null ? parentMandate.purpose() : details.purpose();
         requirePurpose(sub, purpose);
@@ -281,7 +336,7 @@ public final class TokenExchange {
         Tier childTier =
                 parentMandate.tier() == Tier.COPILOT || sub.tier() == Tier.COPILOT ? Tier.COPILOT : Tier.AUTONOMOUS;
         TierLimits tier = registry.limits().of(childTier);
-        requireBinding(childTier, tier, jkt != null);
+        requireBinding(childTier, tier, jkt != null || childX5t != null);
         Mandate child = refusing(() -> registry.delegate(
                 parent.mandateId(),
                 new DelegationRequest(
@@ -290,7 +345,7 @@ public final class TokenExchange {
         List<String> actors = new ArrayList<>();
         actors.add(parent.subject());
         actors.addAll(actorChain(parent.claims()));
-        return issue(child, tier, jkt, actors);
+        return issue(child, tier, jkt, childX5t, actors);
     }
 
     /**
@@ -323,71 +378,70 @@ public final class TokenExchange {
 
     /**
      * Renews (heartbeats) the mandate a live mandate token carries and issues a fresh token for it: the agent's own
-     * way to keep a long task alive, one ttl at a time up to the mandate's max lifetime. A DPoP-bound token is renewed
-     * only with a proof made by the key it is bound to, and the new token is bound to that key too.
+     * way to keep a long task alive, one ttl at a time up to the mandate's max lifetime. The caller must hold the
+     * token: a DPoP-bound token ({@code cnf.jkt}) needs a proof made with its key and carrying the token's hash
+     * ({@code ath}, the token is presented as at a resource server), and the new token is bound to that key too. A
+     * certificate-bound token ({@code cnf.x5t#S256}) needs mutual TLS with the certificate it is bound to — or with
+     * another certificate that verifies as an X.509-SVID of the token's own agent ({@code sub}): the agent's SVID was
+     * renewed, so the new token is bound to the new certificate (re-bound, recorded in the audit log with both
+     * thumbprints) and the old certificate no longer holds it.
      *
      * @param token the mandate token, presented as {@code subject_token} without an actor token
-     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @param proof the request's DPoP proof, not yet verified, or null if none was sent
+     * @param certificate the request's client certificate, or null if none came (plain HTTP, or TLS without one)
      * @return the renewed mandate and its new token
      * @throws OAuthException {@code invalid_grant} for a token that does not verify or a mandate that is not live or
-     *     cannot be renewed further, {@code invalid_dpop_proof} when the proof's key is not the token's
+     *     cannot be renewed further, {@code invalid_dpop_proof} when a DPoP-bound token comes without a proof by its
+     *     key over its hash, {@code invalid_client} when a certificate-bound token comes without its certificate or
+     *     one of its agent
      */
-    public Result renew(String token, @Nullable String jkt) {
-        return renew(token, jkt, null);
-    }
-
-    /**
-     * Renews as {@link #renew(String, String)}, where the request may come with a client certificate: a
-     * certificate-bound token ({@code cnf.x5t#S256}) is renewed only over mutual TLS with the certificate it is bound
-     * to, and the new token is bound to it too.
-     *
-     * @param token the mandate token
-     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
-     * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
-     * @return the renewed mandate and its new token
-     * @throws OAuthException as {@link #renew(String, String)}, and {@code invalid_client} when a certificate-bound
-     *     token comes without its certificate
-     */
-    public Result renew(String token, @Nullable String jkt, @Nullable String x5t) {
-        MandateTokens.Verified held = holder(token, jkt, x5t);
+    public Result renew(String token, @Nullable PresentedProof proof, @Nullable ClientCertificate certificate) {
+        MandateTokens.Verified held = holder(token, proof, "renew");
+        String x5t = held.x5t();
+        Map<String, String> rebound = Map.of();
+        if (x5t != null) {
+            ClientCertificate presented = requireClientCertificate(certificate, "the mandate token");
+            if (!x5t.equals(presented.thumbprint())) {
+                SpiffeId id = presented.authenticate();
+                if (!id.toString().equals(held.subject())) {
+                    throw new OAuthException(
+                            OAuthError.INVALID_CLIENT,
+                            "the mandate token is certificate-bound (cnf.x5t#S256) to another client certificate than"
+                                    + " this connection's, whose X.509-SVID is " + id + ", not the mandate's agent "
+                                    + held.subject() + ": only its holder may use it");
+                }
+                // RFC 8705 binds to a certificate; the agent's renewed X.509-SVID is the same workload identity.
+                rebound = Map.of("cnf.x5t#S256", presented.thumbprint(), "rebound-from", x5t);
+                x5t = presented.thumbprint();
+            }
+        }
         Mandate renewed;
         try {
-            renewed = registry.renew(held.mandateId(), held.subject());
+            renewed = registry.renew(held.mandateId(), held.subject(), rebound);
         } catch (MandateException e) {
             throw new OAuthException(OAuthError.INVALID_GRANT, e.getMessage());
         }
         TierLimits tier = registry.limits().of(renewed.tier());
-        return issue(renewed, tier, held.jkt(), held.x5t(), actorChain(held.claims()));
+        return issue(renewed, tier, held.jkt(), x5t, actorChain(held.claims()));
     }
 
     /**
      * Closes the mandate a mandate token carries because its task ended (the agent's own way, RFC 7009 revocation of
      * its token): its delegated mandates end with it, and with them their leases. Closing an already-ended mandate is
-     * not an error.
+     * not an error. The caller must hold the token as for {@link #renew}: a DPoP-bound token needs a proof by its key
+     * over its hash ({@code ath}); a certificate-bound token needs the very certificate it is bound to.
      *
      * @param token the mandate token
-     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
+     * @param proof the request's DPoP proof, not yet verified, or null if none was sent
+     * @param certificate the request's client certificate, or null if none came
      * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
      * @throws OAuthException {@code invalid_grant} for a token that does not verify, {@code invalid_dpop_proof} when a
-     *     bound token comes without a proof by its key
-     */
-    public List<String> close(String token, @Nullable String jkt) {
-        return close(token, jkt, null);
-    }
-
-    /**
-     * Closes as {@link #close(String, String)}, where the request may come with a client certificate: a
-     * certificate-bound token needs the certificate it is bound to.
-     *
-     * @param token the mandate token
-     * @param jkt the thumbprint of the verified DPoP proof's key, or null if none was sent
-     * @param x5t the SHA-256 thumbprint of the request's client certificate, or null if none came
-     * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
-     * @throws OAuthException as {@link #close(String, String)}, and {@code invalid_client} when a certificate-bound
+     *     bound token comes without a proof by its key over its hash, {@code invalid_client} when a certificate-bound
      *     token comes without its certificate
      */
-    public List<String> close(String token, @Nullable String jkt, @Nullable String x5t) {
-        MandateTokens.Verified held = holder(token, jkt, x5t);
+    public List<String> close(String token, @Nullable PresentedProof proof, @Nullable ClientCertificate certificate) {
+        MandateTokens.Verified held = holder(token, proof, "revoke");
+        requireCertificate(held, certificate == null ? null : certificate.thumbprint(), "the mandate token");
         if (!registry.checkLive(held.mandateId()).isLive()) {
             return List.of();
         }
@@ -401,19 +455,33 @@ public final class TokenExchange {
         }
     }
 
-    private MandateTokens.Verified holder(String token, @Nullable String jkt, @Nullable String x5t) {
+    /** Verifies a presented mandate token and that a DPoP-bound one comes with a proof by its key over its hash. */
+    private MandateTokens.Verified holder(String token, @Nullable PresentedProof proof, String action) {
         MandateTokens.Verified held;
         try {
             held = tokens.verify(token);
         } catch (OAuthException e) {
             throw new OAuthException(OAuthError.INVALID_GRANT, "the mandate token: " + e.getMessage());
         }
-        if (held.jkt() != null && !held.jkt().equals(jkt)) {
+        String bound = held.jkt();
+        if (bound == null) {
+            if (proof != null) {
+                proof.verify(null); // a proof sent with an unbound token must still be valid
+            }
+            return held;
+        }
+        if (proof == null) {
             throw new OAuthException(
                     OAuthError.INVALID_DPOP_PROOF,
-                    "the mandate token is DPoP-bound: send a DPoP proof made with the key it is bound to");
+                    "the mandate token is DPoP-bound (cnf.jkt): to " + action + " it, send a DPoP proof made with the"
+                            + " key it is bound to and carrying the token's hash (ath)");
         }
-        requireCertificate(held, x5t, "the mandate token");
+        if (!bound.equals(proof.verify(token))) {
+            throw new OAuthException(
+                    OAuthError.INVALID_DPOP_PROOF,
+                    "the DPoP proof is not made with the key the mandate token is bound to (cnf.jkt): only its holder"
+                            + " may " + action + " it");
+        }
         return held;
     }
 
@@ -440,10 +508,6 @@ public final class TokenExchange {
         return out;
     }
 
-    private Result issue(Mandate m, TierLimits tier, @Nullable String jkt, List<String> actors) {
-        return issue(m, tier, jkt, null, actors);
-    }
-
     private Result issue(Mandate m, TierLimits tier, @Nullable String jkt, @Nullable String x5t, List<String> actors) {
         MandateTokens.Issued t = tokens.issue(m, tier.tokenTtl(), jkt, x5t, actors);
         long expiresIn = Math.max(0, Duration.between(t.issuedAt(), t.expires()).toSeconds());
@@ -458,14 +522,14 @@ public final class TokenExchange {
      */
     private static void requireCertificate(MandateTokens.Verified held, @Nullable String x5t, String what) {
         String bound = held.x5t();
-        if (bound == null) {
-            return;
+        if (bound != null) {
+            requireCertificate(bound, x5t, what);
         }
+    }
+
+    private static void requireCertificate(String bound, @Nullable String x5t, String what) {
         if (x5t == null) {
-            throw new OAuthException(
-                    OAuthError.INVALID_CLIENT,
-                    what + " is certificate-bound (cnf.x5t#S256): send it over the TLS listener with the client"
-                            + " certificate it was issued to");
+            throw noCertificate(what);
         }
         if (!bound.equals(x5t)) {
             throw new OAuthException(
@@ -473,6 +537,20 @@ public final class TokenExchange {
                     what + " is certificate-bound (cnf.x5t#S256) to another client certificate than this"
                             + " connection's: only its holder may use it");
         }
+    }
+
+    private static ClientCertificate requireClientCertificate(@Nullable ClientCertificate certificate, String what) {
+        if (certificate == null) {
+            throw noCertificate(what);
+        }
+        return certificate;
+    }
+
+    private static OAuthException noCertificate(String what) {
+        return new OAuthException(
+                OAuthError.INVALID_CLIENT,
+                what + " is certificate-bound (cnf.x5t#S256): send it over the TLS listener with the client"
+                        + " certificate it was issued to");
     }
 
     private AgentGrant authenticate(String svid, String param) {
@@ -487,6 +565,10 @@ public final class TokenExchange {
         } catch (MandateException e) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, param + " is not a valid JWT-SVID: " + e.getMessage());
         }
+        return grantOf(id);
+    }
+
+    private AgentGrant grantOf(SpiffeId id) {
         AgentGrant agent = agents.find(id)
                 .orElseThrow(
                         () -> new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "agent " + id + " is not registered"));

@@ -65,9 +65,10 @@ public final class McpEndpoint implements AutoCloseable {
     private final McpHandler handler;
     private final ObjectMapper json;
     private final SessionTable sessions;
+    private final boolean certificateBoundTokens;
 
     /**
-     * Creates the endpoint.
+     * Creates the endpoint, for a node without a TLS listener.
      *
      * @param settings limits and allowed origins
      * @param authenticator authenticates every request
@@ -81,11 +82,33 @@ public final class McpEndpoint implements AutoCloseable {
             McpHandler handler,
             ObjectMapper json,
             InstantSource clock) {
+        this(settings, authenticator, handler, json, clock, false);
+    }
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param settings limits and allowed origins
+     * @param authenticator authenticates every request
+     * @param handler answers requests
+     * @param json the JSON mapper
+     * @param clock drives session expiry
+     * @param certificateBoundTokens whether the node listens for mutual TLS, where certificate-bound tokens (RFC 8705
+     *     {@code cnf.x5t#S256}) are accepted with their certificate; the metadata then says so
+     */
+    public McpEndpoint(
+            GatewaySettings settings,
+            CallAuthenticator authenticator,
+            McpHandler handler,
+            ObjectMapper json,
+            InstantSource clock,
+            boolean certificateBoundTokens) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.handler = handler;
         this.json = json;
         this.sessions = new SessionTable(clock, settings.maxSessions(), settings.sessionIdleTimeout());
+        this.certificateBoundTokens = certificateBoundTokens;
     }
 
     /**
@@ -497,6 +520,9 @@ public final class McpEndpoint implements AutoCloseable {
         body.put("authorization_servers", List.of(base));
         body.put("bearer_methods_supported", List.of("header"));
         body.put("dpop_signing_alg_values_supported", List.of("EdDSA", "ES256"));
+        if (certificateBoundTokens) {
+            body.put("tls_client_certificate_bound_access_tokens", true); // RFC 9728 §2, RFC 8705 §3.4
+        }
         body.put("resource_name", "Mandate MCP gateway");
         ctx.status(200).contentType("application/json");
         try {

@@ -255,6 +255,9 @@ final class McpEndpointTest {
             JsonNode doc = JSON.readTree(meta.body());
             assertThat(doc.path("resource").asText()).isEqualTo(url + "/mcp");
             assertThat(doc.path("authorization_servers").get(0).asText()).isEqualTo(url);
+            assertThat(doc.has("tls_client_certificate_bound_access_tokens"))
+                    .as("no TLS listener, no certificate-bound tokens")
+                    .isFalse();
         }
     }
 
