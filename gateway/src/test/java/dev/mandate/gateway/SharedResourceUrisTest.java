@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.catalog.CatalogKey;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
 import dev.mandate.core.flow.Sensitivity;
@@ -183,7 +184,7 @@ final class SharedResourceUrisTest {
     }
 
     @Test
-    void aNamespacedUriNamingNoUpstreamOrNoUriIsABadRequest() {
+    void malformedUnknownOrOverlongResourceUrisAreBadRequestsThatReachNoUpstream() {
         McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
 
         assertThatThrownBy(() -> agent.readResource(
@@ -193,6 +194,13 @@ final class SharedResourceUrisTest {
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest("mandate://docs/")))
                 .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
                 .hasMessageContaining("expected mandate://<server>/<uri>");
+        String tooLong = "docs://" + "x".repeat(CatalogKey.MAX_NAME_LENGTH);
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest("mandate://docs/" + tooLong)))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("longer than 2048 characters");
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(tooLong)))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("longer than 2048 characters");
         assertThat(docs.reads).hasValue(0);
         assertThat(decider.calls()).isEmpty();
     }
