@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.catalog.CatalogKey;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
 import dev.mandate.core.flow.Sensitivity;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Two upstreams serve the same resource URIs (two document stores, {@code docs} and its {@code archive}, each with
  * its own catalog labels): each copy is listed under its own namespaced URI, a read goes to the upstream the URI names
  * and is decided, labelled and held to the clearance as that upstream's, and a bare URI that both serve is refused
- * rather than sent to either.
+ * rather than sent to either. A third upstream ({@code crm}) serves a URI no other does: it keeps its own name.
  */
 final class SharedResourceUrisTest {
     private static final String HANDBOOK_DOCS = "mandate://docs/" + DocsUpstream.HANDBOOK;
@@ -30,27 +31,31 @@ final class SharedResourceUrisTest {
     private static final String SALARIES_ARCHIVE = "mandate://archive/" + DocsUpstream.SALARIES;
     private static final String LAYOFFS_DOCS = "mandate://docs/" + DocsUpstream.LAYOFFS;
     private static final String LAYOFFS_ARCHIVE = "mandate://archive/" + DocsUpstream.LAYOFFS;
+    private static final String CUSTOMER = "crm://customers/1";
 
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
     private final Recorders.Audit audit = new Recorders.Audit();
     private DocsUpstream docs;
     private DocsUpstream archive;
+    private HttpUpstream crm;
     private TestGateway gateway;
 
     @BeforeEach
     void start() throws Exception {
         docs = new DocsUpstream();
         archive = new DocsUpstream("archived ");
+        crm = new HttpUpstream();
         gateway = new TestGateway("""
-                {"upstreams": {"docs": {"url": "%s"}, "archive": {"url": "%s"}},
+                {"upstreams": {"docs": {"url": "%s"}, "archive": {"url": "%s"}, "crm": {"url": "%s"}},
                  "catalog": {"resources": {
                    "docs": {
                      "docs://{team}/{doc}": {"labels": "internal"},
                      "docs://hr/{doc}": {"labels": "confidential,pii"},
                      "docs://restricted/{+path}": {"labels": "restricted"}},
-                   "archive": {"docs://{+any}": {"labels": "restricted"}}}}}
-                """.formatted(docs.url(), archive.url()), tokens, decider, audit);
+                   "archive": {"docs://{+any}": {"labels": "restricted"}},
+                   "crm": {"crm://customers/1": {"labels": "confidential,pii"}}}}}
+                """.formatted(docs.url(), archive.url(), crm.url()), tokens, decider, audit);
     }
 
     @AfterEach
@@ -58,6 +63,7 @@ final class SharedResourceUrisTest {
         gateway.close();
         docs.close();
         archive.close();
+        crm.close();
     }
 
     private McpSyncClient agent(String mandateId, FlowState flow, @Nullable Sensitivity clearance) {
@@ -98,7 +104,24 @@ final class SharedResourceUrisTest {
                         LAYOFFS_DOCS,
                         HANDBOOK_ARCHIVE,
                         SALARIES_ARCHIVE,
-                        LAYOFFS_ARCHIVE);
+                        LAYOFFS_ARCHIVE,
+                        CUSTOMER);
+    }
+
+    @Test
+    void aUriOnlyOneUpstreamServesKeepsItsNameAndABareReadGoesThere() {
+        FlowState flow = Recorders.fresh();
+        McpSyncClient agent = agent("m-own", flow, null);
+
+        McpSchema.ReadResourceResult customer = agent.readResource(new McpSchema.ReadResourceRequest(CUSTOMER));
+
+        assertThat(text(customer)).isEqualTo("Ada Lovelace");
+        assertThat(customer.contents().get(0).uri()).isEqualTo(CUSTOMER);
+        assertThat(decider.calls().get(0).target().server()).isEqualTo("crm");
+        assertThat(flow.current()).isEqualTo(FlowLabels.parse("confidential,pii"));
+        assertThat(lastCall().details()).containsEntry("upstream", "crm").containsEntry("tool", CUSTOMER);
+        assertThat(docs.reads).hasValue(0);
+        assertThat(archive.reads).hasValue(0);
     }
 
     @Test
@@ -152,8 +175,8 @@ final class SharedResourceUrisTest {
         FlowState flow = Recorders.fresh();
         McpSyncClient agent = agent("m-alice", flow, Sensitivity.CONFIDENTIAL);
 
-        // The archive labels every copy restricted: a confidential user sees only the store's own copies.
-        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS);
+        // The archive labels every copy restricted: a confidential user sees only the store's own copies (and crm's).
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, CUSTOMER);
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(HANDBOOK_ARCHIVE)))
                 .satisfies(e -> assertCode(e, GatewayError.ABOVE_CLEARANCE))
                 .hasMessageContaining("restricted")
@@ -173,7 +196,7 @@ final class SharedResourceUrisTest {
                 : new Decision.Allow(List.of());
         McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
 
-        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, LAYOFFS_DOCS);
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, LAYOFFS_DOCS, CUSTOMER);
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(LAYOFFS_ARCHIVE)))
                 .satisfies(e -> assertCode(e, GatewayError.DENIED))
                 .hasMessageContaining("no-archive");
@@ -183,7 +206,7 @@ final class SharedResourceUrisTest {
     }
 
     @Test
-    void aNamespacedUriNamingNoUpstreamOrNoUriIsABadRequest() {
+    void malformedUnknownOrOverlongResourceUrisAreBadRequestsThatReachNoUpstream() {
         McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
 
         assertThatThrownBy(() -> agent.readResource(
@@ -193,6 +216,13 @@ final class SharedResourceUrisTest {
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest("mandate://docs/")))
                 .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
                 .hasMessageContaining("expected mandate://<server>/<uri>");
+        String tooLong = "docs://" + "x".repeat(CatalogKey.MAX_NAME_LENGTH);
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest("mandate://docs/" + tooLong)))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("longer than 2048 characters");
+        assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(tooLong)))
+                .satisfies(e -> assertCode(e, GatewayError.BAD_REQUEST))
+                .hasMessageContaining("longer than 2048 characters");
         assertThat(docs.reads).hasValue(0);
         assertThat(decider.calls()).isEmpty();
     }

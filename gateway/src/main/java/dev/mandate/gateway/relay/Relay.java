@@ -452,9 +452,10 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     private JsonNode readResource(CallerContext caller, JsonNode params, @Nullable Exchange exchange) {
         String agentUri = requiredText(params, "uri");
-        if (agentUri.length() > CatalogKey.MAX_NAME_LENGTH) {
+        if (agentUri.length() > ResourceRoutes.MAX_AGENT_URI_LENGTH) {
             throw new GatewayException(
-                    GatewayError.BAD_REQUEST, "resource URI longer than " + CatalogKey.MAX_NAME_LENGTH + " characters");
+                    GatewayError.BAD_REQUEST,
+                    "resource URI longer than " + ResourceRoutes.MAX_AGENT_URI_LENGTH + " characters");
         }
         ResourceRoutes.Route route = routes.route(
                 agentUri,

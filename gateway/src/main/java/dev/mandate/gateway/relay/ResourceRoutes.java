@@ -1,6 +1,7 @@
 package dev.mandate.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mandate.core.catalog.CatalogKey;
 import dev.mandate.gateway.GatewayException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class ResourceRoutes {
     /** The scheme and authority prefix of a namespaced resource URI: {@code mandate://<server>/<uri>}. */
     static final String PREFIX = "mandate://";
+
+    /**
+     * The longest URI an agent may name: an upstream's URI of at most {@link CatalogKey#MAX_NAME_LENGTH} characters
+     * under the longest namespace ({@code mandate://}, a server name of at most 64 characters, {@code /}).
+     */
+    static final int MAX_AGENT_URI_LENGTH = CatalogKey.MAX_NAME_LENGTH + PREFIX.length() + 65;
 
     /** The most URIs of one upstream's listing kept for routing; a longer listing is searched when needed. */
     static final int MAX_INDEXED_URIS = 100_000;
@@ -112,7 +119,14 @@ final class ResourceRoutes {
             if (upstream == null) {
                 throw bad.apply("no upstream '" + rest.substring(0, slash) + "'");
             }
-            return new Route(upstream, rest.substring(slash + 1));
+            String uri = rest.substring(slash + 1);
+            if (uri.length() > CatalogKey.MAX_NAME_LENGTH) {
+                throw bad.apply("the upstream's URI is longer than " + CatalogKey.MAX_NAME_LENGTH + " characters");
+            }
+            return new Route(upstream, uri);
+        }
+        if (agentUri.length() > CatalogKey.MAX_NAME_LENGTH) {
+            throw bad.apply("longer than " + CatalogKey.MAX_NAME_LENGTH + " characters");
         }
         List<Upstream> candidates = new ArrayList<>();
         for (Upstream upstream : withResources) {
