@@ -4,17 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mandate.core.approval.Approvals;
+import dev.mandate.core.approval.InMemoryApprovalStore;
 import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.policy.AgentFacts;
+import dev.mandate.core.policy.MandateFacts;
+import dev.mandate.core.policy.MandateLookup;
+import dev.mandate.core.policy.PolicyEngine;
+import dev.mandate.core.policy.PolicyStore;
+import dev.mandate.gateway.policy.CedarCallDecider;
+import dev.mandate.gateway.policy.DriftListener;
+import dev.mandate.gateway.policy.DriftSettings;
 import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -205,6 +219,65 @@ final class ClientRequestRelayTest {
                         .containsEntry("decision", "deny")
                         .containsEntry("policies", "no-sampling")
                         .containsEntry("outcome", "not-asked"));
+    }
+
+    @Test
+    void withCedarPoliciesAPermitForToolCallsDoesNotLetAnUpstreamSampleUntilAPolicyAllowsSampling() {
+        String calls = """
+                @id("calls") permit (principal, action in Action::"call_tool", resource);
+                """;
+        decider.rule = cedar(calls)::decide;
+        List<String> asked = new CopyOnWriteArrayList<>();
+        McpSyncClient agent = samplingAgent("m1", "yes", asked);
+
+        McpSchema.CallToolResult refused = agent.callTool(new McpSchema.CallToolRequest("asker.sample", Map.of()));
+
+        assertThat(text(refused)).startsWith("refused -32003");
+        assertThat(asked).isEmpty();
+
+        decider.rule = cedar(calls + """
+                        @id("asker-may-sample")
+                        permit (principal, action == Action::"sampling", resource == McpServer::"asker");
+                        """)::decide;
+
+        assertThat(text(agent.callTool(new McpSchema.CallToolRequest("asker.sample", Map.of()))))
+                .isEqualTo("sampled yes");
+        assertThat(asked).hasSize(1);
+    }
+
+    /** Mandate's Cedar decider over these policies; every mandate is a triage mandate of an agent of team-support. */
+    private static CedarCallDecider cedar(String policies) {
+        InstantSource clock = InstantSource.system();
+        Instant issued = clock.instant();
+        MandateLookup lookup = new MandateLookup() {
+            @Override
+            public MandateFacts mandate(String id) {
+                return new MandateFacts(
+                        id,
+                        "spiffe://mandate.local/agent/" + id,
+                        "triage",
+                        Tier.AUTONOMOUS,
+                        0,
+                        "alice",
+                        issued,
+                        issued.plus(Duration.ofHours(1)),
+                        Set.of("asker.*"),
+                        0);
+            }
+
+            @Override
+            public AgentFacts agent(String id) {
+                return new AgentFacts(id, "team-support", true, Tier.AUTONOMOUS);
+            }
+        };
+        PolicyStore store = PolicyStore.of(Map.of("p.cedar", policies), clock);
+        return new CedarCallDecider(
+                new PolicyEngine(store::current),
+                new Approvals(new InMemoryApprovalStore(), clock, Duration.ofMinutes(5)),
+                lookup,
+                DriftSettings.DEFAULTS,
+                DriftListener.NONE,
+                action -> null);
     }
 
     @Test
