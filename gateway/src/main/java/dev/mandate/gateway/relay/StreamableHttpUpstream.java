@@ -31,6 +31,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -186,11 +187,14 @@ final class StreamableHttpUpstream implements Upstream {
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_REQUESTS);
         client.setUserAgentField(null);
+        // As the JDK client was: no cookies kept between requests, no compressed answers asked for (and none decoded).
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("the upstream HTTP client did not start: " + e, e);
         }
+        client.getContentDecoderFactories().clear();
         return client;
     }
 
