@@ -355,6 +355,10 @@ public final class GatewayLoad {
             HttpServletStreamableServerTransportProvider transport =
                     HttpServletStreamableServerTransportProvider.builder()
                             .mcpEndpoint("/mcp")
+                            // No idle-session sweeper: the SDK runs it on a non-daemon Reactor scheduler that closing
+                            // the server does not dispose, which kept the JVM alive after the figures were printed.
+                            // The benchmark's sessions live as long as the run anyway.
+                            .sessionSweepInterval(null)
                             .build();
             server = McpServer.sync(transport)
                     .serverInfo("up", "1.0")
