@@ -6,6 +6,7 @@ module dev.mandate.gateway {
     requires transitive io.javalin;
     requires org.slf4j;
     requires java.net.http;
+    requires org.eclipse.jetty.client;
 
     exports dev.mandate.gateway;
     exports dev.mandate.gateway.policy;

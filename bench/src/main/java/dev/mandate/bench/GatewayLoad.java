@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -152,6 +153,13 @@ public final class GatewayLoad {
         return sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e6;
     }
 
+    /**
+     * The most calls of the open loop in flight at once. Past a target's capacity the calls that wait for their turn
+     * wait here, still timed from their scheduled start, instead of each opening one more connection: the driver's HTTP
+     * client has no connection limit, and one connection per waiting call used to reach the machine's open-file limit.
+     */
+    static final int MAX_IN_FLIGHT = 1_024;
+
     /** Open loop: calls start on a fixed schedule; each latency counts from its scheduled start. */
     private static long[] paced(Target target, int rate, int seconds) throws Exception {
         int n = rate * seconds;
@@ -164,6 +172,7 @@ public final class GatewayLoad {
         AtomicInteger failures = new AtomicInteger();
         long interval = 1_000_000_000L / rate;
         long begin = System.nanoTime() + 10_000_000L;
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
                 long scheduled = begin + i * interval;
@@ -174,8 +183,13 @@ public final class GatewayLoad {
                 int index = i;
                 Session session = pool.get(i % clients);
                 workers.execute(() -> {
-                    if (!session.call()) {
-                        failures.incrementAndGet();
+                    inFlight.acquireUninterruptibly();
+                    try {
+                        if (!session.call()) {
+                            failures.incrementAndGet();
+                        }
+                    } finally {
+                        inFlight.release();
                     }
                     latencies[index] = System.nanoTime() - scheduled;
                 });
@@ -341,6 +355,10 @@ public final class GatewayLoad {
             HttpServletStreamableServerTransportProvider transport =
                     HttpServletStreamableServerTransportProvider.builder()
                             .mcpEndpoint("/mcp")
+                            // No idle-session sweeper: the SDK runs it on a non-daemon Reactor scheduler that closing
+                            // the server does not dispose, which kept the JVM alive after the figures were printed.
+                            // The benchmark's sessions live as long as the run anyway.
+                            .sessionSweepInterval(null)
                             .build();
             server = McpServer.sync(transport)
                     .serverInfo("up", "1.0")

@@ -10,7 +10,6 @@ import dev.mandate.gateway.GatewayException;
 import dev.mandate.gateway.UpstreamConfig;
 import dev.mandate.gateway.credential.Injection;
 import dev.mandate.gateway.credential.LeaseInjector;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.HttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -276,7 +276,7 @@ final class MandateUpstreams implements Upstream {
             mandateEnded(mandateId);
         }
         if (http != null) {
-            http.shutdownNow();
+            StreamableHttpUpstream.stop(http);
         }
     }
 }

@@ -7,9 +7,6 @@ import dev.mandate.gateway.GatewayError;
 import dev.mandate.gateway.GatewayException;
 import dev.mandate.gateway.UpstreamConfig;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,11 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,14 +27,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upstream reached over MCP Streamable HTTP by the gateway's own lean client: the JDK's HTTP client and the
+ * An upstream reached over MCP Streamable HTTP by the gateway's own lean client: Jetty's HTTP client and the
  * gateway's Jackson mapper, no Reactor and no second JSON model, so a relayed call costs one POST, one parse of the
- * answer and no copy. It speaks what {@link SdkUpstream} spoke through the SDK: {@code initialize} and
+ * answer and no copy. Jetty's client rather than the JDK's because the JDK's hands every request and response between
+ * its selector thread and its executor several times and keeps its idle connections in a list searched linearly,
+ * which showed as the largest part of the gateway's own cost under load. It speaks what {@link SdkUpstream} spoke through the SDK: {@code initialize} and
  * {@code notifications/initialized}, the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers, answers as
  * JSON or as an SSE stream, progress routed to the call's {@link CallObserver}, cancellation with
  * {@code notifications/cancelled}, {@code list_changed} from the GET stream or any response stream, pagination of lists,
@@ -66,6 +71,15 @@ final class StreamableHttpUpstream implements Upstream {
 
     /** The longest wait for the server to confirm the end of the session when the upstream closes. */
     static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    /**
+     * The most connections to one upstream at once (concurrent calls, and one GET stream per session): past it, requests
+     * wait in a queue. Above {@link MandateUpstreams#MAX_HTTP_CONNECTIONS} sessions with their streams.
+     */
+    static final int MAX_CONNECTIONS = 3 * MandateUpstreams.MAX_HTTP_CONNECTIONS;
+
+    /** The most requests waiting for a connection to one upstream; past it a request fails at once. */
+    static final int MAX_QUEUED_REQUESTS = 65_536;
 
     /** The protocol revision the gateway asks for. */
     static final String PROTOCOL_VERSION = "2025-06-18";
@@ -159,14 +173,44 @@ final class StreamableHttpUpstream implements Upstream {
         this.credentialValue = credentialValue;
     }
 
-    /** An HTTP/1.1 client whose callbacks run on virtual threads. */
-    static HttpClient newClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+    /**
+     * A started HTTP/1.1 client (stopped with {@link #stop}); its threads are daemons, so a gateway that is not closed
+     * does not keep the JVM alive.
+     *
+     * @param timeout how long connecting may take; connections idle for twice as long are closed
+     */
+    static HttpClient newClient(Duration timeout) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("mandate-upstream");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("mandate-upstream-timer", true));
+        client.setConnectTimeout(timeout.toMillis());
+        // Longer than one request may take, so that the idle timeout never ends a request before its own timeout does.
+        client.setIdleTimeout(timeout.multipliedBy(2).toMillis());
+        client.setFollowRedirects(false);
+        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
+        client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_REQUESTS);
+        client.setUserAgentField(null);
+        // As the JDK client was: no cookies kept between requests, no compressed answers asked for (and none decoded).
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the upstream HTTP client did not start: " + e, e);
+        }
+        client.getContentDecoderFactories().clear();
+        return client;
+    }
+
+    /** Stops a client from {@link #newClient}: open connections are closed. */
+    static void stop(HttpClient client) {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            LOG.debug("the upstream HTTP client did not stop cleanly: {}", e.toString());
+        }
     }
 
     @Override
@@ -312,7 +356,7 @@ final class StreamableHttpUpstream implements Upstream {
             LOG.debug("upstream '{}' did not confirm the end of its session: {}", name(), e.toString());
         }
         if (ownsClient) {
-            http.shutdownNow();
+            stop(http);
         }
     }
 
@@ -362,11 +406,11 @@ final class StreamableHttpUpstream implements Upstream {
         if (observer != null) {
             observer.cancellable(() -> call.cancel("cancelled by the agent"));
         }
-        HttpRequest request;
+        Request request;
         try {
             request = post(c, json.writeValueAsBytes(message));
         } catch (IOException | IllegalArgumentException e) {
-            // IllegalArgumentException: a header value the HTTP client refuses (a credential with a line break).
+            // IllegalArgumentException: a header value that cannot be sent (a credential with a line break).
             throw unavailable(e);
         }
         if (!call.send(request)) {
@@ -402,37 +446,107 @@ final class StreamableHttpUpstream implements Upstream {
                 GatewayError.BAD_REQUEST, "upstream '" + name() + "' answered: the request was cancelled");
     }
 
-    private HttpRequest.Builder base(@Nullable Connection c) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(config.url());
-        if (c != null) {
-            if (c.sessionId != null) {
-                b.header(SESSION_HEADER, c.sessionId);
-            }
-            b.header(VERSION_HEADER, c.protocolVersion);
-        }
+    /**
+     * A request with the session's headers and the credential.
+     *
+     * @throws IllegalArgumentException if the credential's value has a character a header cannot carry
+     */
+    private Request base(@Nullable Connection c, HttpMethod method) {
         String header = credentialName;
         Supplier<String> value = credentialValue;
-        if (header != null && value != null) {
-            b.header(header, value.get());
-        }
-        return b;
+        String credential = header != null && value != null ? headerValue(header, value.get()) : null;
+        return http.newRequest(config.url()).method(method).headers(h -> {
+            if (c != null) {
+                if (c.sessionId != null) {
+                    h.put(SESSION_HEADER, c.sessionId);
+                }
+                h.put(VERSION_HEADER, c.protocolVersion);
+            }
+            if (header != null && credential != null) {
+                h.put(header, credential);
+            }
+        });
     }
 
-    private HttpRequest post(@Nullable Connection c, byte[] body) {
-        return base(c).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+    /**
+     * The value, if a header can carry it: visible characters, spaces and tabs (RFC 9110 field-value), no line breaks
+     * or other controls. The value is not named in the error: it is a credential.
+     */
+    static String headerValue(String header, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f || ch > 0xff) {
+                throw new IllegalArgumentException("the value of header '" + header + "' has character U+"
+                        + String.format(Locale.ROOT, "%04X", (int) ch) + " at index " + i
+                        + "; a header value may hold only visible characters, spaces and tabs (RFC 9110)");
+            }
+        }
+        return value;
+    }
+
+    /** A POST of a JSON-RPC message, answered as JSON or SSE; a timeout, if given, bounds the whole exchange. */
+    private Request post(@Nullable Connection c, byte[] body) {
+        return base(c, HttpMethod.POST)
+                .headers(h -> h.put(HttpHeader.ACCEPT, "application/json, text/event-stream"))
+                .body(new BytesRequestContent("application/json", body));
     }
 
     /** Sends a notification or a response; the server answers 202. */
-    private CompletableFuture<HttpResponse<Void>> deliver(@Nullable Connection c, JsonNode message) {
+    private CompletableFuture<@Nullable Void> deliver(@Nullable Connection c, JsonNode message) {
         try {
-            return http.sendAsync(post(c, json.writeValueAsBytes(message)), HttpResponse.BodyHandlers.discarding());
+            return send(
+                    post(c, json.writeValueAsBytes(message)).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                    r -> null);
         } catch (IOException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** How a response is read: its status and headers give the reader of its body, or null to discard the body. */
+    @FunctionalInterface
+    private interface BodyReader {
+        @Nullable
+        Incoming open(Response response);
+    }
+
+    /**
+     * Sends a request; the future ends when the exchange does (the body read to its end, or a failure). The body is
+     * read on the client's thread as it arrives, so messages reach their consumers in order.
+     */
+    private CompletableFuture<@Nullable Void> send(Request request, BodyReader reader) {
+        CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<@Nullable Incoming> body =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        request.onResponseHeaders(response -> body.set(reader.open(response)))
+                .onResponseContent((response, content) -> {
+                    Incoming in = body.get();
+                    if (in != null) {
+                        try {
+                            in.feed(content);
+                        } catch (IOException | RuntimeException e) {
+                            var unused = response.abort(e);
+                        }
+                    } else {
+                        content.position(content.limit());
+                    }
+                })
+                .send(result -> {
+                    if (result.isFailed()) {
+                        Throwable failure = result.getFailure();
+                        done.completeExceptionally(failure == null ? new IOException("the exchange failed") : failure);
+                        return;
+                    }
+                    Incoming in = body.get();
+                    try {
+                        if (in != null) {
+                            in.finish();
+                        }
+                        done.complete(null);
+                    } catch (IOException | RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+        return done;
     }
 
     /** One request in flight: its answer, the stream it arrives on, and its cancellation. */
@@ -442,6 +556,7 @@ final class StreamableHttpUpstream implements Upstream {
         private final CallObserver observer;
         private final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         private boolean sent;
+        private @Nullable Request request;
         private @Nullable Incoming stream;
 
         Call(long id, Connection connection, CallObserver observer) {
@@ -451,12 +566,13 @@ final class StreamableHttpUpstream implements Upstream {
         }
 
         /** Sends the request unless the call was cancelled first; false if it was. */
-        synchronized boolean send(HttpRequest request) {
+        synchronized boolean send(Request request) {
             if (answer.isDone()) {
                 return false;
             }
             sent = true;
-            var unused = http.sendAsync(request, this::subscriber).whenComplete((response, failure) -> {
+            this.request = request;
+            var unused = StreamableHttpUpstream.this.send(request, this::reader).whenComplete((response, failure) -> {
                 if (failure != null) {
                     answer.completeExceptionally(failure);
                 } else if (!answer.isDone()) {
@@ -467,21 +583,22 @@ final class StreamableHttpUpstream implements Upstream {
             return true;
         }
 
-        private HttpResponse.BodySubscriber<Void> subscriber(HttpResponse.ResponseInfo info) {
-            int status = info.statusCode();
+        private @Nullable Incoming reader(Response response) {
+            int status = response.getStatus();
             if (status == 404 && connection.sessionId != null) {
                 answer.completeExceptionally(new SessionGone(connection.sessionId));
-                return HttpResponse.BodySubscribers.discarding();
+                return null;
             }
             if (status / 100 != 2) {
                 answer.completeExceptionally(new IOException("the upstream answered HTTP " + status));
-                return HttpResponse.BodySubscribers.discarding();
+                return null;
             }
-            Incoming in = incoming(info, this::message);
+            Incoming in = incoming(response, this::message);
             if (in == null) {
-                answer.completeExceptionally(new IOException("the upstream answered HTTP " + status + " with "
-                        + info.headers().firstValue("Content-Type").orElse("no content type")));
-                return HttpResponse.BodySubscribers.discarding();
+                String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+                answer.completeExceptionally(new IOException(
+                        "the upstream answered HTTP " + status + " with " + (type == null ? "no content type" : type)));
+                return null;
             }
             synchronized (this) {
                 stream = in;
@@ -508,6 +625,7 @@ final class StreamableHttpUpstream implements Upstream {
         /** Ends the wait with a cancellation; the server is told if the request was sent. */
         void cancel(String reason) {
             Incoming in;
+            Request sending;
             synchronized (this) {
                 if (!answer.completeExceptionally(new Cancelled())) {
                     return;
@@ -516,6 +634,7 @@ final class StreamableHttpUpstream implements Upstream {
                     return; // never leaves the gateway
                 }
                 in = stream;
+                sending = request;
             }
             ObjectNode n = json.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/cancelled");
             n.putObject("params").put("requestId", id).put("reason", reason);
@@ -526,6 +645,9 @@ final class StreamableHttpUpstream implements Upstream {
             });
             if (in != null) {
                 in.cancel();
+            } else if (sending != null) {
+                // No answer has begun: the exchange itself is ended, so it holds no connection.
+                var unusedAbort = sending.abort(new Cancelled());
             }
         }
     }
@@ -589,19 +711,19 @@ final class StreamableHttpUpstream implements Upstream {
                 new java.util.concurrent.atomic.AtomicReference<>();
         try {
             // The wait is for the answer, not for the end of the body: a server may keep an SSE stream open.
-            var unused = http.sendAsync(post(null, json.writeValueAsBytes(message)), info -> {
-                        sessionId.set(info.headers().firstValue(SESSION_HEADER).orElse(null));
-                        if (info.statusCode() / 100 != 2) {
+            Request request = post(null, json.writeValueAsBytes(message));
+            var unused = send(request, response -> {
+                        sessionId.set(response.getHeaders().get(SESSION_HEADER));
+                        if (response.getStatus() / 100 != 2) {
                             answer.completeExceptionally(
-                                    new IOException("initialize was answered HTTP " + info.statusCode()));
-                            return HttpResponse.BodySubscribers.discarding();
+                                    new IOException("initialize was answered HTTP " + response.getStatus()));
+                            return null;
                         }
-                        Incoming in = incoming(info, m -> {
+                        return incoming(response, m -> {
                             if (m.has("id") && !m.has("method")) {
                                 answer.complete(m);
                             }
                         });
-                        return in != null ? in : HttpResponse.BodySubscribers.discarding();
                     })
                     .whenComplete((r, e) -> answer.completeExceptionally(
                             e != null ? e : new IOException("initialize was answered without a result")));
@@ -609,6 +731,7 @@ final class StreamableHttpUpstream implements Upstream {
             try {
                 response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
+                var unusedAbort = request.abort(e);
                 throw new IOException("no answer to initialize within " + timeout, e);
             }
             JsonNode result = resultOf(response);
@@ -646,9 +769,11 @@ final class StreamableHttpUpstream implements Upstream {
     private CompletableFuture<Integer> accepted(Connection c, JsonNode message) {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         try {
-            var unused = http.sendAsync(post(c, json.writeValueAsBytes(message)), info -> {
-                        status.complete(info.statusCode());
-                        return HttpResponse.BodySubscribers.discarding();
+            Request request =
+                    post(c, json.writeValueAsBytes(message)).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            var unused = send(request, response -> {
+                        status.complete(response.getStatus());
+                        return null;
                     })
                     .whenComplete((r, e) -> {
                         if (e != null) {
@@ -685,7 +810,7 @@ final class StreamableHttpUpstream implements Upstream {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return http.sendAsync(base(c).timeout(timeout).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            return send(base(c, HttpMethod.DELETE).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS), r -> null);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -699,19 +824,25 @@ final class StreamableHttpUpstream implements Upstream {
         if (c.listenUnsupported || closed || !c.listening.compareAndSet(false, true)) {
             return;
         }
-        HttpRequest request =
-                base(c).header("Accept", "text/event-stream").GET().build();
-        var unused = http.sendAsync(request, info -> {
-                    if (info.statusCode() / 100 != 2) {
-                        if (info.statusCode() == 405) {
+        Request request;
+        try {
+            // The stream is quiet until the server has something to say: no idle timeout ends it.
+            request = base(c, HttpMethod.GET)
+                    .headers(h -> h.put(HttpHeader.ACCEPT, "text/event-stream"))
+                    .idleTimeout(0, TimeUnit.MILLISECONDS);
+        } catch (IllegalArgumentException e) {
+            c.listening.set(false);
+            LOG.debug("the GET stream of '{}' was not opened: {}", name(), e.getMessage());
+            return;
+        }
+        var unused = send(request, response -> {
+                    if (response.getStatus() / 100 != 2) {
+                        if (response.getStatus() == 405) {
                             c.listenUnsupported = true;
                         }
-                        return HttpResponse.BodySubscribers.discarding();
+                        return null;
                     }
-                    Incoming in = incoming(info, m -> handle(c, m));
-                    if (in == null) {
-                        return HttpResponse.BodySubscribers.discarding();
-                    }
+                    Incoming in = incoming(response, m -> handle(c, m));
                     c.listener = in;
                     return in;
                 })
@@ -858,13 +989,14 @@ final class StreamableHttpUpstream implements Upstream {
     // ---------------------------------------------------------------- reading responses
 
     /** A subscriber for a response body of JSON or SSE, or null if the body is neither. */
-    private @Nullable Incoming incoming(HttpResponse.ResponseInfo info, Consumer<JsonNode> messages) {
-        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+    private @Nullable Incoming incoming(Response response, Consumer<JsonNode> messages) {
+        String header = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String type = header == null ? "" : header.toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            return new Incoming(true, messages);
+            return new Incoming(true, messages, response);
         }
         if (type.startsWith("application/json")) {
-            return new Incoming(false, messages);
+            return new Incoming(false, messages, response);
         }
         return null;
     }
@@ -875,15 +1007,13 @@ final class StreamableHttpUpstream implements Upstream {
      * call's progress is relayed before its answer completes the wait. A message larger than
      * {@link #MAX_MESSAGE_BYTES} ends the stream.
      */
-    private final class Incoming implements HttpResponse.BodySubscriber<Void> {
+    private final class Incoming {
         private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
         private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
 
         private final boolean sse;
         private final Consumer<JsonNode> messages;
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-        private volatile Flow.@Nullable Subscription subscription;
-        private volatile boolean cancelled;
+        private final Response response;
         private byte[] line = new byte[256];
         private int lineLength;
         private boolean afterCr;
@@ -892,89 +1022,40 @@ final class StreamableHttpUpstream implements Upstream {
         private boolean hasData;
         private boolean otherEvent;
 
-        Incoming(boolean sse, Consumer<JsonNode> messages) {
+        Incoming(boolean sse, Consumer<JsonNode> messages, Response response) {
             this.sse = sse;
             this.messages = messages;
+            this.response = response;
         }
 
-        /** Stops reading: the connection is closed. */
+        /** Stops reading: the exchange is aborted and its connection closed. */
         void cancel() {
-            cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            done.complete(null);
+            var unused = response.abort(new IOException("the gateway stopped reading"));
         }
 
-        @Override
-        public CompletionStage<Void> getBody() {
-            return done;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
+        /** Reads the next bytes of the body; the buffer is consumed. */
+        void feed(ByteBuffer b) throws IOException {
+            if (sse) {
+                while (b.hasRemaining()) {
+                    sseByte(b.get());
+                }
             } else {
-                s.request(1);
+                int n = b.remaining();
+                data = grow(data, dataLength, n);
+                b.get(data, dataLength, n);
+                dataLength += n;
             }
         }
 
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            try {
-                for (ByteBuffer b : buffers) {
-                    if (sse) {
-                        while (b.hasRemaining()) {
-                            sseByte(b.get());
-                        }
-                    } else {
-                        int n = b.remaining();
-                        data = grow(data, dataLength, n);
-                        b.get(data, dataLength, n);
-                        dataLength += n;
-                    }
+        /** The body ended: a JSON body is handed over, an SSE body's last line ends. */
+        void finish() throws IOException {
+            if (sse) {
+                if (lineLength > 0) {
+                    sseLine();
                 }
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-                return;
+            } else if (dataLength > 0) {
+                dispatch(data, dataLength);
             }
-            Flow.Subscription s = subscription;
-            if (s != null && !cancelled) {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            try {
-                if (sse) {
-                    if (lineLength > 0) {
-                        sseLine();
-                    }
-                } else if (dataLength > 0) {
-                    dispatch(data, dataLength);
-                }
-                done.complete(null);
-            } catch (IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        }
-
-        private void fail(Exception e) {
-            cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            done.completeExceptionally(e);
         }
 
         private byte[] grow(byte[] buffer, int used, int more) throws IOException {
