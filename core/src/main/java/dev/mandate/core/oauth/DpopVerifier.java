@@ -142,10 +142,12 @@ public final class DpopVerifier {
         }
         if (accessToken != null) {
             String ath = claimString(claims, "ath");
-            if (ath == null
-                    || !MessageDigest.isEqual(
-                            ath.getBytes(StandardCharsets.US_ASCII),
-                            athOf(accessToken).getBytes(StandardCharsets.US_ASCII))) {
+            if (ath == null) {
+                throw bad("the proof carries no ath: a proof sent with an access token must carry the token's hash"
+                        + " (RFC 9449 §4.2)");
+            }
+            if (!MessageDigest.isEqual(
+                    ath.getBytes(StandardCharsets.US_ASCII), athOf(accessToken).getBytes(StandardCharsets.US_ASCII))) {
                 throw bad("the proof's ath does not match the access token's hash");
             }
         }
