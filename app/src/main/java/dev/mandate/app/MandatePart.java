@@ -76,7 +76,7 @@ final class MandatePart implements AutoCloseable {
                 clock,
                 s.limits(),
                 (id, e) -> LOG.error("a mandate listener (end or flow labels) failed for mandate {}", id, e));
-        agents.onDisabled(a -> mandates.revokeAgent(a.id(), "agent disabled", "admin"));
+        agents.onDisabled(a -> mandates.revokeDisabledAgent(a.id(), "agent disabled", "admin"));
         String configured = s.oauthIssuer();
         String host = config.listen().host().indexOf(':') >= 0
                 ? "[" + config.listen().host() + "]"

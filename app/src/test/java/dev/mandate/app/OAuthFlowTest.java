@@ -576,6 +576,17 @@ final class OAuthFlowTest {
                 .isNotEqualTo("active");
         NodeTesting.Answer list = NodeTesting.admin(node, "GET", "/v1/mandates?agent=pilot&state=revoked", null);
         assertThat(list.body().get("mandates")).hasSize(1);
+        // The kill switch revokes, then disables; the disable's own revocation finds nothing left and records nothing.
+        List<String> agentRevocations = new java.util.ArrayList<>();
+        for (JsonNode event : NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null)
+                .body()
+                .get("events")) {
+            if (event.path("type").asText().equals("agent.revoked")
+                    && event.path("subject").asText().endsWith("/pilot")) {
+                agentRevocations.add(event.path("details").toString());
+            }
+        }
+        assertThat(agentRevocations).singleElement().asString().contains("\"mandates\":\"1\"");
     }
 
     static List<Object[]> badRequests() {

@@ -504,15 +504,37 @@ public final class MandateRegistry {
      *     force in memory regardless)
      */
     public List<String> revokeAgent(SpiffeId agent, String reason, String actor) {
+        return revokeAgent(agent, reason, actor, true);
+    }
+
+    /**
+     * Revokes the mandates an agent still holds once it has been disabled (the disable itself is already recorded):
+     * {@code agent.revoked} is recorded only if some mandate ended, so a kill switch that revoked everything just
+     * before disabling the agent leaves one {@code agent.revoked}, not a second one saying nothing ended.
+     *
+     * @param agent the disabled agent
+     * @param reason why
+     * @param actor who disabled it
+     * @return the ids that ended (often none)
+     * @throws MandateException with {@code UNAVAILABLE} if the revocation could not be stored or audited (it is in
+     *     force in memory regardless)
+     */
+    public List<String> revokeDisabledAgent(SpiffeId agent, String reason, String actor) {
+        return revokeAgent(agent, reason, actor, false);
+    }
+
+    private List<String> revokeAgent(SpiffeId agent, String reason, String actor, boolean recordIfNothingEnded) {
         Ended ended = endAgent(agent, reason);
         boolean replicated = replica != null;
         List<AuditEntry> entries = new ArrayList<>();
-        entries.add(new AuditEntry(
-                "agent.revoked",
-                actor,
-                agent.toString(),
-                reason,
-                Map.of("mandates", Integer.toString(ended.nodes().size()))));
+        if (recordIfNothingEnded || !ended.nodes().isEmpty()) {
+            entries.add(new AuditEntry(
+                    "agent.revoked",
+                    actor,
+                    agent.toString(),
+                    reason,
+                    Map.of("mandates", Integer.toString(ended.nodes().size()))));
+        }
         for (Node n : ended.nodes()) {
             // A replica that learned of the disable first may have revoked (and audited) it already.
             if (ended.auditedHere(n, replicated)) {
