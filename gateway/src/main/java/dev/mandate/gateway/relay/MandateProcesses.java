@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * new mandate gets {@code -32008}); a mandate's process stops when the mandate ends. (A stdio upstream with a
  * credential already runs per mandate, in {@link MandateUpstreams}.)
  */
-final class MandateProcesses implements Upstream {
+final class MandateProcesses extends PerMandateUpstream {
     private final UpstreamConfig.Stdio config;
     private final Duration timeout;
     private final String version;
@@ -54,7 +54,8 @@ final class MandateProcesses implements Upstream {
     }
 
     /** The caller's process, started on first use. */
-    private Upstream process() {
+    @Override
+    Upstream forCaller() {
         CallerContext caller = CallerScope.current();
         if (caller == null) {
             throw new GatewayException(
@@ -102,17 +103,17 @@ final class MandateProcesses implements Upstream {
 
     @Override
     public JsonNode capabilities() {
-        return process().capabilities();
+        return forCaller().capabilities();
     }
 
     @Override
     public List<JsonNode> tools() {
-        return process().tools();
+        return forCaller().tools();
     }
 
     @Override
     public @Nullable JsonNode tool(String name) {
-        return process().tool(name);
+        return forCaller().tool(name);
     }
 
     @Override
@@ -120,46 +121,6 @@ final class MandateProcesses implements Upstream {
         CallerContext caller = CallerScope.current();
         SdkUpstream process = caller == null ? null : processes.get(caller.mandateId());
         return process == null ? null : process.cachedTool(name);
-    }
-
-    @Override
-    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
-        return process().callTool(name, arguments, observer);
-    }
-
-    @Override
-    public List<JsonNode> resources() {
-        return process().resources();
-    }
-
-    @Override
-    public List<JsonNode> resourceTemplates() {
-        return process().resourceTemplates();
-    }
-
-    @Override
-    public JsonNode readResource(String uri) {
-        return process().readResource(uri);
-    }
-
-    @Override
-    public JsonNode readResource(String uri, CallObserver observer) {
-        return process().readResource(uri, observer);
-    }
-
-    @Override
-    public List<JsonNode> prompts() {
-        return process().prompts();
-    }
-
-    @Override
-    public JsonNode getPrompt(String name, JsonNode arguments) {
-        return process().getPrompt(name, arguments);
-    }
-
-    @Override
-    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
-        return process().getPrompt(name, arguments, observer);
     }
 
     @Override

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * connection closes (its process stops) when the mandate ends. Every request that reaches the upstream first records
  * a use of the lease; a request without a credential never reaches it.
  */
-final class MandateUpstreams implements Upstream {
+final class MandateUpstreams extends PerMandateUpstream {
     /** The most live per-mandate connections to one HTTP upstream. */
     static final int MAX_HTTP_CONNECTIONS = 4096;
 
@@ -81,7 +81,8 @@ final class MandateUpstreams implements Upstream {
     }
 
     /** The caller's connection with a fresh credential, its use recorded; connects (or restarts) as needed. */
-    private Upstream injected() {
+    @Override
+    Upstream forCaller() {
         CallerContext caller = caller();
         Connection c = connection(caller);
         synchronized (c) {
@@ -209,65 +210,25 @@ final class MandateUpstreams implements Upstream {
     @Override
     public JsonNode capabilities() {
         Upstream upstream = existing();
-        return (upstream != null ? upstream : injected()).capabilities();
+        return (upstream != null ? upstream : forCaller()).capabilities();
     }
 
     @Override
     public List<JsonNode> tools() {
-        return injected().tools();
+        return forCaller().tools();
     }
 
     @Override
     public @Nullable JsonNode tool(String name) {
         Upstream upstream = existing();
         JsonNode cached = upstream == null ? null : upstream.cachedTool(name);
-        return cached != null ? cached : injected().tool(name);
+        return cached != null ? cached : forCaller().tool(name);
     }
 
     @Override
     public @Nullable JsonNode cachedTool(String name) {
         Upstream upstream = existing();
         return upstream == null ? null : upstream.cachedTool(name);
-    }
-
-    @Override
-    public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {
-        return injected().callTool(name, arguments, observer);
-    }
-
-    @Override
-    public List<JsonNode> resources() {
-        return injected().resources();
-    }
-
-    @Override
-    public List<JsonNode> resourceTemplates() {
-        return injected().resourceTemplates();
-    }
-
-    @Override
-    public JsonNode readResource(String uri) {
-        return injected().readResource(uri);
-    }
-
-    @Override
-    public JsonNode readResource(String uri, CallObserver observer) {
-        return injected().readResource(uri, observer);
-    }
-
-    @Override
-    public List<JsonNode> prompts() {
-        return injected().prompts();
-    }
-
-    @Override
-    public JsonNode getPrompt(String name, JsonNode arguments) {
-        return injected().getPrompt(name, arguments);
-    }
-
-    @Override
-    public JsonNode getPrompt(String name, JsonNode arguments, CallObserver observer) {
-        return injected().getPrompt(name, arguments, observer);
     }
 
     @Override
