@@ -7,7 +7,7 @@ import dev.mandate.app.http.RouteGroup;
 import dev.mandate.core.audit.AuditLog;
 import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.keys.SigningKeys;
-import dev.mandate.core.mandate.GroupCommitMandateStore;
+import dev.mandate.core.mandate.AuditedMandateStore;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.oauth.AgentGrant;
 import dev.mandate.core.oauth.DpopVerifier;
@@ -70,8 +70,9 @@ final class MandatePart implements AutoCloseable {
         AgentRegistry agents = identity.agents();
         this.audit = audit;
         this.mandates = new MandateRegistry(
-                // Exchanges opening mandates at the same moment share one transaction.
-                new GroupCommitMandateStore(new JdbcMandateStore(db)),
+                // A new mandate's row is written with its audit event, in the audit log's transaction, which the
+                // exchanges opening mandates at the same moment share (group commit).
+                new AuditedMandateStore(new JdbcMandateStore(db), audit),
                 audit,
                 clock,
                 s.limits(),

@@ -5,6 +5,8 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditCheckpoint;
 import dev.mandate.core.audit.AuditEvent;
 import dev.mandate.core.audit.AuditStore;
+import dev.mandate.core.audit.AuditedRow;
+import dev.mandate.core.mandate.Mandate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** The audit log's events and checkpoints in tables {@code audit_events} and {@code audit_checkpoints}. */
+/**
+ * The audit log's events and checkpoints in tables {@code audit_events} and {@code audit_checkpoints}, and new
+ * mandates written in the same transaction as their event (table {@code mandates}).
+ */
 public final class JdbcAuditStore implements AuditStore {
     private static final String COLUMNS =
             "seq, occurred_at, event_type, actor, subject, reason, details, prev_hash, hash";
@@ -44,9 +49,39 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public void append(List<AuditEvent> events, @Nullable AuditCheckpoint checkpoint) {
+        append(events, checkpoint, List.of());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This store writes new mandates ({@link Mandate}) into table {@code mandates}, before the events; any other
+     * kind of row fails the append.
+     */
+    @Override
+    public void append(List<AuditEvent> events, @Nullable AuditCheckpoint checkpoint, List<AuditedRow> rows) {
+        List<Mandate> mandates = new ArrayList<>(rows.size());
+        for (AuditedRow row : rows) {
+            if (!(row instanceof Mandate m)) {
+                throw new MandateException(
+                        ErrorCode.UNAVAILABLE,
+                        "the audit store can write only mandates with its events, got a "
+                                + row.getClass().getSimpleName());
+            }
+            mandates.add(m);
+        }
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!mandates.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement(MandateRows.INSERT)) {
+                        for (Mandate m : mandates) {
+                            MandateRows.bind(s, m);
+                            s.addBatch();
+                        }
+                        s.executeBatch();
+                    }
+                }
                 if (!events.isEmpty()) {
                     try (PreparedStatement s = c.prepareStatement(
                             "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -81,7 +116,10 @@ public final class JdbcAuditStore implements AuditStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw unavailable("append " + events.size() + " audit event(s)", e);
+            throw unavailable(
+                    "append " + events.size() + " audit event(s)"
+                            + (mandates.isEmpty() ? "" : " with " + mandates.size() + " mandate(s)"),
+                    e);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one mapping between a {@link Mandate} and a row of table {@code mandates}, used by {@link JdbcMandateStore} and
- * by the replicas' change feed ({@link PostgresChangeFeed}), so that a mandate learned from another replica carries
+ * The one mapping between a {@link Mandate} and a row of table {@code mandates}, used by {@link JdbcMandateStore}, by
+ * {@link JdbcAuditStore} (new mandates with their audit event) and by the replicas' change feed ({@link PostgresChangeFeed}), so that a mandate learned from another replica carries
  * every field a restart would restore (its clearance included).
  */
 final class MandateRows {
@@ -26,6 +26,10 @@ final class MandateRows {
     static final String COLUMNS = "id, agent, on_behalf_of, purpose, tools, resources, tier, parent_id, depth,"
             + " issued_at, expires_at, max_expires_at, ttl_millis, state, flow_labels, label_ceiling, call_budget,"
             + " ended_at, end_reason, clearance";
+
+    /** Inserts one new mandate; bind it with {@link #bind}. */
+    static final String INSERT = "INSERT INTO mandates (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private MandateRows() {}
 

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * {@link AuditCheckpoint} is written in the same transaction.
  *
  * <p>Writes use group commit: callers queue their entries, and whichever caller holds the write lock appends every
- * queued entry in one transaction, so concurrent callers share one durable write. Thread-safe.
+ * queued entry in one transaction, so concurrent callers share one durable write. {@link #recordWith} adds a row of
+ * another table (a new mandate) to that transaction, so the row and its event are durable together or not at all.
+ * Thread-safe.
  */
 public final class AuditLog implements BatchAuditSink {
     /** The most events {@link #page} returns at once. */
@@ -32,13 +34,15 @@ public final class AuditLog implements BatchAuditSink {
 
     private static final class Pending {
         final List<AuditEntry> entries;
+        final List<AuditedRow> rows;
         boolean done;
 
         @Nullable
         MandateException failure;
 
-        Pending(List<AuditEntry> entries) {
+        Pending(List<AuditEntry> entries, List<AuditedRow> rows) {
             this.entries = entries;
+            this.rows = rows;
         }
     }
 
@@ -86,7 +90,25 @@ public final class AuditLog implements BatchAuditSink {
         if (entries.isEmpty()) {
             return;
         }
-        Pending mine = new Pending(List.copyOf(entries));
+        write(new Pending(List.copyOf(entries), List.of()));
+    }
+
+    /**
+     * Records one event durably together with a row of another table (a new mandate), in one transaction of the
+     * store: when this returns both are durable, and when it throws neither is. The event is chained exactly as
+     * {@link #record} chains it, and group-committed with the events and rows of concurrent callers; a row the
+     * database refuses fails the whole transaction, and so every caller whose event or row it carried.
+     *
+     * @param entry what happened
+     * @param row the row it is about, written in the same transaction
+     * @throws MandateException with {@code UNAVAILABLE} if they could not be made durable, then neither is stored
+     */
+    public void recordWith(AuditEntry entry, AuditedRow row) {
+        write(new Pending(
+                List.of(Objects.requireNonNull(entry, "entry")), List.of(Objects.requireNonNull(row, "row"))));
+    }
+
+    private void write(Pending mine) {
         synchronized (queueLock) {
             queue.add(mine);
         }
@@ -172,16 +194,22 @@ public final class AuditLog implements BatchAuditSink {
         String prevHash = prev == null ? AuditEvent.GENESIS_HASH : prev.hash();
         Instant now = clock.instant();
         List<AuditEvent> events = new ArrayList<>();
+        List<AuditedRow> rows = new ArrayList<>(0);
         for (Pending p : batch) {
             for (AuditEntry e : p.entries) {
                 AuditEvent ev = AuditEvent.chain(++seq, now, e, prevHash);
                 events.add(ev);
                 prevHash = ev.hash();
             }
+            rows.addAll(p.rows);
         }
         AuditEvent last = events.get(events.size() - 1);
         AuditCheckpoint cp = last.seq() - lastCheckpointSeq >= checkpointEvery ? sign(last) : null;
-        store.append(events, cp);
+        if (rows.isEmpty()) {
+            store.append(events, cp);
+        } else {
+            store.append(events, cp, rows);
+        }
         head = last;
         if (cp != null) {
             lastCheckpointSeq = cp.seq();

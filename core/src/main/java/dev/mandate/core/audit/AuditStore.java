@@ -29,6 +29,28 @@ public interface AuditStore {
     void append(List<AuditEvent> events, @Nullable AuditCheckpoint checkpoint);
 
     /**
+     * Appends events and optionally a checkpoint as {@link #append(List, AuditCheckpoint)} does, and stores rows of
+     * other tables in the same durable transaction: all or nothing. A store that cannot write a row refuses the whole
+     * append; this default writes no rows, so it refuses any.
+     *
+     * @param events the events, in sequence order
+     * @param checkpoint a checkpoint of the last of them, or null
+     * @param rows the rows to store with them (new mandates), possibly none
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if nothing could be made durable, including
+     *     when a row is of a kind this store cannot write or the database refuses one
+     */
+    default void append(List<AuditEvent> events, @Nullable AuditCheckpoint checkpoint, List<AuditedRow> rows) {
+        if (!rows.isEmpty()) {
+            throw new dev.mandate.core.MandateException(
+                    dev.mandate.core.ErrorCode.UNAVAILABLE,
+                    "this audit store (" + getClass().getSimpleName() + ") cannot store rows with its events, got "
+                            + rows.size() + " row(s) of "
+                            + rows.get(0).getClass().getSimpleName());
+        }
+        append(events, checkpoint);
+    }
+
+    /**
      * Reads events in sequence order.
      *
      * @param afterSeq read events with a greater sequence number

@@ -55,7 +55,8 @@ public record Mandate(
         int callBudget,
         @Nullable Instant ended,
         @Nullable String endReason,
-        @Nullable Sensitivity clearance) {
+        @Nullable Sensitivity clearance)
+        implements dev.mandate.core.audit.AuditedRow {
 
     /** Validates the fields and copies the sets. */
     public Mandate {

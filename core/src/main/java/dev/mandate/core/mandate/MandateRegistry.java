@@ -714,7 +714,6 @@ public final class MandateRegistry {
     }
 
     private void persistAndAudit(Mandate m, String type, String actor) {
-        store.insert(m);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("agent", m.agent().toString());
         details.put("purpose", m.purpose());
@@ -734,8 +733,22 @@ public final class MandateRegistry {
         if (clearance != null) {
             details.put("clearance", clearance.wireName());
         }
+        AuditEntry entry = new AuditEntry(type, actor, m.id(), null, details);
+        if (store instanceof AuditedMandateStore joint) {
+            // The row and its event in one transaction: both durable, or neither (nothing to compensate).
+            try {
+                joint.insertAudited(m, entry);
+            } catch (MandateException e) {
+                throw new MandateException(
+                        ErrorCode.UNAVAILABLE,
+                        "mandate not opened: the mandate and its audit event could not be stored: " + e.getMessage(),
+                        e);
+            }
+            return;
+        }
+        store.insert(m);
         try {
-            audit.record(new AuditEntry(type, actor, m.id(), null, details));
+            audit.record(entry);
         } catch (MandateException e) {
             try {
                 store.end(List.of(m.id()), MandateState.REVOKED, clock.instant(), "audit unavailable");
