@@ -104,6 +104,30 @@ final class AuditedMandateStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void endingTellsOnlyTheMandatesThisWriteEndedSoThatReplicasAuditARevocationOnce(TestDatabases.Kind kind)
+            throws Exception {
+        try (Database db = open(kind)) {
+            AuditLog audit = new AuditLog(new JdbcAuditStore(db), keys, clock, 7);
+            AuditedMandateStore store = new AuditedMandateStore(new JdbcMandateStore(db), audit);
+            MandateRegistry registry =
+                    new MandateRegistry(store, audit, clock, MandateLimits.defaults(), (id, e) -> {});
+            String first = registry.open(request("support"), "bot").id();
+            String second = registry.open(request("support"), "bot").id();
+            // Another replica sharing the store ended the first one already.
+            new JdbcMandateStore(db)
+                    .end(List.of(first), dev.mandate.core.mandate.MandateState.REVOKED, clock.instant(), "elsewhere");
+
+            assertThat(store.endActive(
+                            List.of(first, second),
+                            dev.mandate.core.mandate.MandateState.REVOKED,
+                            clock.instant(),
+                            "agent disabled"))
+                    .containsExactly(second);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void mandatesOpenedAndDelegatedConcurrentlyAreLiveAndAuditedInChainAfterARestart(TestDatabases.Kind kind)
             throws Exception {
         List<String> opened = new ArrayList<>();

@@ -54,6 +54,12 @@ public final class AuditedMandateStore implements MandateStore {
     }
 
     @Override
+    public Set<String> endActive(Collection<String> ids, MandateState state, Instant at, String reason) {
+        // The store's own answer: on a shared store only the replica whose write ended a mandate audits it.
+        return store.endActive(ids, state, at, reason);
+    }
+
+    @Override
     public void renew(String id, Instant expires) {
         store.renew(id, expires);
     }
