@@ -12,7 +12,9 @@ import dev.mandate.gateway.testing.DocsUpstream;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Two upstreams serve the same resource URIs (two document stores, {@code docs} and its {@code archive}, each with
  * its own catalog labels): each copy is listed under its own namespaced URI, a read goes to the upstream the URI names
  * and is decided, labelled and held to the clearance as that upstream's, and a bare URI that both serve is refused
- * rather than sent to either. A third upstream ({@code crm}) serves a URI no other does: it keeps its own name.
+ * rather than sent to either. A third upstream ({@code crm}) serves a URI no other does: it keeps its own name. A tool
+ * or prompt result that links or embeds a shared URI names it the way the listing does, so the agent can follow it.
  */
 final class SharedResourceUrisTest {
     private static final String HANDBOOK_DOCS = "mandate://docs/" + DocsUpstream.HANDBOOK;
@@ -32,6 +35,8 @@ final class SharedResourceUrisTest {
     private static final String LAYOFFS_DOCS = "mandate://docs/" + DocsUpstream.LAYOFFS;
     private static final String LAYOFFS_ARCHIVE = "mandate://archive/" + DocsUpstream.LAYOFFS;
     private static final String CUSTOMER = "crm://customers/1";
+    /** A document only the store serves, not its archive. */
+    private static final String DRAFTS = "docs://eng/drafts";
 
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
@@ -43,12 +48,14 @@ final class SharedResourceUrisTest {
 
     @BeforeEach
     void start() throws Exception {
-        docs = new DocsUpstream();
+        docs = new DocsUpstream("", DRAFTS);
         archive = new DocsUpstream("archived ");
         crm = new HttpUpstream();
         gateway = new TestGateway("""
                 {"upstreams": {"docs": {"url": "%s"}, "archive": {"url": "%s"}, "crm": {"url": "%s"}},
-                 "catalog": {"resources": {
+                 "catalog": {
+                   "tools": {"docs": {"search": {"labels": "internal"}}, "archive": {"search": {"labels": "internal"}}},
+                   "resources": {
                    "docs": {
                      "docs://{team}/{doc}": {"labels": "internal"},
                      "docs://hr/{doc}": {"labels": "confidential,pii"},
@@ -81,6 +88,23 @@ final class SharedResourceUrisTest {
                 .toList();
     }
 
+    /** The URIs of a tool result's resource links and embedded resources, in order, each marked with its kind. */
+    private static List<String> linked(McpSchema.CallToolResult result) {
+        List<String> out = new ArrayList<>();
+        for (McpSchema.Content c : result.content()) {
+            if (c instanceof McpSchema.ResourceLink link) {
+                out.add("link " + link.uri());
+            } else if (c instanceof McpSchema.EmbeddedResource embedded) {
+                out.add("embedded " + embedded.resource().uri());
+            }
+        }
+        return out;
+    }
+
+    private static McpSchema.CallToolResult search(McpSyncClient agent, String server) {
+        return agent.callTool(new McpSchema.CallToolRequest(server + ".search", Map.of("query", "plans")));
+    }
+
     private AuditEntry lastCall() {
         return audit.entries.stream()
                 .filter(e -> e.type().equals("gateway.call"))
@@ -105,6 +129,7 @@ final class SharedResourceUrisTest {
                         HANDBOOK_ARCHIVE,
                         SALARIES_ARCHIVE,
                         LAYOFFS_ARCHIVE,
+                        DRAFTS,
                         CUSTOMER);
     }
 
@@ -176,7 +201,7 @@ final class SharedResourceUrisTest {
         McpSyncClient agent = agent("m-alice", flow, Sensitivity.CONFIDENTIAL);
 
         // The archive labels every copy restricted: a confidential user sees only the store's own copies (and crm's).
-        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, CUSTOMER);
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, DRAFTS, CUSTOMER);
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(HANDBOOK_ARCHIVE)))
                 .satisfies(e -> assertCode(e, GatewayError.ABOVE_CLEARANCE))
                 .hasMessageContaining("restricted")
@@ -196,7 +221,7 @@ final class SharedResourceUrisTest {
                 : new Decision.Allow(List.of());
         McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
 
-        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, LAYOFFS_DOCS, CUSTOMER);
+        assertThat(uris(agent)).containsExactlyInAnyOrder(HANDBOOK_DOCS, SALARIES_DOCS, LAYOFFS_DOCS, DRAFTS, CUSTOMER);
         assertThatThrownBy(() -> agent.readResource(new McpSchema.ReadResourceRequest(LAYOFFS_ARCHIVE)))
                 .satisfies(e -> assertCode(e, GatewayError.DENIED))
                 .hasMessageContaining("no-archive");
@@ -225,5 +250,90 @@ final class SharedResourceUrisTest {
                 .hasMessageContaining("longer than 2048 characters");
         assertThat(docs.reads).hasValue(0);
         assertThat(decider.calls()).isEmpty();
+    }
+
+    @Test
+    void aToolResultLinksASharedUriByItsNamespacedNameAndFollowingItReachesTheUpstreamThatAnswered() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        // No listing first: which URIs are shared is found from the upstreams' own listings.
+        McpSchema.CallToolResult fromArchive = search(agent, "archive");
+
+        assertThat(linked(fromArchive))
+                .containsExactly(
+                        "link " + HANDBOOK_ARCHIVE,
+                        "link " + SALARIES_ARCHIVE,
+                        "link " + LAYOFFS_ARCHIVE,
+                        "embedded " + LAYOFFS_ARCHIVE);
+        String link = ((McpSchema.ResourceLink) fromArchive.content().get(2)).uri();
+        McpSchema.ReadResourceResult followed = agent.readResource(new McpSchema.ReadResourceRequest(link));
+        assertThat(text(followed)).isEqualTo("archived text of salaries");
+        assertThat(followed.contents().get(0).uri()).isEqualTo(SALARIES_ARCHIVE);
+        assertThat(archive.reads).hasValue(1);
+        assertThat(docs.reads).hasValue(0);
+        assertThat(lastCall().details()).containsEntry("upstream", "archive");
+
+        McpSchema.CallToolResult fromDocs = search(agent, "docs");
+
+        assertThat(linked(fromDocs))
+                .containsExactly(
+                        "link " + HANDBOOK_DOCS,
+                        "link " + SALARIES_DOCS,
+                        "link " + LAYOFFS_DOCS,
+                        "link " + DRAFTS,
+                        "embedded " + LAYOFFS_DOCS);
+        assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(
+                        ((McpSchema.ResourceLink) fromDocs.content().get(2)).uri()))))
+                .isEqualTo("text of salaries");
+        assertThat(docs.reads).hasValue(1);
+        assertThat(archive.reads).hasValue(1);
+    }
+
+    @Test
+    void aLinkToAUriOnlyItsUpstreamServesAndTheStructuredContentKeepTheUpstreamsOwnUris() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        McpSchema.CallToolResult result = search(agent, "docs");
+
+        assertThat(linked(result)).contains("link " + DRAFTS).doesNotContain("link mandate://docs/" + DRAFTS);
+        assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(DRAFTS))))
+                .isEqualTo("text of drafts");
+        assertThat(docs.reads).hasValue(1);
+        // structuredContent is the tool's own data, shaped by its output schema: left as the upstream wrote it.
+        assertThat(result.structuredContent().toString())
+                .contains("uri=" + DocsUpstream.SALARIES)
+                .doesNotContain("mandate://");
+    }
+
+    @Test
+    void theClearanceStillWithholdsALinkedItemByItsUpstreamsOwnUriAndLabelsBeforeTheLinkIsRenamed() {
+        McpSyncClient agent = agent("m-alice", Recorders.fresh(), Sensitivity.CONFIDENTIAL);
+
+        McpSchema.CallToolResult fromDocs = search(agent, "docs");
+
+        // docs labels layoffs restricted: its link, its embedded copy and its structured hit are withheld, matched by
+        // the
+        // upstream's own URI; the rest pass, renamed.
+        assertThat(linked(fromDocs))
+                .containsExactly("link " + HANDBOOK_DOCS, "link " + SALARIES_DOCS, "link " + DRAFTS);
+        assertThat(lastCall().details())
+                .containsEntry("withheld", "3")
+                .containsEntry("withheldUris", DocsUpstream.LAYOFFS);
+
+        // The archive labels every copy restricted: nothing it links passes, under any name.
+        McpSchema.CallToolResult fromArchive = search(agent, "archive");
+
+        assertThat(linked(fromArchive)).isEmpty();
+        assertThat(lastCall().details()).containsEntry("withheld", "7").containsEntry("tool", "archive.search");
+    }
+
+    @Test
+    void aPromptResultLinksASharedUriByItsNamespacedName() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        McpSchema.GetPromptResult brief = agent.getPrompt(new McpSchema.GetPromptRequest("archive.brief", Map.of()));
+
+        assertThat(((McpSchema.ResourceLink) brief.messages().get(0).content()).uri())
+                .isEqualTo(SALARIES_ARCHIVE);
     }
 }

@@ -335,7 +335,7 @@ public final class Relay implements McpHandler, AutoCloseable {
         JsonNode arguments = given.isObject() ? given : json.createObjectNode();
         CatalogEntry entry = catalog.tool(name.server(), name.tool(), hints(tool));
         CatalogKey key = new CatalogKey(CatalogKind.TOOL, name.server(), name.tool());
-        return tracked(
+        JsonNode result = tracked(
                 caller,
                 params,
                 exchange,
@@ -347,6 +347,7 @@ public final class Relay implements McpHandler, AutoCloseable {
                     }
                     return upstream.callTool(name.tool(), args, flight);
                 }));
+        return withAgentUris(result, upstream);
     }
 
     /**
@@ -534,7 +535,7 @@ public final class Relay implements McpHandler, AutoCloseable {
         JsonNode arguments = params.path("arguments");
         JsonNode args = arguments.isObject() ? arguments : json.createObjectNode();
         CatalogKey key = new CatalogKey(CatalogKind.PROMPT, name.server(), name.tool());
-        return tracked(
+        JsonNode result = tracked(
                 caller,
                 params,
                 exchange,
@@ -553,9 +554,20 @@ public final class Relay implements McpHandler, AutoCloseable {
                             }
                             return upstream.getPrompt(name.tool(), a, flight);
                         }));
+        return withAgentUris(result, upstream);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Renames the resources a tool or prompt result links or embeds to the URIs the agent reads them by (see
+     * {@link ResultLinks}). The pipeline has already held the items to the clearance by the upstream's own URIs.
+     */
+    private JsonNode withAgentUris(JsonNode result, Upstream upstream) {
+        ResultLinks.rename(
+                result, upstream.name(), uris -> routes.namespacedIn(upstream, uris, reachable("resources")));
+        return result;
+    }
 
     private List<Upstream> reachable(@Nullable String capability) {
         List<Upstream> out = new ArrayList<>();

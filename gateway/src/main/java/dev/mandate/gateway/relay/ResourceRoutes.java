@@ -157,31 +157,75 @@ final class ResourceRoutes {
         throw bad.apply(candidates.size() + " upstreams serve it; read one of " + String.join(", ", names));
     }
 
-    private boolean lists(Upstream upstream, String uri) {
-        Listing listing = listings.get(upstream.name());
-        if (listing == null) {
-            List<JsonNode> resources;
-            try {
-                resources = upstream.resources();
-            } catch (GatewayException e) {
-                // It cannot serve the read either; once it lists again, a URI it shares is found ambiguous.
-                LOG.warn("upstream '{}': resources not listed for routing: {}", upstream.name(), e.getMessage());
-                return false;
+    /**
+     * The URIs among those an upstream's result names that an agent sees namespaced under that upstream in listings:
+     * those its own listing has and another reachable upstream's listing has too, and any that starts with
+     * {@code mandate://} (which would otherwise name another upstream's resource).
+     *
+     * @param from the upstream whose result names the URIs
+     * @param uris the URIs as the upstream names them
+     * @param withResources the reachable upstreams that serve resources
+     * @return the URIs to show as {@code mandate://<from>/<uri>}
+     */
+    Set<String> namespacedIn(Upstream from, Set<String> uris, List<Upstream> withResources) {
+        Set<String> out = new HashSet<>();
+        Set<String> bare = new HashSet<>();
+        for (String uri : uris) {
+            if (uri.startsWith(PREFIX)) {
+                out.add(uri);
+            } else if (uri.length() <= CatalogKey.MAX_NAME_LENGTH) {
+                bare.add(uri);
             }
-            listed(upstream.name(), resources);
-            return contains(resources, uri);
         }
-        Set<String> uris = listing.uris();
-        return uris == null ? contains(upstream.resources(), uri) : uris.contains(uri);
+        if (bare.isEmpty() || withResources.stream().noneMatch(u -> u.name().equals(from.name()))) {
+            return out;
+        }
+        Set<String> own = listedAmong(from, bare);
+        for (Upstream other : withResources) {
+            if (own.isEmpty()) {
+                break;
+            }
+            if (!other.name().equals(from.name())) {
+                Set<String> shared = listedAmong(other, own);
+                out.addAll(shared);
+                own.removeAll(shared);
+            }
+        }
+        return out;
     }
 
-    private static boolean contains(List<JsonNode> resources, String uri) {
+    private boolean lists(Upstream upstream, String uri) {
+        return !listedAmong(upstream, Set.of(uri)).isEmpty();
+    }
+
+    /** Those of the URIs that the upstream's latest listing has, fetching it if none is kept. */
+    private Set<String> listedAmong(Upstream upstream, Set<String> uris) {
+        Listing listing = listings.get(upstream.name());
+        Set<String> index = listing == null ? null : listing.uris();
+        if (index != null) {
+            Set<String> found = new HashSet<>(uris);
+            found.retainAll(index);
+            return found;
+        }
+        List<JsonNode> resources;
+        try {
+            resources = upstream.resources();
+        } catch (GatewayException e) {
+            // It cannot serve a read either; once it lists again, a URI it shares is found to be shared.
+            LOG.warn("upstream '{}': resources not listed for routing: {}", upstream.name(), e.getMessage());
+            return Set.of();
+        }
+        if (listing == null) {
+            listed(upstream.name(), resources);
+        }
+        Set<String> found = new HashSet<>();
         for (JsonNode resource : resources) {
-            if (uri.equals(resource.path("uri").asText(null))) {
-                return true;
+            String uri = resource.path("uri").asText("");
+            if (uris.contains(uri)) {
+                found.add(uri);
             }
         }
-        return false;
+        return found;
     }
 
     private static boolean templateCovers(Upstream upstream, String uri) {

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A document store as an upstream MCP server on 127.0.0.1 port 0: {@code search} answers with a link to every
  * document, the restricted one also embedded, and a structured list of them all; {@code export_all} dumps everything;
- * each document is a readable resource. Two instances serve the same URIs; a copy's name, if given, prefixes the text
- * its resources read as, so a test can tell which one answered.
+ * each document is a readable resource; the prompt {@code brief} links the salaries. Two instances serve the same
+ * URIs; a copy's name, if given, prefixes the text its resources read as, so a test can tell which one answered, and
+ * a copy may serve documents of its own besides, which its search links too.
  */
 @SuppressWarnings("try") // close() may throw InterruptedException from Jetty's stop; tests just propagate it
 public final class DocsUpstream implements AutoCloseable {
@@ -27,21 +28,36 @@ public final class DocsUpstream implements AutoCloseable {
     public final AtomicInteger calls = new AtomicInteger();
     public final AtomicInteger reads = new AtomicInteger();
     private final StreamableServer server;
+    private final List<String> documents;
 
     public DocsUpstream() throws Exception {
         this("");
     }
 
-    public DocsUpstream(String copy) throws Exception {
+    public DocsUpstream(String copy, String... own) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(HANDBOOK, SALARIES, LAYOFFS));
+        all.addAll(List.of(own));
+        documents = List.copyOf(all);
         server = StreamableServer.start(transport -> {
             McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
                     .serverInfo("docs", "1.0")
                     .capabilities(McpSchema.ServerCapabilities.builder()
                             .tools(true)
                             .resources(false, false)
+                            .prompts(false)
                             .build())
-                    .tools(tool("search", this::search), tool("export_all", this::search));
-            for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
+                    .tools(tool("search", this::search), tool("export_all", this::search))
+                    .prompts(new McpServerFeatures.SyncPromptSpecification(
+                            new McpSchema.Prompt("brief", "brief", List.of()),
+                            (exchange, request) -> new McpSchema.GetPromptResult(
+                                    "brief",
+                                    List.of(new McpSchema.PromptMessage(
+                                            McpSchema.Role.USER,
+                                            McpSchema.ResourceLink.builder()
+                                                    .uri(SALARIES)
+                                                    .name(name(SALARIES))
+                                                    .build())))));
+            for (String uri : documents) {
                 spec.resources(new McpServerFeatures.SyncResourceSpecification(
                         McpSchema.Resource.builder()
                                 .uri(uri)
@@ -62,7 +78,7 @@ public final class DocsUpstream implements AutoCloseable {
         calls.incrementAndGet();
         McpSchema.CallToolResult.Builder result =
                 McpSchema.CallToolResult.builder().addTextContent("3 documents match");
-        for (String uri : List.of(HANDBOOK, SALARIES, LAYOFFS)) {
+        for (String uri : documents) {
             result.addContent(
                     McpSchema.ResourceLink.builder().uri(uri).name(name(uri)).build());
         }
