@@ -171,9 +171,13 @@ final class ResourceRoutes {
         Set<String> out = new HashSet<>();
         Set<String> bare = new HashSet<>();
         for (String uri : uris) {
+            // A longer URI is never listed, and no agent could read it under a namespace: it is left alone.
+            if (uri.length() > CatalogKey.MAX_NAME_LENGTH) {
+                continue;
+            }
             if (uri.startsWith(PREFIX)) {
                 out.add(uri);
-            } else if (uri.length() <= CatalogKey.MAX_NAME_LENGTH) {
+            } else {
                 bare.add(uri);
             }
         }
