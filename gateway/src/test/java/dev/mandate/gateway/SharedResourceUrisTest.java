@@ -37,6 +37,8 @@ final class SharedResourceUrisTest {
     private static final String CUSTOMER = "crm://customers/1";
     /** A document only the store serves, not its archive. */
     private static final String DRAFTS = "docs://eng/drafts";
+    /** The archive's own URI that looks like the store's namespaced handbook: it must not lead the agent there. */
+    private static final String LOOKALIKE = "mandate://archive/" + HANDBOOK_DOCS;
 
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
@@ -49,7 +51,7 @@ final class SharedResourceUrisTest {
     @BeforeEach
     void start() throws Exception {
         docs = new DocsUpstream("", DRAFTS);
-        archive = new DocsUpstream("archived ");
+        archive = new DocsUpstream("archived ", HANDBOOK_DOCS);
         crm = new HttpUpstream();
         gateway = new TestGateway("""
                 {"upstreams": {"docs": {"url": "%s"}, "archive": {"url": "%s"}, "crm": {"url": "%s"}},
@@ -60,7 +62,7 @@ final class SharedResourceUrisTest {
                      "docs://{team}/{doc}": {"labels": "internal"},
                      "docs://hr/{doc}": {"labels": "confidential,pii"},
                      "docs://restricted/{+path}": {"labels": "restricted"}},
-                   "archive": {"docs://{+any}": {"labels": "restricted"}},
+                   "archive": {"docs://{+any}": {"labels": "restricted"}, "mandate://{+any}": {"labels": "restricted"}},
                    "crm": {"crm://customers/1": {"labels": "confidential,pii"}}}}}
                 """.formatted(docs.url(), archive.url(), crm.url()), tokens, decider, audit);
     }
@@ -129,6 +131,7 @@ final class SharedResourceUrisTest {
                         HANDBOOK_ARCHIVE,
                         SALARIES_ARCHIVE,
                         LAYOFFS_ARCHIVE,
+                        LOOKALIKE,
                         DRAFTS,
                         CUSTOMER);
     }
@@ -264,6 +267,7 @@ final class SharedResourceUrisTest {
                         "link " + HANDBOOK_ARCHIVE,
                         "link " + SALARIES_ARCHIVE,
                         "link " + LAYOFFS_ARCHIVE,
+                        "link " + LOOKALIKE,
                         "embedded " + LAYOFFS_ARCHIVE);
         String link = ((McpSchema.ResourceLink) fromArchive.content().get(2)).uri();
         McpSchema.ReadResourceResult followed = agent.readResource(new McpSchema.ReadResourceRequest(link));
@@ -324,7 +328,7 @@ final class SharedResourceUrisTest {
         McpSchema.CallToolResult fromArchive = search(agent, "archive");
 
         assertThat(linked(fromArchive)).isEmpty();
-        assertThat(lastCall().details()).containsEntry("withheld", "7").containsEntry("tool", "archive.search");
+        assertThat(lastCall().details()).containsEntry("withheld", "8").containsEntry("tool", "archive.search");
     }
 
     @Test
@@ -335,5 +339,18 @@ final class SharedResourceUrisTest {
 
         assertThat(((McpSchema.ResourceLink) brief.messages().get(0).content()).uri())
                 .isEqualTo(SALARIES_ARCHIVE);
+    }
+
+    @Test
+    void anUpstreamsLinkThatLooksLikeAnotherUpstreamsNamespacedUriLeadsBackToTheUpstreamThatWroteIt() {
+        McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
+
+        McpSchema.CallToolResult fromArchive = search(agent, "archive");
+
+        assertThat(linked(fromArchive)).contains("link " + LOOKALIKE).doesNotContain("link " + HANDBOOK_DOCS);
+        assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(LOOKALIKE))))
+                .isEqualTo("archived text of handbook");
+        assertThat(archive.reads).hasValue(1);
+        assertThat(docs.reads).hasValue(0);
     }
 }
