@@ -149,7 +149,7 @@ public final class MandateNode implements AutoCloseable {
                             .port(),
                     workloads);
             groups.addAll(mandatePart.routes());
-            replicas.start(mandatePart.mandates(), identity.signingKeys());
+            replicas.start(mandatePart.mandates(), identity.signingKeys(), identity.trustDomain());
             leases = LeaseModule.start(config.credentials(), database, audit, identity.signingKeys(), "mandate", clock);
             mandatePart.mandates().addEndListener(leases.manager());
             LeaseMetrics.bind(metrics, leases.manager());

@@ -1,6 +1,7 @@
 package dev.mandate.app;
 
 import dev.mandate.app.config.ReplicaSettings;
+import dev.mandate.core.identity.EmbeddedTrustDomain;
 import dev.mandate.core.keys.RotatingSigningKeys;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.mandate.Replica;
@@ -13,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes this node one of several replicas when the store is PostgreSQL: the change feed keeps the mandate registry in
- * line with what other replicas open, revoke and disable (and the signing keys with their rotations), and checks fail closed when the view is older than
- * {@code store.replicas.staleness-bound}. With the embedded store (one node) it does nothing. Built in two steps: the
- * feed must read the store's horizon before the registry loads its mandates.
+ * line with what other replicas open, revoke and disable, the node's keys with the rotations made elsewhere, and checks
+ * fail closed when the view is older than {@code store.replicas.staleness-bound}. With the embedded store (one node) it
+ * does nothing. Built in two steps: the feed must read the store's horizon before the registry loads its mandates.
  */
 final class ReplicaPart implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaPart.class);
@@ -40,19 +41,27 @@ final class ReplicaPart implements AutoCloseable {
     }
 
     /**
-     * Starts following, once the registry has loaded: mandates and agents into the registry, and rotations of the
-     * mandate token signing keys made on another replica into {@code signingKeys}, which then signs with the new key
-     * and publishes it at once rather than at the next restart.
+     * Starts following, once the registry has loaded: mandates and agents into the registry, and key rotations made on
+     * another replica into this node's keys: the mandate token signing keys, and the embedded trust domain's JWT-SVID
+     * keys and X.509 CA. The node then signs and issues with the new keys and publishes them (JWKS, SPIFFE bundle) at
+     * its next poll rather than at its next restart.
      */
-    void start(MandateRegistry registry, RotatingSigningKeys signingKeys) {
+    void start(MandateRegistry registry, RotatingSigningKeys signingKeys, EmbeddedTrustDomain trustDomain) {
         PostgresChangeFeed f = feed;
         if (f == null) {
             return;
         }
+        // A reload that throws leaves the feed where it was: the next poll reports the same key sets again.
         f.onKeysChanged(sets -> {
             if (sets.contains(Identity.SIGNING_KEY_SET)) {
                 signingKeys.reload();
                 LOG.info("signing keys changed in the store; now signing with key {}", signingKeys.currentKid());
+            }
+            if (trustDomain.reload(sets)) {
+                LOG.info(
+                        "trust domain keys changed in the store ({}); now issuing JWT-SVIDs with key {}",
+                        sets,
+                        trustDomain.currentJwtKid());
             }
         });
         Replica r = new Replica(registry, f, clock, settings.stalenessBound());

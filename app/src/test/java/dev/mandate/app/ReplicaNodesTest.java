@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.app.config.ConfigKey;
+import dev.mandate.core.identity.Pem;
+import dev.mandate.core.identity.TrustBundle;
+import dev.mandate.core.identity.VerifiedWorkload;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,6 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +171,102 @@ final class ReplicaNodesTest {
                     .as("B signs with the new key without a restart")
                     .isEqualTo(kid);
             assertThat(active(a, onB)).isTrue();
+        }
+    }
+
+    private static TrustBundle spiffeBundle(MandateNode node) throws Exception {
+        NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
+        assertThat(bundle.status()).as(bundle.raw()).isEqualTo(200);
+        return TrustBundle.parse("mandate.local", bundle.raw());
+    }
+
+    /** Joins agent {@code bot} through {@code node}: a join token and SVIDs, both from that node. */
+    private static JsonNode svids(MandateNode node) throws Exception {
+        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/bot/join-tokens", null);
+        assertThat(join.status()).as(join.raw()).isEqualTo(201);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
+        StringWriter csr = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(csr)) {
+            w.writeObject(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=bot"), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        }
+        NodeTesting.Answer svid = NodeTesting.call(
+                node,
+                "POST",
+                "/v1/svid",
+                Map.of(
+                        "joinToken",
+                        join.body().get("token").asText(),
+                        "csr",
+                        csr.toString(),
+                        "audience",
+                        List.of("mandate")),
+                null);
+        assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
+        return svid.body();
+    }
+
+    private static String kid(String jwt) throws Exception {
+        return SignedJWT.parse(jwt).getHeader().getKeyID();
+    }
+
+    @Test
+    void trustDomainKeysRotatedOnOneNodeAreIssuedVerifiedAndPublishedOnTheOtherWithoutARestart() throws Exception {
+        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
+        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_trust_domain"));
+        store.put(ConfigKey.STORE_USER, "postgres");
+        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
+        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
+        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
+                MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
+            NodeTesting.Answer registered = NodeTesting.admin(
+                    a,
+                    "POST",
+                    "/v1/agents",
+                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
+            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+            List<X509Certificate> rootsBefore = spiffeBundle(b).x509Authorities();
+
+            NodeTesting.Answer jwtKey = NodeTesting.admin(a, "POST", "/v1/trust-domain/rotate-jwt-key", null);
+            assertThat(jwtKey.status()).as(jwtKey.raw()).isEqualTo(200);
+            String kid = jwtKey.body().get("kid").asText();
+            NodeTesting.Answer ca = NodeTesting.admin(a, "POST", "/v1/trust-domain/rotate-ca", null);
+            assertThat(ca.status()).as(ca.raw()).isEqualTo(200);
+            JsonNode onA = svids(a);
+            String jwtSvidA = onA.get("jwtSvid").asText();
+            List<X509Certificate> chainA =
+                    Pem.decodeCertificates(onA.get("x509Svid").asText());
+            X509Certificate newRoot = chainA.get(1);
+            assertThat(newRoot.getSerialNumber().toString(16))
+                    .isEqualTo(ca.body().get("serial").asText());
+            assertThat(kid(jwtSvidA)).isEqualTo(kid);
+            assertThat(rootsBefore).doesNotContain(newRoot);
+
+            await("B publishes the JWT-SVID key and the CA rotated on A", () -> {
+                TrustBundle onB = spiffeBundle(b);
+                return onB.jwtAuthority(kid).isPresent()
+                        && onB.x509Authorities().contains(newRoot);
+            });
+            assertThat(spiffeBundle(b).x509Authorities())
+                    .as("the retired root stays published beside the new one for the SVIDs it issued")
+                    .containsAll(rootsBefore);
+            VerifiedWorkload byJwt = b.workloadVerifier().verifyJwtSvid(jwtSvidA, "mandate");
+            assertThat(byJwt.id().toString()).isEqualTo("spiffe://mandate.local/agent/bot");
+            assertThat(b.workloadVerifier().verifyX509Svid(chainA).id())
+                    .as("an X.509-SVID issued by A's new root verifies on B")
+                    .isEqualTo(byJwt.id());
+
+            JsonNode onB = svids(b);
+            List<X509Certificate> chainB =
+                    Pem.decodeCertificates(onB.get("x509Svid").asText());
+            assertThat(chainB.get(1)).as("B issues from the root rotated on A").isEqualTo(newRoot);
+            assertThat(kid(onB.get("jwtSvid").asText()))
+                    .as("B signs JWT-SVIDs with the key rotated on A")
+                    .isEqualTo(kid);
+            assertThat(a.workloadVerifier().verifyX509Svid(chainB).id()).isEqualTo(byJwt.id());
         }
     }
 

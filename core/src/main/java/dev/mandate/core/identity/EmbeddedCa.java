@@ -44,6 +44,7 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded trust domain's X.509 certificate authority, built with BouncyCastle: a self-signed ECDSA P-256 root
@@ -79,10 +80,7 @@ final class EmbeddedCa {
 
     static EmbeddedCa loadOrCreate(KeyRepository keys, String trustDomain, Clock clock, AuditSink audit) {
         List<StoredKey> stored = keys.load(KEY_SET);
-        StoredKey current = stored.stream()
-                .filter(k -> k.retiredAt() == null)
-                .reduce((a, b) -> b)
-                .orElse(null);
+        StoredKey current = current(stored);
         if (current == null) {
             current = create(
                     trustDomain,
@@ -93,6 +91,35 @@ final class EmbeddedCa {
             keys.rotate(KEY_SET, current);
             stored = keys.load(KEY_SET);
         }
+        return of(current, stored);
+    }
+
+    /**
+     * Reads the CA as the store holds it now, as another node sharing the store may have rotated it; never creates one.
+     *
+     * @throws MandateException with {@code UNAVAILABLE} if the store cannot be read, {@code INTERNAL} if it holds no
+     *     issuing root for key set {@value #KEY_SET}
+     */
+    static EmbeddedCa load(KeyRepository keys) {
+        List<StoredKey> stored = keys.load(KEY_SET);
+        StoredKey current = current(stored);
+        if (current == null) {
+            // A rotation retires the old root and stores the new one in one transaction: no root means a broken store.
+            throw new MandateException(
+                    ErrorCode.INTERNAL,
+                    "the store holds no issuing root for key set " + KEY_SET + "; keeping the CA loaded before");
+        }
+        return of(current, stored);
+    }
+
+    private static @Nullable StoredKey current(List<StoredKey> stored) {
+        return stored.stream()
+                .filter(k -> k.retiredAt() == null)
+                .reduce((a, b) -> b)
+                .orElse(null);
+    }
+
+    private static EmbeddedCa of(StoredKey current, List<StoredKey> stored) {
         List<RetiredRoot> retired = new ArrayList<>();
         for (StoredKey k : stored) {
             Instant retiredAt = k.retiredAt();

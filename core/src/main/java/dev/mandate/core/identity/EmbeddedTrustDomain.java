@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -50,6 +51,10 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
     public static final int MAX_AUDIENCE_LENGTH = 256;
     /** How old a renewal proof may be. */
     public static final Duration MAX_PROOF_AGE = Duration.ofMinutes(5);
+    /** The stored key set of the keys that sign JWT-SVIDs. */
+    public static final String JWT_SVID_KEY_SET = "jwt-svid";
+    /** The stored key set of the X.509 CA's roots, the issuing one and those retired but still published. */
+    public static final String CA_KEY_SET = EmbeddedCa.KEY_SET;
 
     /**
      * Lifetimes and limits of the embedded trust domain.
@@ -124,7 +129,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
                 ? settings.keyRetention()
                 : settings.jwtSvidTtl();
         RotatingSigningKeys jwtKeys = RotatingSigningKeys.open(
-                keys, "jwt-svid", TrustBundle.JWT_SVID, JWSAlgorithm.ES256, clock, retention, audit);
+                keys, JWT_SVID_KEY_SET, TrustBundle.JWT_SVID, JWSAlgorithm.ES256, clock, retention, audit);
         EmbeddedCa ca = EmbeddedCa.loadOrCreate(keys, settings.trustDomain(), clock, audit);
         return new EmbeddedTrustDomain(settings, jwtKeys, ca, keys, joinTokens, agents, audit, clock);
     }
@@ -180,6 +185,39 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
                 EmbeddedCa.KEY_SET,
                 clock.instant().minus(settings.x509SvidTtl()).minus(settings.clockSkew()));
         return next.root();
+    }
+
+    /**
+     * Reads again those of the trust domain's key sets that another node sharing the store has changed: the JWT-SVID
+     * keys ({@value #JWT_SVID_KEY_SET}) and the CA ({@value #CA_KEY_SET}). Afterwards this node issues with the keys
+     * rotated there, and its bundle and verifiers trust them. Names of other key sets are ignored.
+     *
+     * @param changed the names of the key sets written in the store
+     * @return whether any of them was one of the trust domain's, and was read again
+     * @throws MandateException with {@code UNAVAILABLE} if the store cannot be read, {@code INTERNAL} if it holds no
+     *     issuing CA root; the keys loaded before then stay in use
+     */
+    public boolean reload(Set<String> changed) {
+        boolean jwt = changed.contains(JWT_SVID_KEY_SET);
+        boolean root = changed.contains(CA_KEY_SET);
+        if (jwt) {
+            jwtKeys.reload();
+        }
+        if (root) {
+            synchronized (this) { // not between rotateCa's store write and its own swap
+                ca = EmbeddedCa.load(keys);
+            }
+        }
+        return jwt || root;
+    }
+
+    /**
+     * Returns the key id of the JWT-SVID signing key in use.
+     *
+     * @return the kid new JWT-SVIDs carry
+     */
+    public String currentJwtKid() {
+        return jwtKeys.currentKid();
     }
 
     @Override

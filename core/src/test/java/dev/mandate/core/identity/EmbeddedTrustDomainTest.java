@@ -3,6 +3,7 @@ package dev.mandate.core.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.mandate.Tier;
@@ -313,5 +314,37 @@ final class EmbeddedTrustDomainTest {
         assertThat(keys.load("x509-ca"))
                 .as("roots no longer published are dropped from the store")
                 .hasSize(2);
+    }
+
+    @Test
+    void aNodeSharingTheStoreIssuesVerifiesAndPublishesWithKeysRotatedByAnotherOnceItReloadsThem() throws Exception {
+        MutableClock clock = MutableClock.atEpochDay();
+        AgentRegistry agents = agents(clock);
+        EmbeddedTrustDomain a = domain(clock, agents);
+        EmbeddedTrustDomain b = domain(clock, agents);
+        X509Certificate oldRoot = b.bundle().x509Authorities().get(0);
+        String kid = a.rotateJwtKey("admin");
+        X509Certificate newRoot = a.rotateCa("admin");
+        IssuedSvids onA = a.issue(a.createJoinToken("bot", "admin").token(), new TestWorkload().csr(), List.of("m"));
+
+        assertThat(b.reload(Set.of("mandate")))
+                .as("not a key set of the trust domain")
+                .isFalse();
+        assertThat(b.bundle().x509Authorities()).containsExactly(oldRoot);
+        assertThat(b.bundle().jwtAuthorities()).noneMatch(k -> kid.equals(k.getKeyID()));
+
+        assertThat(b.reload(Set.of(EmbeddedTrustDomain.JWT_SVID_KEY_SET, EmbeddedTrustDomain.CA_KEY_SET)))
+                .isTrue();
+        assertThat(b.bundle().x509Authorities()).containsExactly(newRoot, oldRoot);
+        assertThat(b.bundle().jwtAuthorities()).anyMatch(k -> kid.equals(k.getKeyID()));
+        assertThat(b.currentJwtKid()).isEqualTo(kid);
+        SpiffeWorkloadVerifier verifier = new SpiffeWorkloadVerifier(b, clock, Duration.ofSeconds(30));
+        assertThat(verifier.verifyJwtSvid(onA.jwtSvid(), "m").id()).isEqualTo(onA.id());
+        assertThat(verifier.verifyX509Svid(onA.x509Chain()).id()).isEqualTo(onA.id());
+        IssuedSvids onB = b.issue(b.createJoinToken("bot", "admin").token(), new TestWorkload().csr(), List.of("m"));
+        assertThat(onB.x509Chain().get(1))
+                .as("B issues from the root rotated on A")
+                .isEqualTo(newRoot);
+        assertThat(SignedJWT.parse(onB.jwtSvid()).getHeader().getKeyID()).isEqualTo(kid);
     }
 }
