@@ -3,9 +3,9 @@ package dev.mandate.store;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.flow.FlowLabels;
-import dev.mandate.core.mandate.BatchMandateStore;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
+import dev.mandate.core.mandate.MandateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Mandates in table {@code mandates}. */
-public final class JdbcMandateStore implements BatchMandateStore {
+public final class JdbcMandateStore implements MandateStore {
     private static final String INSERT = "INSERT INTO mandates (" + MandateRows.COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int BATCH = 500;
@@ -43,36 +43,6 @@ public final class JdbcMandateStore implements BatchMandateStore {
             s.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("store mandate " + m.id(), e);
-        }
-    }
-
-    @Override
-    public void insertAll(List<Mandate> mandates) {
-        if (mandates.isEmpty()) {
-            return;
-        }
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                int pending = 0;
-                for (Mandate m : mandates) {
-                    MandateRows.bind(s, m);
-                    s.addBatch();
-                    if (++pending == BATCH) {
-                        s.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (pending > 0) {
-                    s.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw unavailable("store " + mandates.size() + " mandate(s)", e);
         }
     }
 
