@@ -357,6 +357,13 @@ final class OAuthRoutes implements RouteGroup {
                 || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "the body must be application/x-www-form-urlencoded");
         }
+        int badEscape = badEscape(ctx.body());
+        if (badEscape >= 0) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST,
+                    "the form body is malformed: the '%' at offset " + badEscape
+                            + " is not followed by two hexadecimal digits (application/x-www-form-urlencoded)");
+        }
         Map<String, List<String>> raw;
         try {
             raw = ctx.formParamMap();
@@ -383,6 +390,18 @@ final class OAuthRoutes implements RouteGroup {
             }
         }
         return out;
+    }
+
+    /** The offset of the first {@code %} not followed by two hexadecimal digits, or -1 if every escape is whole. */
+    static int badEscape(String body) {
+        for (int i = body.indexOf('%'); i >= 0; i = body.indexOf('%', i + 1)) {
+            if (i + 2 >= body.length()
+                    || Character.digit(body.charAt(i + 1), 16) < 0
+                    || Character.digit(body.charAt(i + 2), 16) < 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String required(Map<String, String> form, String name) {

@@ -633,6 +633,18 @@ final class OAuthFlowTest {
                 });
     }
 
+    @Test
+    void aMalformedEscapeIsNamedAsSuchNotAsARepeatedParameter() throws Exception {
+        NodeTesting.Answer a =
+                post(node, "/oauth2/token", "grant_type=%zz&subject_token=abc&subject_token_type=" + JWT, Map.of());
+        assertThat(a.status()).as(a.raw()).isEqualTo(400);
+        assertThat(a.body().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(a.body().get("error_description").asText())
+                .as(a.raw())
+                .contains("'%' at offset 11 is not followed by two hexadecimal digits")
+                .doesNotContain("repeated");
+    }
+
     @ParameterizedTest
     @MethodSource("badRequests")
     void badInputGetsAnOAuthErrorNeverA500(String body, String error) throws Exception {
