@@ -85,11 +85,12 @@ final class DirectRoutes extends Handler.Wrapper {
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
         answer.headers().forEach(headers::put);
-        response.write(true, ByteBuffer.wrap(answer.json()), callback);
+        // Observed before the answer is written, so that whoever reads the metrics after the answer sees it counted.
         long took = System.nanoTime() - started;
         for (RouteGroup g : observers) {
             g.served(route.method(), route.path(), answer.status(), took);
         }
+        response.write(true, ByteBuffer.wrap(answer.json()), callback);
         return true;
     }
 
