@@ -63,6 +63,9 @@ public final class PostgresChangeFeed implements MandateChanges {
     private final AtomicLong polls = new AtomicLong();
     private volatile long horizon;
     private volatile boolean closed;
+    /** Counted down by {@link #close}: ends a reconnection backoff at once. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+
     private volatile boolean dropNotifications;
     private volatile @Nullable Connection current;
     private @Nullable Thread thread;
@@ -165,6 +168,7 @@ public final class PostgresChangeFeed implements MandateChanges {
             closed = true;
             t = thread;
         }
+        closing.countDown();
         Connection c = current;
         if (c != null) {
             try {
@@ -251,7 +255,10 @@ public final class PostgresChangeFeed implements MandateChanges {
                 current = null;
             }
             try {
-                Thread.sleep(backoff); // backoff between reconnection attempts, not synchronisation
+                // Back off before reconnecting; close() ends the wait at once.
+                if (closing.await(backoff, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
