@@ -152,7 +152,8 @@ public class MandateRegistryBenchmark {
                         Duration.ofMinutes(30),
                         null,
                         Set.of("*"),
-                        1_000),
+                        1_000,
+                        null),
                 "admin");
     }
 

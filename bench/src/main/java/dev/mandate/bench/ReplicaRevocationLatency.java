@@ -82,7 +82,8 @@ public final class ReplicaRevocationLatency {
                                     Duration.ofMinutes(30),
                                     null,
                                     Set.of("*"),
-                                    10),
+                                    10,
+                                    null),
                             "bench");
                     if (b.checkLive(m.id()) != LiveCheck.LIVE) {
                         throw new IllegalStateException("not live on B: " + m.id());

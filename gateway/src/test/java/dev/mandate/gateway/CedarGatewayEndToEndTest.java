@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.core.approval.Approvals;
 import dev.mandate.core.approval.InMemoryApprovalStore;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.mandate.Tier;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.MandateFacts;
@@ -78,7 +79,8 @@ final class CedarGatewayEndToEndTest {
                                 issued,
                                 issued.plus(Duration.ofHours(1)),
                                 Set.of("crm.*"),
-                                0)
+                                0,
+                                Sensitivity.PUBLIC)
                         : null;
             }
 

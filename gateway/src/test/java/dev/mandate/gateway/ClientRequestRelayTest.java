@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.core.approval.Approvals;
 import dev.mandate.core.approval.InMemoryApprovalStore;
 import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.mandate.Tier;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.MandateFacts;
@@ -262,7 +263,8 @@ final class ClientRequestRelayTest {
                         issued,
                         issued.plus(Duration.ofHours(1)),
                         Set.of("asker.*"),
-                        0);
+                        0,
+                        Sensitivity.PUBLIC);
             }
 
             @Override

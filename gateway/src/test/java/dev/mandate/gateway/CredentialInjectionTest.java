@@ -74,7 +74,8 @@ final class CredentialInjectionTest {
                             START,
                             expires,
                             Set.of(),
-                            0);
+                            0,
+                            null);
         }
 
         @Override

@@ -83,7 +83,8 @@ final class AuditedMandateStoreTest {
                 Duration.ofMinutes(5),
                 null,
                 Set.of("*"),
-                10);
+                10,
+                null);
     }
 
     private static long count(Database db, String table) throws Exception {

@@ -62,7 +62,8 @@ final class JdbcMandateStoreTest {
                             Duration.ofMinutes(30),
                             null,
                             Set.of("*"),
-                            50),
+                            50,
+                            Sensitivity.PUBLIC),
                     "admin");
             Mandate child = before.delegate(
                     root.id(),
@@ -87,7 +88,8 @@ final class JdbcMandateStoreTest {
                             Duration.ofMinutes(30),
                             null,
                             Set.of(),
-                            0),
+                            0,
+                            null),
                     "admin");
             before.renew(other.id(), "bot");
             before.revoke(root.id(), "leaked", "admin");
@@ -159,7 +161,8 @@ final class JdbcMandateStoreTest {
                             Duration.ofMinutes(30),
                             null,
                             Set.of("*"),
-                            0),
+                            0,
+                            null),
                     "admin");
             before.recordFlowLabels(root.id(), Set.of("internal"));
             before.recordFlowLabels(root.id(), Set.of("confidential", "pii"));
@@ -193,7 +196,8 @@ final class JdbcMandateStoreTest {
                                     Duration.ofMinutes(30),
                                     null,
                                     Set.of("*"),
-                                    0),
+                                    0,
+                                    Sensitivity.PUBLIC),
                             "admin");
             assertThat(registry(db).get(m.id()).clearance()).isEqualTo(Sensitivity.PUBLIC);
         }
@@ -222,7 +226,8 @@ final class JdbcMandateStoreTest {
                                 Duration.ofMinutes(30),
                                 null,
                                 Set.of("*"),
-                                0),
+                                0,
+                                null),
                         "admin");
     }
 

@@ -112,7 +112,8 @@ final class ReplicasTest {
                         Duration.ofMinutes(30),
                         null,
                         Set.of("*"),
-                        10),
+                        10,
+                        null),
                 "admin");
     }
 

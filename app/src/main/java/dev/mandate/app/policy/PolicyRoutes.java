@@ -341,7 +341,8 @@ public final class PolicyRoutes implements RouteGroup {
                     Instant.parse(required(m, "issuedAt")),
                     Instant.parse(required(m, "expiresAt")),
                     scope,
-                    0);
+                    0,
+                    onBehalfOf.isEmpty() ? null : Sensitivity.PUBLIC);
         } catch (DateTimeParseException e) {
             throw bad("mandate.issuedAt and mandate.expiresAt must be ISO-8601 instants: " + e.getParsedString());
         }

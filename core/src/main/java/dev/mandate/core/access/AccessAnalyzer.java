@@ -299,7 +299,8 @@ public final class AccessAnalyzer {
                         now,
                         now.plus(limits.of(agent.tier()).maxTtl()),
                         Set.of("*"),
-                        0),
+                        0,
+                        null),
                 "tools/call",
                 PROBE + "." + PROBE,
                 PROBE,
@@ -336,7 +337,8 @@ public final class AccessAnalyzer {
                 now,
                 now.plus(limits.of(agent.tier()).maxTtl()),
                 Set.of(target.kind() == CatalogKind.RESOURCE ? target.server() + "." + target.name() : target.action()),
-                0);
+                0,
+                null);
         return engine.decide(new CallFacts(
                 a,
                 m,

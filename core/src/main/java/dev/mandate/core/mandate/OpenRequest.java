@@ -45,44 +45,4 @@ public record OpenRequest(
         labelCeiling = Scope.names("label ceiling", labelCeiling);
         Objects.requireNonNull(ttl, "ttl");
     }
-
-    /**
-     * Creates a request whose clearance follows from its principal: none, or {@link Sensitivity#PUBLIC} for a principal
-     * whose clearance is unknown.
-     *
-     * @param agent the agent
-     * @param tier the agent's tier
-     * @param onBehalfOf the principal, or null
-     * @param purpose the task's purpose
-     * @param tools the tools asked for
-     * @param resources the resources asked for
-     * @param ttl how long it lives between heartbeats
-     * @param maxLifetime the longest it may live in total, or null for the tier's maximum
-     * @param labelCeiling the labels it may accumulate
-     * @param callBudget the most tool calls it may make
-     */
-    public OpenRequest(
-            SpiffeId agent,
-            Tier tier,
-            @Nullable String onBehalfOf,
-            String purpose,
-            Set<String> tools,
-            Set<String> resources,
-            Duration ttl,
-            @Nullable Duration maxLifetime,
-            Set<String> labelCeiling,
-            int callBudget) {
-        this(
-                agent,
-                tier,
-                onBehalfOf,
-                purpose,
-                tools,
-                resources,
-                ttl,
-                maxLifetime,
-                labelCeiling,
-                callBudget,
-                onBehalfOf == null ? null : Sensitivity.PUBLIC);
-    }
 }

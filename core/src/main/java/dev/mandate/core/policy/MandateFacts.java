@@ -52,45 +52,6 @@ public record MandateFacts(
     }
 
     /**
-     * Creates the facts of a mandate that acts for nobody, or for a person of unknown clearance ({@code public}).
-     *
-     * @param id the mandate id
-     * @param agentId the agent
-     * @param purpose the purpose
-     * @param tier the tier
-     * @param depth the depth
-     * @param onBehalfOf the person, or null
-     * @param issuedAt when it was issued
-     * @param expiresAt when it expires
-     * @param scope the tools it asked for
-     * @param callBudget the most calls it may make
-     */
-    public MandateFacts(
-            String id,
-            String agentId,
-            String purpose,
-            Tier tier,
-            int depth,
-            @Nullable String onBehalfOf,
-            Instant issuedAt,
-            Instant expiresAt,
-            Set<String> scope,
-            long callBudget) {
-        this(
-                id,
-                agentId,
-                purpose,
-                tier,
-                depth,
-                onBehalfOf,
-                issuedAt,
-                expiresAt,
-                scope,
-                callBudget,
-                onBehalfOf == null ? null : Sensitivity.PUBLIC);
-    }
-
-    /**
      * Whether the mandate's declared scope covers a tool.
      *
      * @param action the namespaced name, {@code <server>.<tool>}

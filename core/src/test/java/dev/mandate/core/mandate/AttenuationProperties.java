@@ -2,6 +2,7 @@ package dev.mandate.core.mandate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,8 @@ final class AttenuationProperties {
                 ceiling,
                 budget,
                 null,
-                null);
+                null,
+                Sensitivity.PUBLIC);
     }
 
     @Property

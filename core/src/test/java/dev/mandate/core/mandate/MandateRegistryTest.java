@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ final class MandateRegistryTest {
                 ttl,
                 null,
                 Set.of("*"),
-                100);
+                100,
+                Sensitivity.PUBLIC);
     }
 
     static DelegationRequest narrower() {
@@ -156,7 +158,8 @@ final class MandateRegistryTest {
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(15),
                 Set.of(),
-                0);
+                0,
+                null);
         Mandate m = registry.open(req, "admin");
         clock.advance(Duration.ofMinutes(8));
         assertThat(registry.renew(m.id(), "bot").expires()).isEqualTo(m.issued().plus(Duration.ofMinutes(15)));

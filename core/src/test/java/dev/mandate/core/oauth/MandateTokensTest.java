@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
@@ -45,7 +46,8 @@ final class MandateTokensTest {
                 Set.of("*"),
                 5,
                 null,
-                null);
+                null,
+                Sensitivity.PUBLIC);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.mandate.cedar.RecordValue;
 import dev.mandate.cedar.StringValue;
 import dev.mandate.core.catalog.CatalogEntry;
 import dev.mandate.core.flow.FlowLabels;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.mandate.Tier;
 import java.time.Instant;
 import java.util.List;
@@ -64,7 +65,8 @@ final class Fixtures {
                 T0.minusSeconds(60),
                 T0.plusSeconds(600),
                 Set.of("*"),
-                0);
+                0,
+                Sensitivity.PUBLIC);
     }
 
     static CallFacts call(AgentFacts agent, MandateFacts mandate, String tool, String flow) {

@@ -12,6 +12,7 @@ import dev.mandate.core.catalog.CatalogKey;
 import dev.mandate.core.catalog.CatalogKind;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
+import dev.mandate.core.flow.Sensitivity;
 import dev.mandate.core.mandate.Tier;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.MandateFacts;
@@ -126,7 +127,8 @@ final class CedarCallDeciderTest {
                         now.get(),
                         now.get().plus(Duration.ofHours(1)),
                         scope,
-                        budget));
+                        budget,
+                        Sensitivity.PUBLIC));
         return new CallerContext(agent, id, flow);
     }
 
