@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -263,10 +264,8 @@ final class SdkUpstream implements Upstream {
 
     @Override
     public List<JsonNode> tools() {
-        List<JsonNode> tools = pages(c -> cursor -> {
-            McpSchema.ListToolsResult r = c.listTools(cursor);
-            return new Page(r.tools().stream().map(this::tree).toList(), r.nextCursor());
-        });
+        List<JsonNode> tools = pages(
+                McpSyncClient::listTools, McpSchema.ListToolsResult::tools, McpSchema.ListToolsResult::nextCursor);
         Map<String, JsonNode> cache = new LinkedHashMap<>();
         tools.forEach(t -> cache.put(t.path("name").asText(), t));
         toolCache = cache;
@@ -351,10 +350,8 @@ final class SdkUpstream implements Upstream {
             respond(
                     transport,
                     request.id(),
-                    ClientRequests.error(
-                            GatewayError.METHOD_NOT_FOUND,
-                            method
-                                    + " arrived while no request of the mandate was in flight; it has no agent to go to"));
+                    GatewayError.METHOD_NOT_FOUND,
+                    method + " arrived while no request of the mandate was in flight; it has no agent to go to");
             return true;
         }
         if (clientRequestsInFlight.incrementAndGet() > StreamableHttpUpstream.MAX_CLIENT_REQUESTS) {
@@ -362,10 +359,8 @@ final class SdkUpstream implements Upstream {
             respond(
                     transport,
                     request.id(),
-                    ClientRequests.error(
-                            GatewayError.OVERLOADED,
-                            StreamableHttpUpstream.MAX_CLIENT_REQUESTS
-                                    + " requests to agents already await an answer"));
+                    GatewayError.OVERLOADED,
+                    StreamableHttpUpstream.MAX_CLIENT_REQUESTS + " requests to agents already await an answer");
             return true;
         }
         JsonNode params = json.valueToTree(request.params() == null ? Map.of() : request.params());
@@ -397,6 +392,11 @@ final class SdkUpstream implements Upstream {
         return oldest == null ? null : observers.get(oldest);
     }
 
+    /** Refuses a server-to-client request with a JSON-RPC error. */
+    private void respond(RelayTransport transport, Object id, GatewayError error, String message) {
+        respond(transport, id, ClientRequests.error(error, message));
+    }
+
     private void respond(RelayTransport transport, Object id, com.fasterxml.jackson.databind.node.ObjectNode response) {
         JsonNode error = response.get("error");
         if (error != null) {
@@ -425,18 +425,18 @@ final class SdkUpstream implements Upstream {
 
     @Override
     public List<JsonNode> resources() {
-        return pages(c -> cursor -> {
-            McpSchema.ListResourcesResult r = c.listResources(cursor);
-            return new Page(r.resources().stream().map(this::tree).toList(), r.nextCursor());
-        });
+        return pages(
+                McpSyncClient::listResources,
+                McpSchema.ListResourcesResult::resources,
+                McpSchema.ListResourcesResult::nextCursor);
     }
 
     @Override
     public List<JsonNode> resourceTemplates() {
-        return pages(c -> cursor -> {
-            McpSchema.ListResourceTemplatesResult r = c.listResourceTemplates(cursor);
-            return new Page(r.resourceTemplates().stream().map(this::tree).toList(), r.nextCursor());
-        });
+        return pages(
+                McpSyncClient::listResourceTemplates,
+                McpSchema.ListResourceTemplatesResult::resourceTemplates,
+                McpSchema.ListResourceTemplatesResult::nextCursor);
     }
 
     @Override
@@ -454,10 +454,10 @@ final class SdkUpstream implements Upstream {
 
     @Override
     public List<JsonNode> prompts() {
-        return pages(c -> cursor -> {
-            McpSchema.ListPromptsResult r = c.listPrompts(cursor);
-            return new Page(r.prompts().stream().map(this::tree).toList(), r.nextCursor());
-        });
+        return pages(
+                McpSyncClient::listPrompts,
+                McpSchema.ListPromptsResult::prompts,
+                McpSchema.ListPromptsResult::nextCursor);
     }
 
     @Override
@@ -473,17 +473,21 @@ final class SdkUpstream implements Upstream {
                         new McpSchema.GetPromptRequest(name, map(arguments), Map.of("progressToken", token)))));
     }
 
-    private record Page(List<JsonNode> items, @Nullable String next) {}
-
-    private List<JsonNode> pages(Function<McpSyncClient, Function<@Nullable String, Page>> lister) {
+    /**
+     * Lists every page of one kind, at most {@link #MAX_PAGES}: {@code list} fetches the page after a cursor,
+     * {@code items} and {@code next} read its entries and the next cursor.
+     */
+    private <R> List<JsonNode> pages(
+            BiFunction<McpSyncClient, @Nullable String, R> list,
+            Function<R, List<?>> items,
+            Function<R, @Nullable String> next) {
         return call(c -> {
-            Function<@Nullable String, Page> list = lister.apply(c);
             List<JsonNode> all = new ArrayList<>();
             String cursor = null;
             for (int i = 0; i < MAX_PAGES; i++) {
-                Page page = list.apply(cursor);
-                all.addAll(page.items());
-                cursor = page.next();
+                R page = list.apply(c, cursor);
+                items.apply(page).forEach(item -> all.add(tree(item)));
+                cursor = next.apply(page);
                 if (cursor == null || cursor.isEmpty()) {
                     break;
                 }
