@@ -1,11 +1,10 @@
 package dev.mandate.gateway;
 
+import dev.mandate.gateway.testing.StreamableServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
@@ -18,10 +17,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * An upstream MCP server (the Java SDK's Streamable HTTP server on Jetty, 127.0.0.1, port 0) whose tools ask the client
@@ -40,15 +35,10 @@ final class AskingUpstream implements AutoCloseable {
     /** Released when the test ends, so that {@code slow://stuck} stops waiting. */
     final CountDownLatch unstick = new CountDownLatch(1);
 
-    private final Server jetty = new Server();
-    private final McpSyncServer server;
-    private final ServerConnector connector;
+    private final StreamableServer http;
 
     AskingUpstream() throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint("/mcp")
-                .build();
-        server = McpServer.sync(transport)
+        http = StreamableServer.start(transport -> McpServer.sync(transport)
                 .serverInfo("asker", "1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder()
                         .tools(true)
@@ -121,17 +111,7 @@ final class AskingUpstream implements AutoCloseable {
                                     List.of(new McpSchema.PromptMessage(
                                             McpSchema.Role.USER, new McpSchema.TextContent("a slow prompt"))));
                         }))
-                .build();
-        connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(transport);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        jetty.setHandler(context);
-        jetty.start();
+                .build());
     }
 
     private static String sample(McpSyncServerExchange exchange) {
@@ -182,14 +162,13 @@ final class AskingUpstream implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+        return http.url();
     }
 
     @Override
     public void close() throws Exception {
         unstick.countDown();
         pair.reset();
-        server.closeGracefully();
-        jetty.stop();
+        http.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.mandate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mandate.core.approval.Approvals;
 import dev.mandate.core.approval.InMemoryApprovalStore;
 import dev.mandate.core.audit.AuditEntry;
@@ -17,15 +16,12 @@ import dev.mandate.core.policy.PolicyStore;
 import dev.mandate.gateway.policy.CedarCallDecider;
 import dev.mandate.gateway.policy.DriftListener;
 import dev.mandate.gateway.policy.DriftSettings;
-import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,15 +43,11 @@ import org.junit.jupiter.api.Test;
  * cancellation as tool calls do. Real peers: the MCP Java SDK server upstream, SDK clients (or raw HTTP) as agents.
  */
 final class ClientRequestRelayTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Recorders.Decider decider = new Recorders.Decider();
     private final Recorders.Audit audit = new Recorders.Audit();
-    private final List<McpSyncClient> agents = new ArrayList<>();
     private AskingUpstream upstream;
-    private McpGateway gateway;
-    private Javalin web;
+    private TestGateway gateway;
 
     @BeforeEach
     void start() throws Exception {
@@ -66,44 +58,19 @@ final class ClientRequestRelayTest {
                    "resources": {"asker": {"slow://{name}": {"labels": "internal"}}},
                    "prompts": {"asker": {"slow": {"labels": "internal"}}}}}
                 """.formatted(upstream.url());
-        gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(15), "test"))
-                .config(GatewayConfig.fromTree(JSON.readTree(config), "test"))
-                .authenticator(tokens)
-                .decider(decider)
-                .audit(audit)
-                .build();
-        web = Javalin.create(cfg -> {
-                    cfg.startup.showJavalinBanner = false;
-                    cfg.concurrency.useVirtualThreads = true;
-                    gateway.register(cfg.routes);
-                })
-                .start("127.0.0.1", 0);
+        gateway = new TestGateway(config, tokens, decider, audit, Duration.ofSeconds(15));
     }
 
     @AfterEach
     void stop() throws Exception {
-        agents.forEach(McpSyncClient::closeGracefully);
         gateway.close();
-        web.stop();
         upstream.close();
     }
 
     /** An SDK agent of its own mandate, configured by {@code spec} (its client capabilities and handlers). */
     private McpSyncClient agent(String mandateId, UnaryOperator<McpClient.SyncSpec> spec) {
         tokens.add(mandateId, Recorders.fresh());
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + web.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer(
-                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
-                .build();
-        McpSyncClient client = spec.apply(McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)))
-                .build();
-        client.initialize();
-        agents.add(client);
-        return client;
+        return gateway.agent(mandateId, Duration.ofSeconds(30), spec);
     }
 
     /** An agent that declares sampling and answers every sampling request with {@code answer}, counting them. */
@@ -329,9 +296,9 @@ final class ClientRequestRelayTest {
         // Agent B learns nothing of A's pending request ids, and even a guessed one is matched within B's session only.
         tokens.add("m-a", Recorders.fresh());
         tokens.add("m-b", Recorders.fresh());
-        RawAgent a = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m-a", """
+        RawAgent a = new RawAgent(gateway.url() + "/mcp", "token-m-a", """
                 {"sampling":{}}""");
-        RawAgent b = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m-b", """
+        RawAgent b = new RawAgent(gateway.url() + "/mcp", "token-m-b", """
                 {"sampling":{}}""");
         try (RawAgent.Events call = a.stream("""
                 {"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"asker.sample","arguments":{}}}""")) {
@@ -356,7 +323,7 @@ final class ClientRequestRelayTest {
     @Test
     void aRequestStillAwaitingTheAgentIsWithdrawnWhenItsCallIsCancelled() throws Exception {
         tokens.add("m1", Recorders.fresh());
-        RawAgent agent = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m1", """
+        RawAgent agent = new RawAgent(gateway.url() + "/mcp", "token-m1", """
                 {"sampling":{}}""");
         try (RawAgent.Events call = agent.stream("""
                 {"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"asker.sample","arguments":{}}}""")) {
@@ -405,7 +372,7 @@ final class ClientRequestRelayTest {
     @Test
     void anAgentsCancellationEndsAResourceRead() throws Exception {
         tokens.add("m1", Recorders.fresh());
-        RawAgent agent = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m1");
+        RawAgent agent = new RawAgent(gateway.url() + "/mcp", "token-m1");
         try (RawAgent.Events call = agent.stream("""
                 {"jsonrpc":"2.0","id":"read-1","method":"resources/read","params":{"uri":"slow://stuck",
                   "_meta":{"progressToken":"p1"}}}""")) {

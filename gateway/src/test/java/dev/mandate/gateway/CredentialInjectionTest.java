@@ -18,9 +18,7 @@ import dev.mandate.core.policy.MandateFacts;
 import dev.mandate.core.policy.MandateLookup;
 import dev.mandate.gateway.credential.LeaseInjector;
 import io.javalin.Javalin;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
@@ -114,13 +112,8 @@ final class CredentialInjectionTest {
         open.add(web::stop);
         tokens.add(mandateId, Recorders.fresh());
         mandateExpiry.put(mandateId, START.plus(Duration.ofHours(1)));
-        McpSyncClient agent = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + web.port())
-                        .endpoint("/mcp")
-                        .httpRequestCustomizer((b, method, uri, body, context) ->
-                                b.header("Authorization", "Bearer token-" + mandateId))
-                        .build())
-                .requestTimeout(Duration.ofSeconds(30))
-                .build();
+        McpSyncClient agent =
+                TestGateway.sdkAgent("http://127.0.0.1:" + web.port(), mandateId, Duration.ofSeconds(30), spec -> spec);
         open.add(agent::closeGracefully);
         agent.initialize();
         return agent;

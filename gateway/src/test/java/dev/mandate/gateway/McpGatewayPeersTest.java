@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,15 +55,8 @@ final class McpGatewayPeersTest {
 
     private McpSyncClient agent(String mandateId, java.util.function.UnaryOperator<McpClient.SyncSpec> customize) {
         tokens.add(mandateId, Recorders.fresh());
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + peers.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer(
-                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
-                .build();
-        McpSyncClient client = customize
-                .apply(McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)))
-                .build();
+        McpSyncClient client =
+                TestGateway.sdkAgent("http://127.0.0.1:" + peers.port(), mandateId, Duration.ofSeconds(60), customize);
         client.initialize();
         agents.add(client);
         return client;

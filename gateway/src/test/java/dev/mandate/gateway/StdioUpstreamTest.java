@@ -8,9 +8,7 @@ import dev.mandate.core.catalog.CatalogEntry;
 import dev.mandate.core.flow.FlowLabels;
 import dev.mandate.core.flow.FlowState;
 import io.javalin.Javalin;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,14 +48,8 @@ final class StdioUpstreamTest {
                         gateway.register(cfg.routes);
                     })
                     .start("127.0.0.1", 0);
-            McpSyncClient agent = McpClient.sync(
-                            HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + web.port())
-                                    .endpoint("/mcp")
-                                    .httpRequestCustomizer((b, method, uri, body, context) ->
-                                            b.header("Authorization", "Bearer token-m1"))
-                                    .build())
-                    .requestTimeout(Duration.ofSeconds(30))
-                    .build();
+            McpSyncClient agent =
+                    TestGateway.sdkAgent("http://127.0.0.1:" + web.port(), "m1", Duration.ofSeconds(30), spec -> spec);
             try {
                 agent.initialize();
                 assertThat(agent.listTools().tools())

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * A gateway as the tests run it: the given configuration (JSON), authentication, decider and audit sink, served at
@@ -22,9 +23,19 @@ final class TestGateway implements AutoCloseable {
     private final List<McpSyncClient> agents = new CopyOnWriteArrayList<>();
 
     TestGateway(String config, CallAuthenticator authenticator, CallDecider decider, AuditSink audit) throws Exception {
+        this(config, authenticator, decider, audit, Duration.ofSeconds(10));
+    }
+
+    /** A gateway whose calls to an upstream time out after {@code upstreamTimeout}. */
+    TestGateway(
+            String config,
+            CallAuthenticator authenticator,
+            CallDecider decider,
+            AuditSink audit,
+            Duration upstreamTimeout)
+            throws Exception {
         gateway = McpGateway.builder()
-                .settings(new GatewaySettings(
-                        List.of(), 100, Duration.ofMinutes(5), 1 << 20, Duration.ofSeconds(10), "test"))
+                .settings(new GatewaySettings(List.of(), 100, Duration.ofMinutes(5), 1 << 20, upstreamTimeout, "test"))
                 .config(GatewayConfig.fromTree(JSON.readTree(config), "test"))
                 .authenticator(authenticator)
                 .decider(decider)
@@ -45,16 +56,30 @@ final class TestGateway implements AutoCloseable {
 
     /** An initialized agent presenting {@code Bearer token-<mandateId>}. */
     McpSyncClient agent(String mandateId) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(url())
+        return agent(mandateId, Duration.ofSeconds(20), spec -> spec);
+    }
+
+    /** An initialized agent presenting {@code Bearer token-<mandateId>}, its client configured by {@code spec}. */
+    McpSyncClient agent(String mandateId, Duration requestTimeout, UnaryOperator<McpClient.SyncSpec> spec) {
+        McpSyncClient client = sdkAgent(url(), mandateId, requestTimeout, spec);
+        client.initialize();
+        agents.add(client);
+        return client;
+    }
+
+    /**
+     * An MCP Java SDK agent, not yet initialized, of the gateway at {@code baseUrl} (its endpoint {@code /mcp}),
+     * presenting {@code Bearer token-<mandateId>}; {@code spec} adds client capabilities and handlers.
+     */
+    static McpSyncClient sdkAgent(
+            String baseUrl, String mandateId, Duration requestTimeout, UnaryOperator<McpClient.SyncSpec> spec) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(baseUrl)
                 .endpoint("/mcp")
                 .httpRequestCustomizer(
                         (b, method, uri, body, context) -> b.header("Authorization", "Bearer token-" + mandateId))
                 .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        client.initialize();
-        agents.add(client);
-        return client;
+        return spec.apply(McpClient.sync(transport).requestTimeout(requestTimeout))
+                .build();
     }
 
     /** Closes an agent the test built itself together with the gateway. */
