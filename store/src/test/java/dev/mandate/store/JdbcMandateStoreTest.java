@@ -77,20 +77,7 @@ final class JdbcMandateStoreTest {
                             null,
                             5),
                     "bot");
-            Mandate other = before.open(
-                    new OpenRequest(
-                            BOT,
-                            Tier.COPILOT,
-                            null,
-                            "support",
-                            Set.of(),
-                            Set.of(),
-                            Duration.ofMinutes(30),
-                            null,
-                            Set.of(),
-                            0,
-                            null),
-                    "admin");
+            Mandate other = before.open(unattended(Set.of()), "admin");
             before.renew(other.id(), "bot");
             before.revoke(root.id(), "leaked", "admin");
 
@@ -150,20 +137,7 @@ final class JdbcMandateStoreTest {
                             null,
                             5),
                     "bot");
-            Mandate unattended = before.open(
-                    new OpenRequest(
-                            BOT,
-                            Tier.COPILOT,
-                            null,
-                            "support",
-                            Set.of(),
-                            Set.of(),
-                            Duration.ofMinutes(30),
-                            null,
-                            Set.of("*"),
-                            0,
-                            null),
-                    "admin");
+            Mandate unattended = before.open(unattended(Set.of("*")), "admin");
             before.recordFlowLabels(root.id(), Set.of("internal"));
             before.recordFlowLabels(root.id(), Set.of("confidential", "pii"));
             before.recordFlowLabels(child.id(), Set.of("internal", "untrusted"));
@@ -213,22 +187,24 @@ final class JdbcMandateStoreTest {
         }
     }
 
+    /** A request for a mandate of {@code bot} that acts for nobody: no tools, no resources, no call budget. */
+    private static OpenRequest unattended(Set<String> labelCeiling) {
+        return new OpenRequest(
+                BOT,
+                Tier.COPILOT,
+                null,
+                "support",
+                Set.of(),
+                Set.of(),
+                Duration.ofMinutes(30),
+                null,
+                labelCeiling,
+                0,
+                null);
+    }
+
     private Mandate openOne(Database db) {
-        return registry(db)
-                .open(
-                        new OpenRequest(
-                                BOT,
-                                Tier.COPILOT,
-                                null,
-                                "support",
-                                Set.of(),
-                                Set.of(),
-                                Duration.ofMinutes(30),
-                                null,
-                                Set.of("*"),
-                                0,
-                                null),
-                        "admin");
+        return registry(db).open(unattended(Set.of("*")), "admin");
     }
 
     private static Set<String> storedLabels(Database db, String id) {
