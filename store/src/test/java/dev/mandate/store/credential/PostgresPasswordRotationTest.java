@@ -11,6 +11,7 @@ import dev.mandate.core.credential.LeaseTerms;
 import dev.mandate.core.credential.RevocationBackoff;
 import dev.mandate.core.credential.SharedAccount;
 import dev.mandate.core.credential.SharedSecretBackend;
+import dev.mandate.core.testing.MutableClock;
 import dev.mandate.store.Database;
 import java.sql.Connection;
 import java.sql.ResultSet;

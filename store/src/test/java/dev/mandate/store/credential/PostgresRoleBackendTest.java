@@ -12,6 +12,7 @@ import dev.mandate.core.credential.LeaseState;
 import dev.mandate.core.credential.LeaseTerms;
 import dev.mandate.core.credential.RevocationBackoff;
 import dev.mandate.core.credential.Secret;
+import dev.mandate.core.testing.MutableClock;
 import dev.mandate.store.Database;
 import java.net.ServerSocket;
 import java.sql.Connection;
