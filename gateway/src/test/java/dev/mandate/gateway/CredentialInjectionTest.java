@@ -16,6 +16,7 @@ import dev.mandate.core.mandate.Tier;
 import dev.mandate.core.policy.AgentFacts;
 import dev.mandate.core.policy.MandateFacts;
 import dev.mandate.core.policy.MandateLookup;
+import dev.mandate.core.testing.InMemoryLeaseStore;
 import dev.mandate.gateway.credential.LeaseInjector;
 import io.javalin.Javalin;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -49,7 +50,7 @@ final class CredentialInjectionTest {
     private final Recorders.Audit audit = new Recorders.Audit();
     private final LeaseFixtures.Tokens backend = new LeaseFixtures.Tokens();
     private final LeaseManager leases =
-            new LeaseManager(new LeaseFixtures.Store(), List.of(backend), audit, clock, RevocationBackoff.DEFAULT);
+            new LeaseManager(new InMemoryLeaseStore(), List.of(backend), audit, clock, RevocationBackoff.DEFAULT);
     private final Recorders.Tokens tokens = new Recorders.Tokens();
     private final Map<String, Instant> mandateExpiry = new java.util.concurrent.ConcurrentHashMap<>();
     private final LeaseInjector injector = new LeaseInjector(leases, new Expiries(), clock);

@@ -5,59 +5,16 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.credential.CredentialBackend;
 import dev.mandate.core.credential.IssuedCredential;
 import dev.mandate.core.credential.Lease;
-import dev.mandate.core.credential.LeaseQuery;
 import dev.mandate.core.credential.LeaseRequest;
-import dev.mandate.core.credential.LeaseStore;
 import dev.mandate.core.credential.Secret;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What Mandate owns around the lease manager, for gateway tests: the lease port in memory and a token backend. */
+/** A token backend for the gateway tests of the lease manager (its lease port is core's {@code InMemoryLeaseStore}). */
 final class LeaseFixtures {
     private LeaseFixtures() {}
-
-    /** The lease port in memory; the JDBC store has its own tests on H2 and PostgreSQL. */
-    static final class Store implements LeaseStore {
-        private final Map<String, Lease> leases = new LinkedHashMap<>();
-
-        @Override
-        public synchronized void insert(Lease lease) {
-            if (leases.putIfAbsent(lease.id(), lease) != null) {
-                throw new MandateException(ErrorCode.CONFLICT, "lease " + lease.id() + " exists");
-            }
-        }
-
-        @Override
-        public synchronized void update(Lease lease) {
-            if (leases.replace(lease.id(), lease) == null) {
-                throw new MandateException(ErrorCode.NOT_FOUND, "no lease " + lease.id());
-            }
-        }
-
-        @Override
-        public synchronized Optional<Lease> find(String id) {
-            return Optional.ofNullable(leases.get(id));
-        }
-
-        @Override
-        public synchronized List<Lease> list(LeaseQuery q) {
-            return leases.values().stream()
-                    .filter(l -> q.mandateId() == null || l.mandateId().equals(q.mandateId()))
-                    .sorted(Comparator.comparing(Lease::issued).reversed())
-                    .limit(q.limit())
-                    .toList();
-        }
-
-        @Override
-        public synchronized List<Lease> live() {
-            return leases.values().stream().filter(l -> l.state().isLive()).toList();
-        }
-    }
 
     /**
      * Issues tokens {@code tok-<lease id>} for user {@code u-<lease id>}, knows the scopes read and write, keeps which

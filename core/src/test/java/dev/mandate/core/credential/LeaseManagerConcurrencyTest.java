@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.testing.InMemoryLeaseStore;
 import dev.mandate.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

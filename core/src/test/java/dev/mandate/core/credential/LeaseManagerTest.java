@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditEntry;
+import dev.mandate.core.testing.InMemoryLeaseStore;
 import dev.mandate.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -210,7 +211,7 @@ final class LeaseManagerTest {
     @Test
     void storeDownAtRevokeStillKillsTheCredentialAndRetriesUntilTheStateIsDurable() {
         Lease lease = issue("m1").lease();
-        store.failingWrites = true;
+        store.failWrites(true);
 
         Lease after = manager.revoke(lease.id(), "admin", "incident");
 
@@ -218,7 +219,7 @@ final class LeaseManagerTest {
         assertThat(after.state()).isEqualTo(LeaseState.REVOKING);
         assertThat(store.find(lease.id()).orElseThrow().state()).isEqualTo(LeaseState.ACTIVE);
 
-        store.failingWrites = false;
+        store.failWrites(false);
         clock.advance(Duration.ofSeconds(1));
         manager.runDue();
         assertThat(store.find(lease.id()).orElseThrow().state()).isEqualTo(LeaseState.REVOKED);

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.testing.InMemoryLeaseStore;
 import dev.mandate.core.testing.MutableClock;
 import dev.mandate.core.testing.TestSigningKeys;
 import java.text.ParseException;

@@ -1,17 +1,29 @@
-package dev.mandate.core.credential;
+package dev.mandate.core.testing;
 
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
+import dev.mandate.core.credential.Lease;
+import dev.mandate.core.credential.LeaseQuery;
+import dev.mandate.core.credential.LeaseStore;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The lease port in memory, for core tests; the JDBC store has its own tests on H2 and PostgreSQL. */
-final class InMemoryLeaseStore implements LeaseStore {
+/** The lease port in memory, for tests above the store; the JDBC store has its own tests on H2 and PostgreSQL. */
+public final class InMemoryLeaseStore implements LeaseStore {
     private final Map<String, Lease> leases = new LinkedHashMap<>();
-    volatile boolean failingWrites;
+    private volatile boolean failingWrites;
+
+    /**
+     * Makes every later update fail as a store that is down would ({@code UNAVAILABLE}), or work again.
+     *
+     * @param failing whether updates fail
+     */
+    public void failWrites(boolean failing) {
+        failingWrites = failing;
+    }
 
     @Override
     public synchronized void insert(Lease lease) {
