@@ -42,25 +42,14 @@ final class AgentViewExchangeTest {
         return OAuthFlowTest.post(
                 node,
                 "/oauth2/token",
-                OAuthFlowTest.form(Map.of(
-                        "grant_type",
-                        OAuthFlowTest.EXCHANGE,
-                        "subject_token",
+                OAuthFlowTest.opening(
                         "test-svid:spiffe://mandate.local/agent/pilot",
-                        "subject_token_type",
-                        OAuthFlowTest.JWT,
-                        "authorization_details",
-                        OAuthFlowTest.details(purpose, List.of("crm.read"), 60))),
+                        OAuthFlowTest.details(purpose, List.of("crm.read"), 60)),
                 Map.of());
     }
 
     private void registerPilot() throws Exception {
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", "pilot", "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, "pilot", "team-a", "copilot", "support");
     }
 
     @Test

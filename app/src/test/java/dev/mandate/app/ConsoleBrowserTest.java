@@ -13,9 +13,7 @@ import dev.mandate.core.identity.Agent;
 import dev.mandate.core.mandate.DelegationRequest;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.Tier;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -356,22 +354,11 @@ final class ConsoleBrowserTest {
     }
 
     private void register(String name, String owner) throws Exception {
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", name, "owner", owner, "tier", "copilot", "purposes", List.of("triage")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, name, owner, "copilot", "triage");
     }
 
     private McpSyncClient agentClient(String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + node.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        McpSyncClient client = NodeTesting.mcpClient(node, token, Duration.ofSeconds(20));
         client.initialize();
         return client;
     }

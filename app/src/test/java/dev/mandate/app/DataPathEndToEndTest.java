@@ -15,9 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.app.config.ConfigKey;
 import dev.mandate.gateway.testing.DocsUpstream;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -139,20 +137,7 @@ final class DataPathEndToEndTest {
     private String[] open(MandateNode node, Map<String, Object> extra) throws Exception {
         NodeTesting.Answer agents = NodeTesting.admin(node, "GET", "/v1/agents", null);
         if (!agents.raw().contains("support-bot")) {
-            NodeTesting.Answer a = NodeTesting.admin(
-                    node,
-                    "POST",
-                    "/v1/agents",
-                    Map.of(
-                            "name",
-                            "support-bot",
-                            "owner",
-                            "team-support",
-                            "tier",
-                            "copilot",
-                            "purposes",
-                            List.of("support")));
-            assertThat(a.status()).as(a.raw()).isEqualTo(201);
+            NodeTesting.registerAgent(node, "support-bot", "team-support", "copilot", "support");
         }
         Map<String, Object> body = new java.util.HashMap<>(Map.of(
                 "agent",
@@ -171,13 +156,7 @@ final class DataPathEndToEndTest {
     }
 
     private McpSyncClient agent(MandateNode node, String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + node.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        McpSyncClient client = NodeTesting.mcpClient(node, token, Duration.ofSeconds(20));
         client.initialize();
         clients.add(client);
         return client;

@@ -32,12 +32,7 @@ final class GatewayAccessTest {
     @BeforeEach
     void start() throws Exception {
         node = MandateNode.start(NodeTesting.config(tmp.resolve("data"), Map.of()));
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", "pilot", "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, "pilot", "team-a", "copilot", "support");
     }
 
     @AfterEach

@@ -12,9 +12,7 @@ import dev.mandate.core.credential.LeaseQuery;
 import dev.mandate.core.credential.LeaseState;
 import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.gateway.testing.StreamableServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -234,32 +232,13 @@ final class InjectedCredentialsTest {
     private record Opened(String token, String mandateId) {}
 
     private static Opened openMandate(MandateNode node) throws Exception {
-        NodeTesting.Answer agent = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of(
-                        "name",
-                        "support-bot",
-                        "owner",
-                        "team-support",
-                        "tier",
-                        "copilot",
-                        "purposes",
-                        List.of("support")));
-        assertThat(agent.status()).as(agent.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, "support-bot", "team-support", "copilot", "support");
         NodeTesting.Answer open = OAuthFlowTest.post(
                 node,
                 "/oauth2/token",
-                OAuthFlowTest.form(Map.of(
-                        "grant_type",
-                        OAuthFlowTest.EXCHANGE,
-                        "subject_token",
+                OAuthFlowTest.opening(
                         "test-svid:spiffe://mandate.local/agent/support-bot",
-                        "subject_token_type",
-                        OAuthFlowTest.JWT,
-                        "authorization_details",
-                        OAuthFlowTest.details("support", List.of("customers.list_customers"), 600))),
+                        OAuthFlowTest.details("support", List.of("customers.list_customers"), 600)),
                 Map.of());
         assertThat(open.status()).as(open.raw()).isEqualTo(200);
         return new Opened(
@@ -268,14 +247,7 @@ final class InjectedCredentialsTest {
     }
 
     private McpSyncClient agent(MandateNode node, String token) {
-        McpSyncClient agent = McpClient.sync(
-                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + node.port())
-                                .endpoint("/mcp")
-                                .httpRequestCustomizer(
-                                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
-                                .build())
-                .requestTimeout(Duration.ofSeconds(30))
-                .build();
+        McpSyncClient agent = NodeTesting.mcpClient(node, token, Duration.ofSeconds(30));
         open.add(agent::closeGracefully);
         agent.initialize();
         return agent;

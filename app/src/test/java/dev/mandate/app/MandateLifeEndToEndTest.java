@@ -20,10 +20,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,15 +90,8 @@ final class MandateLifeEndToEndTest {
             NodeTesting.Answer open = OAuthFlowTest.post(
                     node,
                     "/oauth2/token",
-                    OAuthFlowTest.form(Map.of(
-                            "grant_type",
-                            OAuthFlowTest.EXCHANGE,
-                            "subject_token",
-                            leadSvid,
-                            "subject_token_type",
-                            OAuthFlowTest.JWT,
-                            "authorization_details",
-                            OAuthFlowTest.details("support", List.of("crm.read", "mail.send"), 600))),
+                    OAuthFlowTest.opening(
+                            leadSvid, OAuthFlowTest.details("support", List.of("crm.read", "mail.send"), 600)),
                     Map.of("DPoP", OAuthFlowTest.proof(node, leadKey)));
             assertThat(open.status()).as(open.raw()).isEqualTo(200);
             assertThat(open.body().get("token_type").asText()).isEqualTo("DPoP");
@@ -143,36 +132,14 @@ final class MandateLifeEndToEndTest {
     }
 
     private static void register(MandateNode node, String name) throws Exception {
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", name, "owner", "team-support", "tier", "autonomous", "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, name, "team-support", "autonomous", "support");
     }
 
     private static String svid(MandateNode node, String agent, String audience) throws Exception {
-        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/" + agent + "/join-tokens", Map.of());
-        assertThat(join.status()).as(join.raw()).isEqualTo(201);
-        NodeTesting.Answer svid = NodeTesting.call(
-                node,
-                "POST",
-                "/v1/svid",
-                Map.of("joinToken", join.body().get("token").asText(), "csr", csr(), "audience", List.of(audience)),
-                null);
-        assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
-        return svid.body().get("jwtSvid").asText();
-    }
-
-    private static String csr() throws Exception {
-        KeyPair pair = new ECKeyGenerator(Curve.P_256).generate().toKeyPair();
-        var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=agent"), pair.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-            w.writeObject(request);
-        }
-        return pem.toString();
+        KeyPair keys = new ECKeyGenerator(Curve.P_256).generate().toKeyPair();
+        return NodeTesting.joinSvids(node, agent, keys, List.of(audience))
+                .get("jwtSvid")
+                .asText();
     }
 
     private static NodeTesting.Answer delegate(

@@ -10,7 +10,6 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.app.config.ConfigKey;
 import dev.mandate.core.identity.Pem;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,9 +40,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,12 +93,7 @@ final class MutualTlsTest {
                         ConfigKey.TIER_COPILOT_ALLOW_BEARER,
                         "false")));
         for (String name : List.of("bot", "other")) {
-            NodeTesting.Answer a = NodeTesting.admin(
-                    node,
-                    "POST",
-                    "/v1/agents",
-                    Map.of("name", name, "owner", "team-a", "tier", "copilot", "purposes", List.of("support")));
-            assertThat(a.status()).as(a.raw()).isEqualTo(201);
+            NodeTesting.registerAgent(node, name, "team-a", "copilot", "support");
         }
     }
 
@@ -243,10 +235,7 @@ final class MutualTlsTest {
                 .isEqualTo(200);
         String token =
                 NodeTesting.JSON.readTree(opened.body()).get("access_token").asText();
-        String thumbprint = java.util.Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(svid.get(0).getEncoded()));
+        String thumbprint = thumbprint(svid.get(0));
         assertThat(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf"))
                 .isEqualTo(Map.of("x5t#S256", thumbprint));
 
@@ -285,17 +274,8 @@ final class MutualTlsTest {
         KeyPair keys = p256();
         List<X509Certificate> svid = svid(keys);
         HttpClient bot = client(keys.getPrivate(), svid);
-        String token = NodeTesting.JSON
-                .readTree(token(bot, form()).body())
-                .get("access_token")
-                .asText();
-        String renewForm = OAuthFlowTest.form(Map.of(
-                "grant_type",
-                OAuthFlowTest.EXCHANGE,
-                "subject_token",
-                token,
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token"));
+        String token = accessToken(bot);
+        String renewForm = OAuthFlowTest.renewal(token);
 
         NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", renewForm, Map.of());
         assertThat(plain.status()).isEqualTo(401);
@@ -318,14 +298,8 @@ final class MutualTlsTest {
                 .as("not a silent 200: the caller did not prove it holds the token")
                 .isEqualTo(401);
         assertThat(plainRevoke.raw()).contains("invalid_client", "certificate-bound");
-        HttpResponse<String> revoked = bot.send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/revoke"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(revokeForm))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        Response revoked = tls(bot, "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
         assertThat(NodeTesting.JSON.readTree(revoked.body()).get("closed")).hasSize(1);
     }
 
@@ -333,10 +307,7 @@ final class MutualTlsTest {
     void aCertificateBoundParentIsDelegatedOnlyOverTlsWithItsCertificate() throws Exception {
         KeyPair keys = p256();
         HttpClient bot = client(keys.getPrivate(), svid(keys));
-        String parent = NodeTesting.JSON
-                .readTree(token(bot, form()).body())
-                .get("access_token")
-                .asText();
+        String parent = accessToken(bot);
         svid(p256(), "other");
         ECKey subKey = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
         String delegation = OAuthFlowTest.form(OAuthFlowTest.delegation(
@@ -361,10 +332,7 @@ final class MutualTlsTest {
         KeyPair oldKeys = p256();
         List<X509Certificate> oldSvid = svid(oldKeys);
         HttpClient before = client(oldKeys.getPrivate(), oldSvid);
-        String token = NodeTesting.JSON
-                .readTree(token(before, form()).body())
-                .get("access_token")
-                .asText();
+        String token = accessToken(before);
         String id = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("mdt");
         // The agent's X.509-SVID is renewed: a new key and certificate for the same SPIFFE ID.
         KeyPair newKeys = p256();
@@ -373,11 +341,11 @@ final class MutualTlsTest {
         KeyPair otherKeys = p256();
         HttpClient other = client(otherKeys.getPrivate(), svid(otherKeys, "other"));
 
-        Response stolen = token(other, renewal(token));
+        Response stolen = token(other, OAuthFlowTest.renewal(token));
         assertThat(stolen.status()).as(stolen.body()).isEqualTo(401);
         assertThat(stolen.body()).contains("invalid_client", "spiffe://mandate.local/agent/other", "not the mandate");
 
-        Response renewed = token(after, renewal(token));
+        Response renewed = token(after, OAuthFlowTest.renewal(token));
         assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
         String fresh =
                 NodeTesting.JSON.readTree(renewed.body()).get("access_token").asText();
@@ -427,30 +395,14 @@ final class MutualTlsTest {
         NodeTesting.Answer open = OAuthFlowTest.post(
                 node,
                 "/oauth2/token",
-                OAuthFlowTest.form(Map.of(
-                        "grant_type",
-                        OAuthFlowTest.EXCHANGE,
-                        "subject_token",
-                        botJwtSvid,
-                        "subject_token_type",
-                        OAuthFlowTest.JWT,
-                        "authorization_details",
-                        OAuthFlowTest.details("support", List.of("crm.read"), 600))),
+                OAuthFlowTest.opening(botJwtSvid, OAuthFlowTest.details("support", List.of("crm.read"), 600)),
                 Map.of("DPoP", OAuthFlowTest.proof(node, parentKey)));
         assertThat(open.status()).as(open.raw()).isEqualTo(200);
         String parent = open.body().get("access_token").asText();
         KeyPair subKeys = p256();
         List<X509Certificate> subSvid = svid(subKeys, "other");
         HttpClient sub = client(subKeys.getPrivate(), subSvid);
-        String delegation = OAuthFlowTest.form(Map.of(
-                "grant_type",
-                OAuthFlowTest.EXCHANGE,
-                "subject_token",
-                parent,
-                "subject_token_type",
-                OAuthFlowTest.ACCESS,
-                "authorization_details",
-                OAuthFlowTest.details("support", List.of("crm.read"), 300)));
+        String delegation = delegationByActor(parent, List.of("crm.read"));
 
         NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/token", delegation, Map.of());
         assertThat(plain.status()).as(plain.raw()).isEqualTo(400);
@@ -463,13 +415,7 @@ final class MutualTlsTest {
         assertThat(withoutConsent.body()).contains("invalid_dpop_proof");
 
         // The parent agent hands the sub-agent its token and one proof over it, for the TLS listener's token endpoint.
-        String consent = new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(
-                        parentKey, com.nimbusds.jose.JWSAlgorithm.ES256)
-                .createDPoPJWT(
-                        "POST",
-                        URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"),
-                        new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(parent))
-                .serialize();
+        String consent = consentTo(parentKey, parent);
         Response delegated = tls(sub, "/oauth2/token", delegation, Map.of("DPoP", consent));
         assertThat(delegated.status()).as(delegated.body()).isEqualTo(200);
         String child =
@@ -486,24 +432,8 @@ final class MutualTlsTest {
         Response widened = tls(
                 sub,
                 "/oauth2/token",
-                OAuthFlowTest.form(Map.of(
-                        "grant_type",
-                        OAuthFlowTest.EXCHANGE,
-                        "subject_token",
-                        parent,
-                        "subject_token_type",
-                        OAuthFlowTest.ACCESS,
-                        "authorization_details",
-                        OAuthFlowTest.details("support", List.of("crm.read", "crm.write"), 300))),
-                Map.of(
-                        "DPoP",
-                        new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(
-                                        parentKey, com.nimbusds.jose.JWSAlgorithm.ES256)
-                                .createDPoPJWT(
-                                        "POST",
-                                        URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"),
-                                        new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(parent))
-                                .serialize()));
+                delegationByActor(parent, List.of("crm.read", "crm.write")),
+                Map.of("DPoP", consentTo(parentKey, parent)));
         assertThat(widened.status()).as(widened.body()).isEqualTo(400);
         assertThat(widened.body()).contains("invalid_target");
     }
@@ -517,15 +447,8 @@ final class MutualTlsTest {
                         dpopKey, com.nimbusds.jose.JWSAlgorithm.ES256)
                 .createDPoPJWT("POST", URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
                 .serialize();
-        HttpResponse<String> r = bot.send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("DPoP", proof)
-                        .POST(HttpRequest.BodyPublishers.ofString(form()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Response r = tls(bot, "/oauth2/token", form(), Map.of("DPoP", proof));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode json = NodeTesting.JSON.readTree(r.body());
         assertThat(json.get("token_type").asText()).isEqualTo("DPoP");
         assertThat(SignedJWT.parse(json.get("access_token").asText())
@@ -572,14 +495,38 @@ final class MutualTlsTest {
                         java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
-    private static String renewal(String token) {
+    /** Opens a mandate over the TLS listener with {@code client}'s certificate and returns its access token. */
+    private String accessToken(HttpClient client) throws Exception {
+        return NodeTesting.JSON
+                .readTree(token(client, form()).body())
+                .get("access_token")
+                .asText();
+    }
+
+    /**
+     * The form of a delegation of {@code parent} to the agent of the client certificate that sends it: no actor
+     * token, the certificate names the actor.
+     */
+    private static String delegationByActor(String parent, List<String> tools) throws Exception {
         return OAuthFlowTest.form(Map.of(
                 "grant_type",
                 OAuthFlowTest.EXCHANGE,
                 "subject_token",
-                token,
+                parent,
                 "subject_token_type",
-                OAuthFlowTest.ACCESS));
+                OAuthFlowTest.ACCESS,
+                "authorization_details",
+                OAuthFlowTest.details("support", tools, 300)));
+    }
+
+    /** The parent holder's DPoP proof over {@code parent}, for the TLS listener's token endpoint: its consent. */
+    private String consentTo(ECKey parentKey, String parent) throws Exception {
+        return new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(parentKey, com.nimbusds.jose.JWSAlgorithm.ES256)
+                .createDPoPJWT(
+                        "POST",
+                        URI.create("https://127.0.0.1:" + node.tlsPort() + "/oauth2/token"),
+                        new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(parent))
+                .serialize();
     }
 
     private static String form() throws Exception {
@@ -596,29 +543,10 @@ final class MutualTlsTest {
     }
 
     private List<X509Certificate> svid(KeyPair keys, String agent) throws Exception {
-        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/" + agent + "/join-tokens", null);
-        assertThat(join.status()).as(join.raw()).isEqualTo(201);
-        var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=bot"), keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-            w.writeObject(csr);
-        }
-        NodeTesting.Answer svid = NodeTesting.call(
-                node,
-                "POST",
-                "/v1/svid",
-                Map.of(
-                        "joinToken",
-                        join.body().get("token").asText(),
-                        "csr",
-                        pem.toString(),
-                        "audience",
-                        List.of("mandate", "http://127.0.0.1:" + node.port())),
-                null);
-        assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
-        lastJwtSvid = svid.body().get("jwtSvid").asText();
-        return Pem.decodeCertificates(svid.body().get("x509Svid").asText());
+        JsonNode svids =
+                NodeTesting.joinSvids(node, agent, keys, List.of("mandate", "http://127.0.0.1:" + node.port()));
+        lastJwtSvid = svids.get("jwtSvid").asText();
+        return Pem.decodeCertificates(svids.get("x509Svid").asText());
     }
 
     /** A TLS client that trusts the node's embedded trust domain and presents {@code chain} (none if empty). */

@@ -87,4 +87,69 @@ final class NodeTesting {
             throws IOException, InterruptedException {
         return call(node, method, path, body, adminToken(node));
     }
+
+    /**
+     * Registers agent {@code name} of {@code owner} at {@code tier}, allowed one purpose, and fails the test unless the
+     * node answers 201.
+     */
+    static void registerAgent(MandateNode node, String name, String owner, String tier, String purpose)
+            throws IOException, InterruptedException {
+        Answer a = admin(
+                node,
+                "POST",
+                "/v1/agents",
+                Map.of("name", name, "owner", owner, "tier", tier, "purposes", java.util.List.of(purpose)));
+        if (a.status() != 201) {
+            throw new AssertionError("registering " + name + ": " + a.raw());
+        }
+    }
+
+    /**
+     * An MCP client (not yet initialized) to the node's gateway at {@code /mcp} over plain HTTP, sending {@code token}
+     * as bearer on every request.
+     */
+    static io.modelcontextprotocol.client.McpSyncClient mcpClient(
+            MandateNode node, String token, Duration requestTimeout) {
+        return io.modelcontextprotocol.client.McpClient.sync(
+                        io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(
+                                        "http://127.0.0.1:" + node.port())
+                                .endpoint("/mcp")
+                                .httpRequestCustomizer(
+                                        (b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
+                                .build())
+                .requestTimeout(requestTimeout)
+                .build();
+    }
+
+    /**
+     * Joins {@code agent} through the public flow: a join token from the admin API, then its SVIDs for a CSR of
+     * {@code keys} (the node takes only the public key from it); fails the test unless both succeed.
+     *
+     * @return the answer of {@code /v1/svid}: {@code spiffeId}, {@code jwtSvid} (for {@code audience}), {@code x509Svid}
+     */
+    static JsonNode joinSvids(
+            MandateNode node, String agent, java.security.KeyPair keys, java.util.List<String> audience)
+            throws Exception {
+        Answer join = admin(node, "POST", "/v1/agents/" + agent + "/join-tokens", null);
+        if (join.status() != 201) {
+            throw new AssertionError("a join token for " + agent + ": " + join.raw());
+        }
+        java.io.StringWriter csr = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(csr)) {
+            w.writeObject(new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                            new org.bouncycastle.asn1.x500.X500Name("CN=" + agent), keys.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(keys.getPrivate())));
+        }
+        Answer svid = call(
+                node,
+                "POST",
+                "/v1/svid",
+                Map.of("joinToken", join.body().get("token").asText(), "csr", csr.toString(), "audience", audience),
+                null);
+        if (svid.status() != 200) {
+            throw new AssertionError("the SVIDs of " + agent + ": " + svid.raw());
+        }
+        return svid.body();
+    }
 }

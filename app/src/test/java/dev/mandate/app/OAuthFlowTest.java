@@ -73,6 +73,20 @@ final class OAuthFlowTest {
                 .collect(Collectors.joining("&"));
     }
 
+    /** The form that opens a root mandate for the agent whose SVID is {@code subjectToken}. */
+    static String opening(String subjectToken, String details) {
+        return form(Map.of(
+                "grant_type", EXCHANGE,
+                "subject_token", subjectToken,
+                "subject_token_type", JWT,
+                "authorization_details", details));
+    }
+
+    /** The form that renews (heartbeats) the mandate {@code token} stands for. */
+    static String renewal(String token) {
+        return form(Map.of("grant_type", EXCHANGE, "subject_token", token, "subject_token_type", ACCESS));
+    }
+
     static NodeTesting.Answer post(MandateNode node, String path, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
@@ -139,12 +153,18 @@ final class OAuthFlowTest {
     }
 
     private void register(String name, String tier) throws Exception {
-        NodeTesting.Answer a = NodeTesting.admin(
+        NodeTesting.registerAgent(node, name, "team-a", tier, "support");
+    }
+
+    /** Opens a root mandate for {@code agent}, bound to {@code key} by a DPoP proof; fails the test unless 200. */
+    private NodeTesting.Answer openBound(String agent, ECKey key, List<String> tools, int ttl) throws Exception {
+        NodeTesting.Answer open = post(
                 node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", name, "owner", "team-a", "tier", tier, "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+                "/oauth2/token",
+                opening(svid(agent), details("support", tools, ttl)),
+                Map.of("DPoP", proof(node, key)));
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        return open;
     }
 
     private static String svid(String name) {
@@ -158,20 +178,7 @@ final class OAuthFlowTest {
         ECKey leadKey = new ECKeyGenerator(Curve.P_256).generate();
         ECKey helperKey = new ECKeyGenerator(Curve.P_256).generate();
 
-        NodeTesting.Answer open = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("lead"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", List.of("crm.read", "mail.send"), 600))),
-                Map.of("DPoP", proof(node, leadKey)));
-        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        NodeTesting.Answer open = openBound("lead", leadKey, List.of("crm.read", "mail.send"), 600);
         assertThat(open.body().get("token_type").asText()).isEqualTo("DPoP");
         String parentToken = open.body().get("access_token").asText();
         SignedJWT parentJwt = SignedJWT.parse(parentToken);
@@ -250,20 +257,7 @@ final class OAuthFlowTest {
         ECKey leadKey = new ECKeyGenerator(Curve.P_256).generate();
         ECKey helperKey = new ECKeyGenerator(Curve.P_256).generate();
         ECKey thiefKey = new ECKeyGenerator(Curve.P_256).generate();
-        NodeTesting.Answer open = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("lead"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", List.of("crm.read"), 600))),
-                Map.of("DPoP", proof(node, leadKey)));
-        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        NodeTesting.Answer open = openBound("lead", leadKey, List.of("crm.read"), 600);
         String parentToken = open.body().get("access_token").asText();
         String toThief = form(delegation(parentToken, svid("mallory"), thiefKey, details("support", null, null)));
 
@@ -299,16 +293,15 @@ final class OAuthFlowTest {
         assertThat(replay.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
         assertThat(replay.body().get("error_description").asText()).contains("replay");
 
-        Map<String, String> heartbeat =
-                Map.of("grant_type", EXCHANGE, "subject_token", childToken, "subject_token_type", ACCESS);
-        assertThat(post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proof(node, leadKey)))
+        String heartbeat = renewal(childToken);
+        assertThat(post(node, "/oauth2/token", heartbeat, Map.of("DPoP", proof(node, leadKey)))
                         .body()
                         .get("error")
                         .asText())
                 .as("the parent's key does not hold the child")
                 .isEqualTo("invalid_dpop_proof");
         NodeTesting.Answer renewed =
-                post(node, "/oauth2/token", form(heartbeat), Map.of("DPoP", proofWith(node, helperKey, childToken)));
+                post(node, "/oauth2/token", heartbeat, Map.of("DPoP", proofWith(node, helperKey, childToken)));
         assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
         String childId = child.body().get("mandate_id").asText();
         assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(childId);
@@ -342,18 +335,7 @@ final class OAuthFlowTest {
         assertThat(open.body().get("error_description").asText()).contains("dpop_jkt names the sub-agent's key");
 
         NodeTesting.Answer bearer = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("lead"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", List.of("crm.read"), 600))),
-                Map.of());
+                node, "/oauth2/token", opening(svid("lead"), details("support", List.of("crm.read"), 600)), Map.of());
         assertThat(bearer.status()).as(bearer.raw()).isEqualTo(200);
         assertThat(bearer.body().get("token_type").asText()).isEqualTo("Bearer");
         String parentToken = bearer.body().get("access_token").asText();
@@ -385,41 +367,23 @@ final class OAuthFlowTest {
         register("nightly", "autonomous");
         ECKey key = new ECKeyGenerator(Curve.P_256).generate();
         ECKey thief = new ECKeyGenerator(Curve.P_256).generate();
-        NodeTesting.Answer open = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("nightly"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", List.of("crm.read"), 120))),
-                Map.of("DPoP", proof(node, key)));
-        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        NodeTesting.Answer open = openBound("nightly", key, List.of("crm.read"), 120);
         String token = open.body().get("access_token").asText();
         String id = open.body().get("mandate_id").asText();
-        Map<String, String> renewal = Map.of(
-                "grant_type", EXCHANGE,
-                "subject_token", token,
-                "subject_token_type", ACCESS);
+        String renewal = renewal(token);
 
-        NodeTesting.Answer stolen =
-                post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, thief, token)));
+        NodeTesting.Answer stolen = post(node, "/oauth2/token", renewal, Map.of("DPoP", proofWith(node, thief, token)));
         assertThat(stolen.status()).isEqualTo(400);
         assertThat(stolen.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
         assertThat(stolen.body().get("error_description").asText()).contains("only its holder may renew");
-        assertThat(post(node, "/oauth2/token", form(renewal), Map.of())
+        assertThat(post(node, "/oauth2/token", renewal, Map.of())
                         .body()
                         .get("error")
                         .asText())
                 .as("a bound token renews only with a proof")
                 .isEqualTo("invalid_dpop_proof");
 
-        NodeTesting.Answer renewed =
-                post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, key, token)));
+        NodeTesting.Answer renewed = post(node, "/oauth2/token", renewal, Map.of("DPoP", proofWith(node, key, token)));
         assertThat(renewed.status()).as(renewed.raw()).isEqualTo(200);
         assertThat(renewed.body().get("mandate_id").asText()).isEqualTo(id);
         String fresh = renewed.body().get("access_token").asText();
@@ -457,7 +421,7 @@ final class OAuthFlowTest {
                         .get("state")
                         .asText())
                 .isEqualTo("closed");
-        assertThat(post(node, "/oauth2/token", form(renewal), Map.of("DPoP", proofWith(node, key, token)))
+        assertThat(post(node, "/oauth2/token", renewal, Map.of("DPoP", proofWith(node, key, token)))
                         .body()
                         .get("error")
                         .asText())
@@ -492,25 +456,10 @@ final class OAuthFlowTest {
     void renewingOrRevokingABoundTokenNeedsAProofCarryingItsHash(AthCase c) throws Exception {
         register("nightly", "autonomous");
         ECKey key = new ECKeyGenerator(Curve.P_256).generate();
-        NodeTesting.Answer open = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("nightly"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", List.of("crm.read"), 120))),
-                Map.of("DPoP", proof(node, key)));
-        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        NodeTesting.Answer open = openBound("nightly", key, List.of("crm.read"), 120);
         String token = open.body().get("access_token").asText();
         String id = open.body().get("mandate_id").asText();
-        String body = c.endpoint().equals("/oauth2/token")
-                ? form(Map.of("grant_type", EXCHANGE, "subject_token", token, "subject_token_type", ACCESS))
-                : form(Map.of("token", token));
+        String body = c.endpoint().equals("/oauth2/token") ? renewal(token) : form(Map.of("token", token));
         // The holder's own key, so only the missing or wrong ath can be what is refused.
         String badProof =
                 c.withAth() ? proofWith(node, key, token + "x", c.endpoint()) : proof(node, key, c.endpoint());
@@ -539,19 +488,8 @@ final class OAuthFlowTest {
     void autonomousAgentsNeedDPoPAndAdminCanIssueForCopilots() throws Exception {
         register("auto", "autonomous");
         register("pilot", "copilot");
-        NodeTesting.Answer bearer = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("auto"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", null, 60))),
-                Map.of());
+        NodeTesting.Answer bearer =
+                post(node, "/oauth2/token", opening(svid("auto"), details("support", null, 60)), Map.of());
         assertThat(bearer.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
         assertThat(bearer.body().get("error_description").asText()).contains("tier.autonomous.allow-bearer");
 
@@ -658,18 +596,7 @@ final class OAuthFlowTest {
     void aBadDPoPProofIsRefused() throws Exception {
         register("lead", "autonomous");
         NodeTesting.Answer a = post(
-                node,
-                "/oauth2/token",
-                form(Map.of(
-                        "grant_type",
-                        EXCHANGE,
-                        "subject_token",
-                        svid("lead"),
-                        "subject_token_type",
-                        JWT,
-                        "authorization_details",
-                        details("support", null, 60))),
-                Map.of("DPoP", "garbage"));
+                node, "/oauth2/token", opening(svid("lead"), details("support", null, 60)), Map.of("DPoP", "garbage"));
         assertThat(a.body().get("error").asText()).isEqualTo("invalid_dpop_proof");
     }
 

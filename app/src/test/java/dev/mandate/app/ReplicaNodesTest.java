@@ -9,16 +9,12 @@ import dev.mandate.app.config.ConfigKey;
 import dev.mandate.core.identity.Pem;
 import dev.mandate.core.identity.TrustBundle;
 import dev.mandate.core.identity.VerifiedWorkload;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -30,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +61,20 @@ final class ReplicaNodesTest {
         return postgres.getJdbcUrl("postgres", database);
     }
 
+    /**
+     * The settings two replicas share: one PostgreSQL database (created here), one issuer behind the load balancer,
+     * and a replica poll fast enough for a test.
+     */
+    private static Map<ConfigKey, String> replicaConfig(String database) throws Exception {
+        Map<ConfigKey, String> config = new EnumMap<>(ConfigKey.class);
+        config.put(ConfigKey.STORE_URL, postgresUrl(database));
+        config.put(ConfigKey.STORE_USER, "postgres");
+        config.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example"); // one issuer behind the load balancer
+        config.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
+        config.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        return config;
+    }
+
     private static boolean active(MandateNode node, String token) throws Exception {
         NodeTesting.Answer a = OAuthFlowTest.post(
                 node,
@@ -102,20 +108,10 @@ final class ReplicaNodesTest {
 
     @Test
     void aRevocationOrKillSwitchOnOneNodeIsInForceOnTheOther() throws Exception {
-        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
-        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replicas"));
-        store.put(ConfigKey.STORE_USER, "postgres");
-        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example"); // one issuer behind the load balancer
-        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
-        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        Map<ConfigKey, String> store = replicaConfig("mandate_replicas");
         try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
                 MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
-            NodeTesting.Answer registered = NodeTesting.admin(
-                    a,
-                    "POST",
-                    "/v1/agents",
-                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
-            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+            NodeTesting.registerAgent(a, "bot", "team-support", "copilot", "support");
             JsonNode first = token(a, "bot");
             JsonNode second = token(a, "bot");
             String firstToken = first.get("access_token").asText();
@@ -142,20 +138,10 @@ final class ReplicaNodesTest {
 
     @Test
     void aSigningKeyRotatedOnOneNodeSignsAndIsPublishedOnTheOtherWithoutARestart() throws Exception {
-        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
-        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_keys"));
-        store.put(ConfigKey.STORE_USER, "postgres");
-        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
-        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
-        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        Map<ConfigKey, String> store = replicaConfig("mandate_replica_keys");
         try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
                 MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
-            NodeTesting.Answer registered = NodeTesting.admin(
-                    a,
-                    "POST",
-                    "/v1/agents",
-                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
-            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+            NodeTesting.registerAgent(a, "bot", "team-support", "copilot", "support");
 
             NodeTesting.Answer rotated = NodeTesting.admin(a, "POST", "/v1/keys/rotate", null);
             assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
@@ -182,30 +168,9 @@ final class ReplicaNodesTest {
 
     /** Joins agent {@code bot} through {@code node}: a join token and SVIDs, both from that node. */
     private static JsonNode svids(MandateNode node) throws Exception {
-        NodeTesting.Answer join = NodeTesting.admin(node, "POST", "/v1/agents/bot/join-tokens", null);
-        assertThat(join.status()).as(join.raw()).isEqualTo(201);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair keys = generator.generateKeyPair();
-        StringWriter csr = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(csr)) {
-            w.writeObject(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=bot"), keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-        }
-        NodeTesting.Answer svid = NodeTesting.call(
-                node,
-                "POST",
-                "/v1/svid",
-                Map.of(
-                        "joinToken",
-                        join.body().get("token").asText(),
-                        "csr",
-                        csr.toString(),
-                        "audience",
-                        List.of("mandate")),
-                null);
-        assertThat(svid.status()).as(svid.raw()).isEqualTo(200);
-        return svid.body();
+        return NodeTesting.joinSvids(node, "bot", generator.generateKeyPair(), List.of("mandate"));
     }
 
     private static String kid(String jwt) throws Exception {
@@ -214,20 +179,10 @@ final class ReplicaNodesTest {
 
     @Test
     void trustDomainKeysRotatedOnOneNodeAreIssuedVerifiedAndPublishedOnTheOtherWithoutARestart() throws Exception {
-        Map<ConfigKey, String> store = new EnumMap<>(ConfigKey.class);
-        store.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_trust_domain"));
-        store.put(ConfigKey.STORE_USER, "postgres");
-        store.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
-        store.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
-        store.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+        Map<ConfigKey, String> store = replicaConfig("mandate_replica_trust_domain");
         try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), store));
                 MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), store))) {
-            NodeTesting.Answer registered = NodeTesting.admin(
-                    a,
-                    "POST",
-                    "/v1/agents",
-                    Map.of("name", "bot", "owner", "team-support", "tier", "copilot", "purposes", List.of("support")));
-            assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+            NodeTesting.registerAgent(a, "bot", "team-support", "copilot", "support");
             List<X509Certificate> rootsBefore = spiffeBundle(b).x509Authorities();
 
             NodeTesting.Answer jwtKey = NodeTesting.admin(a, "POST", "/v1/trust-domain/rotate-jwt-key", null);
@@ -271,13 +226,7 @@ final class ReplicaNodesTest {
     }
 
     private static McpSyncClient agent(MandateNode node, String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + node.port())
-                .endpoint("/mcp")
-                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer " + token))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        McpSyncClient client = NodeTesting.mcpClient(node, token, Duration.ofSeconds(20));
         client.initialize();
         return client;
     }
@@ -314,29 +263,11 @@ final class ReplicaNodesTest {
                         when { context.flow.labels.contains("pii") };
                         """);
             }
-            Map<ConfigKey, String> config = new EnumMap<>(ConfigKey.class);
-            config.put(ConfigKey.STORE_URL, postgresUrl("mandate_replica_labels"));
-            config.put(ConfigKey.STORE_USER, "postgres");
-            config.put(ConfigKey.OAUTH_ISSUER, "https://mandate.example");
-            config.put(ConfigKey.STORE_REPLICAS_POLL_INTERVAL, "200ms");
-            config.put(ConfigKey.STORE_REPLICAS_STALENESS_BOUND, "2s");
+            Map<ConfigKey, String> config = replicaConfig("mandate_replica_labels");
             config.put(ConfigKey.GATEWAY_CONFIG, gateway.toString());
             try (MandateNode a = MandateNode.start(NodeTesting.config(tmp.resolve("a"), config));
                     MandateNode b = MandateNode.start(NodeTesting.config(tmp.resolve("b"), config))) {
-                NodeTesting.Answer registered = NodeTesting.admin(
-                        a,
-                        "POST",
-                        "/v1/agents",
-                        Map.of(
-                                "name",
-                                "bot",
-                                "owner",
-                                "team-support",
-                                "tier",
-                                "copilot",
-                                "purposes",
-                                List.of("support")));
-                assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+                NodeTesting.registerAgent(a, "bot", "team-support", "copilot", "support");
                 NodeTesting.Answer issued = NodeTesting.admin(
                         a,
                         "POST",

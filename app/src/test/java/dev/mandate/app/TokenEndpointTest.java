@@ -53,12 +53,7 @@ final class TokenEndpointTest {
             }
             return SpiffeId.parse(svid.substring("test-svid:".length()));
         });
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", "lead", "owner", "team-a", "tier", "autonomous", "purposes", List.of("support")));
-        assertThat(a.status()).as(a.raw()).isEqualTo(201);
+        NodeTesting.registerAgent(node, "lead", "team-a", "autonomous", "support");
     }
 
     @AfterEach

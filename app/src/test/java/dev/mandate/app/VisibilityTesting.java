@@ -3,7 +3,6 @@ package dev.mandate.app;
 import dev.mandate.app.config.ConfigKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /** Starts a node with the scenario's catalog and given policies, and registers its agents. */
@@ -61,13 +60,6 @@ final class VisibilityTesting {
     }
 
     private static void register(MandateNode node, String name, String owner, String purpose) throws Exception {
-        NodeTesting.Answer a = NodeTesting.admin(
-                node,
-                "POST",
-                "/v1/agents",
-                Map.of("name", name, "owner", owner, "tier", "copilot", "purposes", List.of(purpose)));
-        if (a.status() != 201) {
-            throw new AssertionError("registering " + name + ": " + a.raw());
-        }
+        NodeTesting.registerAgent(node, name, owner, "copilot", purpose);
     }
 }
