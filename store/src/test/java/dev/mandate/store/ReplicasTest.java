@@ -408,8 +408,9 @@ final class ReplicasTest {
         assertThat(b.registry().checkLive(kept.id())).isEqualTo(LiveCheck.LIVE);
         assertThat(b.registry().checkLive(revoked.id())).isEqualTo(LiveCheck.LIVE);
 
-        cutOff = true;
+        // Cut off only once the feed is connected: a feed still connecting when the cut starts could never connect.
         await("replica B's feed is connected", () -> b.feed().backendPid() != 0);
+        cutOff = true;
         int pid = b.feed().backendPid();
         try (Connection c = a.db().dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
