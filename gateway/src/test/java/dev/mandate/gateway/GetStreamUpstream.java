@@ -2,6 +2,7 @@ package dev.mandate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,17 +12,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream MCP server speaking raw Streamable HTTP (Javalin on 127.0.0.1, port 0), for what the SDK servers do not
  * do: sending requests to the client on the session's GET stream, outside any call ({@link #ask}), and cancelling them
- * there ({@link #cancel}). It has one tool, {@code noop}; it records the headers of every POST, the notifications it
- * hears, and the responses the client sends.
+ * there ({@link #cancel}). Its tools: {@code noop}, and {@code link}, which links the URI it is given as a
+ * {@code resource_link} and in its structured content. Given a resource template it serves resources by it (listing
+ * none) and reads any URI as {@code "<name> <uri>"}. It records the notifications it hears and the responses the
+ * client sends.
  */
 final class GetStreamUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,14 +39,21 @@ final class GetStreamUpstream implements AutoCloseable {
     /** The methods of the notifications the client sent, as they arrive. */
     final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
 
-    /** The credential header of each POST (empty if none). */
-    final List<String> credentials = new CopyOnWriteArrayList<>();
-
     private final BlockingQueue<String> outbound = new LinkedBlockingQueue<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final Javalin web;
 
+    private final String name;
+    private final @Nullable String template;
+
     GetStreamUpstream() {
+        this("get-stream", null);
+    }
+
+    /** A server that also serves resources by this URI template, if not null. */
+    GetStreamUpstream(String name, @Nullable String template) {
+        this.name = name;
+        this.template = template;
         web = Javalin.create(cfg -> {
                     cfg.startup.showJavalinBanner = false;
                     cfg.concurrency.useVirtualThreads = true;
@@ -92,8 +102,6 @@ final class GetStreamUpstream implements AutoCloseable {
     }
 
     private void post(Context ctx) throws IOException {
-        String credential = ctx.header("Authorization");
-        credentials.add(credential == null ? "" : credential);
         JsonNode message = JSON.readTree(ctx.body());
         String method = message.path("method").asText("");
         JsonNode id = message.get("id");
@@ -113,23 +121,51 @@ final class GetStreamUpstream implements AutoCloseable {
             case "initialize" -> {
                 ObjectNode result = response.putObject("result");
                 result.put("protocolVersion", "2025-06-18");
-                result.putObject("capabilities").putObject("tools");
+                ObjectNode capabilities = result.putObject("capabilities");
+                capabilities.putObject("tools");
+                if (template != null) {
+                    capabilities.putObject("resources");
+                }
                 result.putObject("serverInfo").put("name", "get-stream").put("version", "1");
                 ctx.header("Mcp-Session-Id", "s-" + sessions.incrementAndGet());
             }
-            case "tools/list" ->
+            case "tools/list" -> {
+                ArrayNode tools = response.putObject("result").putArray("tools");
+                for (String tool : List.of("noop", "link")) {
+                    tools.addObject().put("name", tool).putObject("inputSchema").put("type", "object");
+                }
+            }
+            case "tools/call" -> {
+                ObjectNode result = response.putObject("result");
+                String uri =
+                        message.path("params").path("arguments").path("uri").asText("");
+                if (uri.isEmpty()) {
+                    result.putArray("content").addObject().put("type", "text").put("text", "ok");
+                } else {
+                    result.putArray("content")
+                            .addObject()
+                            .put("type", "resource_link")
+                            .put("uri", uri)
+                            .put("name", "linked");
+                    result.putObject("structuredContent").putObject("doc").put("uri", uri);
+                }
+            }
+            case "resources/list" -> response.putObject("result").putArray("resources");
+            case "resources/templates/list" -> {
+                ArrayNode templates = response.putObject("result").putArray("resourceTemplates");
+                if (template != null) {
+                    templates.addObject().put("uriTemplate", template).put("name", "docs");
+                }
+            }
+            case "resources/read" -> {
+                String uri = message.path("params").path("uri").asText();
                 response.putObject("result")
-                        .putArray("tools")
+                        .putArray("contents")
                         .addObject()
-                        .put("name", "noop")
-                        .putObject("inputSchema")
-                        .put("type", "object");
-            case "tools/call" ->
-                response.putObject("result")
-                        .putArray("content")
-                        .addObject()
-                        .put("type", "text")
-                        .put("text", "ok");
+                        .put("uri", uri)
+                        .put("mimeType", "text/plain")
+                        .put("text", name + " " + uri);
+            }
             default -> response.putObject("error").put("code", -32601).put("message", "no " + method);
         }
         ctx.contentType("application/json").result(response.toString());

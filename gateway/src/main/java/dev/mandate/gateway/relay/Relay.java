@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -453,11 +454,13 @@ public final class Relay implements McpHandler, AutoCloseable {
             listings.put(upstream, upstream.resourceTemplates());
         }
         Map<String, Integer> servedBy = ResourceRoutes.servedBy(listings, "uriTemplate");
+        Set<String> overlapping = ResourceRoutes.overlappingTemplates(listings);
         ArrayNode templates = json.createArrayNode();
         listings.forEach((upstream, listed) -> {
             for (JsonNode template : listed) {
                 String t = template.path("uriTemplate").asText("");
-                String agentTemplate = ResourceRoutes.agentUri(upstream.name(), t, servedBy.getOrDefault(t, 1));
+                int served = overlapping.contains(upstream.name() + ' ' + t) ? 2 : servedBy.getOrDefault(t, 1);
+                String agentTemplate = ResourceRoutes.agentUri(upstream.name(), t, served);
                 templates.add(
                         agentTemplate.equals(t)
                                 ? template
