@@ -95,8 +95,7 @@ final class ResourceRoutes {
         listings.forEach((upstream, listed) -> {
             for (JsonNode template : listed) {
                 String t = template.path("uriTemplate").asText("");
-                int brace = t.indexOf('{');
-                String prefix = brace < 0 ? t : t.substring(0, brace);
+                String prefix = literalPrefix(t);
                 if (!prefix.isEmpty()) {
                     prefixes.add(new String[] {upstream.name(), t, prefix});
                 }
@@ -277,6 +276,12 @@ final class ResourceRoutes {
         return out;
     }
 
+    /** What every expansion of a URI template starts with: the template up to its first brace. */
+    private static String literalPrefix(String template) {
+        int brace = template.indexOf('{');
+        return brace < 0 ? template : template.substring(0, brace);
+    }
+
     /** The literal prefixes (up to the first brace) of the upstream's resource templates; none if it cannot list. */
     private static List<String> templatePrefixes(Upstream upstream) {
         List<JsonNode> templates;
@@ -288,9 +293,7 @@ final class ResourceRoutes {
         }
         List<String> prefixes = new ArrayList<>();
         for (JsonNode template : templates) {
-            String t = template.path("uriTemplate").asText("");
-            int brace = t.indexOf('{');
-            String prefix = brace < 0 ? t : t.substring(0, brace);
+            String prefix = literalPrefix(template.path("uriTemplate").asText(""));
             if (!prefix.isEmpty()) {
                 prefixes.add(prefix);
             }
