@@ -169,6 +169,11 @@ final class ClientRequests {
                                 "denied: " + method + " needs an approval, which it cannot wait for"));
             }
         }
+        if (withdrawn.isDone()) {
+            // Cancelled while it was being decided: the agent is not asked, the upstream gets nothing.
+            details.put("outcome", "upstream-cancelled");
+            return recorded(caller, details, started, error(GatewayError.CANCELLED, "cancelled by the upstream"));
+        }
         ObjectNode forwarded = params.deepCopy();
         ObjectNode response;
         CompletableFuture<JsonNode> asked = null;

@@ -451,7 +451,9 @@ public final class Relay implements McpHandler, AutoCloseable {
     private JsonNode listTemplates() {
         Map<Upstream, List<JsonNode>> listings = new LinkedHashMap<>();
         for (Upstream upstream : reachable("resources")) {
-            listings.put(upstream, upstream.resourceTemplates());
+            List<JsonNode> listed = upstream.resourceTemplates();
+            routes.templatesListed(upstream.name(), listed);
+            listings.put(upstream, listed);
         }
         Map<String, Integer> servedBy = ResourceRoutes.servedBy(listings, "uriTemplate");
         Set<String> overlapping = ResourceRoutes.overlappingTemplates(listings);

@@ -52,6 +52,8 @@ final class ResourceRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceRoutes.class);
 
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    /** The literal prefixes of each upstream's latest template listing, kept and dropped as the listings are. */
+    private final Map<String, List<String>> templatePrefixes = new ConcurrentHashMap<>();
 
     /**
      * The URI an agent sees for a resource of {@code server}.
@@ -133,6 +135,29 @@ final class ResourceRoutes {
     /** Forgets every listing: an upstream said its resources changed; the next bare read lists again. */
     void forget() {
         listings.clear();
+        templatePrefixes.clear();
+    }
+
+    /**
+     * Remembers the literal prefixes of an upstream's full template listing, replacing the previous ones.
+     *
+     * @return the prefixes
+     */
+    List<String> templatesListed(String server, List<JsonNode> templates) {
+        List<String> prefixes = new ArrayList<>();
+        for (JsonNode template : templates) {
+            String prefix = literalPrefix(template.path("uriTemplate").asText(""));
+            if (!prefix.isEmpty()) {
+                prefixes.add(prefix);
+            }
+        }
+        // Like a listing, a huge one is not kept: it is fetched again when needed.
+        if (prefixes.size() <= MAX_INDEXED_URIS) {
+            templatePrefixes.put(server, List.copyOf(prefixes));
+        } else {
+            templatePrefixes.remove(server);
+        }
+        return prefixes;
     }
 
     /**
@@ -282,23 +307,21 @@ final class ResourceRoutes {
         return brace < 0 ? template : template.substring(0, brace);
     }
 
-    /** The literal prefixes (up to the first brace) of the upstream's resource templates; none if it cannot list. */
-    private static List<String> templatePrefixes(Upstream upstream) {
-        List<JsonNode> templates;
+    /**
+     * The literal prefixes (up to the first brace) of the upstream's resource templates, from its kept template listing
+     * or fetched (and kept) if none is; none if it cannot list.
+     */
+    private List<String> templatePrefixes(Upstream upstream) {
+        List<String> kept = templatePrefixes.get(upstream.name());
+        if (kept != null) {
+            return kept;
+        }
         try {
-            templates = upstream.resourceTemplates();
+            return templatesListed(upstream.name(), upstream.resourceTemplates());
         } catch (GatewayException e) {
             LOG.warn("upstream '{}': resource templates not listed for routing: {}", upstream.name(), e.getMessage());
             return List.of();
         }
-        List<String> prefixes = new ArrayList<>();
-        for (JsonNode template : templates) {
-            String prefix = literalPrefix(template.path("uriTemplate").asText(""));
-            if (!prefix.isEmpty()) {
-                prefixes.add(prefix);
-            }
-        }
-        return prefixes;
     }
 
     private boolean lists(Upstream upstream, String uri) {
@@ -335,7 +358,7 @@ final class ResourceRoutes {
         return found;
     }
 
-    private static boolean templateCovers(Upstream upstream, String uri) {
+    private boolean templateCovers(Upstream upstream, String uri) {
         return templatePrefixes(upstream).stream().anyMatch(uri::startsWith);
     }
 }
