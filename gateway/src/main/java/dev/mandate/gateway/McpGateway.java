@@ -250,9 +250,9 @@ public final class McpGateway implements AutoCloseable, MandateEndListener {
                     },
                     index == null ? (server, list) -> {} : index::listed,
                     credentials,
-                    mandateId -> {
+                    (mandateId, capability) -> {
                         McpEndpoint e = endpoint[0];
-                        return e == null ? null : e.listener(mandateId);
+                        return e == null ? null : e.listener(mandateId, capability);
                     });
             endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock, certificateBoundTokens);
             if (index != null && !config.upstreams().isEmpty()) {

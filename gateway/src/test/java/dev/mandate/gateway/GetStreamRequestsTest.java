@@ -23,6 +23,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Requests an HTTP upstream sends on its session's GET stream, which belong to no call: on a mandate's own connection
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * cancellation of one; the agent's {@code roots/list_changed} reaches that connection; on the connection shared by all
  * agents they are refused saying why. Real peers: a raw Streamable HTTP upstream, an agent speaking raw HTTP.
  */
+// A GET stream is read until the expected message: a regression would hang the read, so it is bounded here.
+@Timeout(120)
 final class GetStreamRequestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant START = Instant.parse("2026-11-25T01:00:00Z");

@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Requests from an upstream to the client that belong to no call, and the notifications about them: a mandate's own
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code notifications/cancelled} to the agent under the agent's own id. A shared process hears of no agent's roots
  * and has its requests refused. Real peers: {@code asking-server.mjs} under node, an agent speaking raw HTTP.
  */
+// A GET stream is read until the expected message: a regression would hang the read, so it is bounded here.
+@Timeout(120)
 final class OutsideCallRequestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROOTS = "{\"roots\":{\"listChanged\":true}}";
@@ -106,6 +109,34 @@ final class OutsideCallRequestsTest {
                         + e.details().get("method") + " " + e.details().get("decision") + " "
                         + e.details().get("outcome"))
                 .containsExactly("spiffe://mandate.local/agent/m-a m-a roots/list allow answered");
+    }
+
+    @Test
+    void ofTheMandatesSessionsWithAGetStreamOneWhoseAgentDeclaredTheCapabilityIsAsked() throws Exception {
+        String url = start(true);
+        RawAgent capable = new RawAgent(url, "token-m-a", ROOTS);
+        RawAgent other = new RawAgent(url, "token-m-a"); // the same mandate, declaring nothing, and used last
+        try (RawAgent.Events asked = capable.listen();
+                RawAgent.Events unasked = other.listen()) {
+            assertThat(unasked.response.statusCode()).isEqualTo(200);
+            outside(other);
+
+            other.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"}");
+            JsonNode request = next(asked);
+            capable.post("""
+                    {"jsonrpc":"2.0","id":"%s","result":{"roots":[{"uri":"file:///capable"}]}}""".formatted(request.path("id").asText()));
+
+            JsonNode seen = outside(other);
+            assertThat(seen.path("answers")
+                            .get(0)
+                            .path("result")
+                            .path("roots")
+                            .get(0)
+                            .path("uri")
+                            .asText())
+                    .as(seen.toString())
+                    .isEqualTo("file:///capable");
+        }
     }
 
     @Test

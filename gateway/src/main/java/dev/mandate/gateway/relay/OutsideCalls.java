@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where one upstream connection's requests to the client go when they belong to no call in flight (sent on an HTTP
  * upstream's GET stream, or by a stdio process while none of its requests is in flight). A connection of one mandate
- * relays them to that mandate's agent over the GET stream of its most recently used session ({@link AgentStreams}),
+ * relays them to that mandate's agent over the GET stream of its most recently used session (among those that declared
+ * the capability the request needs, if any did; {@link AgentStreams}),
  * decided, limited and recorded as requests made during a call are ({@link ClientRequests}); with no such stream open
  * they are refused {@code -32601} saying so. A connection shared by all agents refuses them {@code -32601}: nothing
  * says whose they are. Every refusal is recorded too.
@@ -75,7 +76,8 @@ final class OutsideCalls implements CallObserver {
                     "upstream '" + server + "' sent " + method + " on its one connection, shared by all agents, and"
                             + " not on the stream of a call: nothing ties it to one agent, so it is refused");
         }
-        AgentStreams.Listener listener = streams.listener(mandate);
+        String capability = ClientRequests.capability(method);
+        AgentStreams.Listener listener = streams.listener(mandate, capability == null ? "" : capability);
         if (listener == null) {
             return requests.refused(
                     server,

@@ -11,16 +11,19 @@ import org.jspecify.annotations.Nullable;
  */
 public interface AgentStreams {
     /** No session is ever reachable. */
-    AgentStreams NONE = mandateId -> null;
+    AgentStreams NONE = (mandateId, capability) -> null;
 
     /**
-     * Returns the open GET stream of the mandate's most recently used session.
+     * Returns the open GET stream of the mandate's most recently used session among those whose agent declared the
+     * client capability, else among all of them (the capability check then refuses the request, saying why).
      *
      * @param mandateId the mandate
+     * @param capability the client capability the request needs ({@code sampling}, {@code elicitation},
+     *     {@code roots})
      * @return the stream, or null if no session of the mandate has one open
      */
     @Nullable
-    Listener listener(String mandateId);
+    Listener listener(String mandateId, String capability);
 
     /**
      * One session's open GET stream.

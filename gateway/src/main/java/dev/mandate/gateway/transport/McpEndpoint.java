@@ -138,24 +138,31 @@ public final class McpEndpoint implements AutoCloseable, AgentStreams {
     }
 
     /**
-     * Returns the open GET stream of the mandate's most recently used session. Sessions are scanned, which is fine for
-     * what asks: an upstream's request to the client outside any call, a rare event.
+     * Returns the open GET stream of the mandate's most recently used session, preferring those whose agent declared
+     * the capability. Sessions are scanned, which is fine for what asks: an upstream's request to the client outside
+     * any call, a rare event.
      *
      * @param mandateId the mandate
+     * @param capability the client capability the request needs
      * @return the stream, or null if no live session of the mandate has one open
      */
     @Override
-    public @Nullable Listener listener(String mandateId) {
+    public @Nullable Listener listener(String mandateId, String capability) {
         Session best = null;
         CallerContext bestCaller = null;
+        boolean bestCapable = false;
         for (Session s : sessions.all()) {
             CallerContext caller = s.listener;
-            if (caller != null
-                    && s.mandateId.equals(mandateId)
-                    && !s.closed()
-                    && (best == null || s.lastSeen().isAfter(best.lastSeen()))) {
+            if (caller == null || !s.mandateId.equals(mandateId) || s.closed()) {
+                continue;
+            }
+            boolean capable = s.clientCapabilities.has(capability);
+            if (best == null
+                    || (capable && !bestCapable)
+                    || (capable == bestCapable && s.lastSeen().isAfter(best.lastSeen()))) {
                 best = s;
                 bestCaller = caller;
+                bestCapable = capable;
             }
         }
         return best == null || bestCaller == null
