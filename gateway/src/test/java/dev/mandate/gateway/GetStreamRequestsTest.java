@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.credential.RevocationBackoff;
-import dev.mandate.core.mandate.Tier;
-import dev.mandate.core.policy.AgentFacts;
-import dev.mandate.core.policy.MandateFacts;
-import dev.mandate.core.policy.MandateLookup;
 import dev.mandate.gateway.credential.LeaseInjector;
 import io.javalin.Javalin;
 import java.time.Instant;
@@ -19,8 +15,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +35,7 @@ final class GetStreamRequestsTest {
     private final InstantSource clock = () -> START;
     private final Recorders.Audit audit = new Recorders.Audit();
     private final Recorders.Tokens tokens = new Recorders.Tokens();
+    private final LeaseFixtures.Expiries expiries = new LeaseFixtures.Expiries(START);
     private final LeaseInjector injector = new LeaseInjector(
             new LeaseManager(
                     new LeaseFixtures.Store(),
@@ -48,33 +43,10 @@ final class GetStreamRequestsTest {
                     audit,
                     clock,
                     RevocationBackoff.DEFAULT),
-            new Expiries(),
+            expiries,
             clock);
     private final GetStreamUpstream upstream = new GetStreamUpstream();
     private final List<AutoCloseable> open = new ArrayList<>();
-
-    /** Every mandate lives an hour; that is all the injector asks. */
-    private static final class Expiries implements MandateLookup {
-        @Override
-        public MandateFacts mandate(String mandateId) {
-            return new MandateFacts(
-                    mandateId,
-                    "spiffe://mandate.local/agent/" + mandateId,
-                    "support",
-                    Tier.AUTONOMOUS,
-                    0,
-                    null,
-                    START,
-                    START.plusSeconds(3600),
-                    Set.of(),
-                    0);
-        }
-
-        @Override
-        public @Nullable AgentFacts agent(String agentId) {
-            return null;
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -111,6 +83,7 @@ final class GetStreamRequestsTest {
                 .start("127.0.0.1", 0);
         open.add(web::stop);
         tokens.add("m-a", Recorders.fresh());
+        expiries.expiry.put("m-a", START.plusSeconds(3600));
         return "http://127.0.0.1:" + web.port() + "/mcp";
     }
 

@@ -9,17 +9,58 @@ import dev.mandate.core.credential.LeaseQuery;
 import dev.mandate.core.credential.LeaseRequest;
 import dev.mandate.core.credential.LeaseStore;
 import dev.mandate.core.credential.Secret;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.policy.AgentFacts;
+import dev.mandate.core.policy.MandateFacts;
+import dev.mandate.core.policy.MandateLookup;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** What Mandate owns around the lease manager, for gateway tests: the lease port in memory and a token backend. */
 final class LeaseFixtures {
     private LeaseFixtures() {}
+
+    /** Answers only a mandate's expiry, which is all the lease injector asks; a mandate without one is unknown. */
+    static final class Expiries implements MandateLookup {
+        /** Each known mandate's expiry. */
+        final Map<String, Instant> expiry = new ConcurrentHashMap<>();
+
+        private final Instant issued;
+
+        Expiries(Instant issued) {
+            this.issued = issued;
+        }
+
+        @Override
+        public @Nullable MandateFacts mandate(String mandateId) {
+            Instant expires = expiry.get(mandateId);
+            return expires == null
+                    ? null
+                    : new MandateFacts(
+                            mandateId,
+                            "spiffe://mandate.local/agent/" + mandateId,
+                            "support",
+                            Tier.AUTONOMOUS,
+                            0,
+                            null,
+                            issued,
+                            expires,
+                            Set.of(),
+                            0);
+        }
+
+        @Override
+        public @Nullable AgentFacts agent(String agentId) {
+            return null;
+        }
+    }
 
     /** The lease port in memory; the JDBC store has its own tests on H2 and PostgreSQL. */
     static final class Store implements LeaseStore {

@@ -91,15 +91,7 @@ final class OutsideCallRequestsTest {
 
             JsonNode seen = outside(a);
             assertThat(seen.path("heard").asInt()).isEqualTo(1);
-            assertThat(seen.path("answers")
-                            .get(0)
-                            .path("result")
-                            .path("roots")
-                            .get(0)
-                            .path("uri")
-                            .asText())
-                    .as(seen.toString())
-                    .isEqualTo("file:///A");
+            assertThat(firstRoot(seen)).as(seen.toString()).isEqualTo("file:///A");
         }
         // Only a's process heard of a's change.
         assertThat(outside(b).path("heard").asInt()).isZero();
@@ -127,15 +119,7 @@ final class OutsideCallRequestsTest {
                     {"jsonrpc":"2.0","id":"%s","result":{"roots":[{"uri":"file:///capable"}]}}""".formatted(request.path("id").asText()));
 
             JsonNode seen = outside(other);
-            assertThat(seen.path("answers")
-                            .get(0)
-                            .path("result")
-                            .path("roots")
-                            .get(0)
-                            .path("uri")
-                            .asText())
-                    .as(seen.toString())
-                    .isEqualTo("file:///capable");
+            assertThat(firstRoot(seen)).as(seen.toString()).isEqualTo("file:///capable");
         }
     }
 
@@ -216,6 +200,17 @@ final class OutsideCallRequestsTest {
                         "upstream:asker sampling/createMessage no-agent",
                         "upstream:asker elicitation/create no-agent",
                         "upstream:asker roots/list no-agent");
+    }
+
+    /** The URI of the first root in the answer to the upstream's first request outside a call. */
+    private static String firstRoot(JsonNode seen) {
+        return seen.path("answers")
+                .path(0)
+                .path("result")
+                .path("roots")
+                .path(0)
+                .path("uri")
+                .asText();
     }
 
     private static JsonNode next(RawAgent.Events stream) throws java.io.IOException {
