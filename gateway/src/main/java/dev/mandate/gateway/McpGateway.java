@@ -249,7 +249,11 @@ public final class McpGateway implements AutoCloseable, MandateEndListener {
                         }
                     },
                     index == null ? (server, list) -> {} : index::listed,
-                    credentials);
+                    credentials,
+                    (mandateId, capability) -> {
+                        McpEndpoint e = endpoint[0];
+                        return e == null ? null : e.listener(mandateId, capability);
+                    });
             endpoint[0] = new McpEndpoint(settings, authenticator, relay, json, clock, certificateBoundTokens);
             if (index != null && !config.upstreams().isEmpty()) {
                 Thread prefetch = new Thread(relay::prefetchTools, "mandate-tool-lists");

@@ -12,10 +12,6 @@ import dev.mandate.core.credential.LeaseManager;
 import dev.mandate.core.credential.LeaseQuery;
 import dev.mandate.core.credential.LeaseState;
 import dev.mandate.core.credential.RevocationBackoff;
-import dev.mandate.core.mandate.Tier;
-import dev.mandate.core.policy.AgentFacts;
-import dev.mandate.core.policy.MandateFacts;
-import dev.mandate.core.policy.MandateLookup;
 import dev.mandate.core.testing.InMemoryLeaseStore;
 import dev.mandate.gateway.credential.LeaseInjector;
 import io.javalin.Javalin;
@@ -29,9 +25,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,36 +46,9 @@ final class CredentialInjectionTest {
     private final LeaseManager leases =
             new LeaseManager(new InMemoryLeaseStore(), List.of(backend), audit, clock, RevocationBackoff.DEFAULT);
     private final Recorders.Tokens tokens = new Recorders.Tokens();
-    private final Map<String, Instant> mandateExpiry = new java.util.concurrent.ConcurrentHashMap<>();
-    private final LeaseInjector injector = new LeaseInjector(leases, new Expiries(), clock);
+    private final LeaseFixtures.Expiries expiries = new LeaseFixtures.Expiries(START);
+    private final LeaseInjector injector = new LeaseInjector(leases, expiries, clock);
     private final List<AutoCloseable> open = new ArrayList<>();
-
-    /** Answers only the mandate's expiry, which is all the injector asks. */
-    private final class Expiries implements MandateLookup {
-        @Override
-        public @Nullable MandateFacts mandate(String mandateId) {
-            Instant expires = mandateExpiry.get(mandateId);
-            return expires == null
-                    ? null
-                    : new MandateFacts(
-                            mandateId,
-                            "spiffe://mandate.local/agent/" + mandateId,
-                            "support",
-                            Tier.AUTONOMOUS,
-                            0,
-                            null,
-                            START,
-                            expires,
-                            Set.of(),
-                            0,
-                            null);
-        }
-
-        @Override
-        public @Nullable AgentFacts agent(String agentId) {
-            return null;
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -112,7 +79,7 @@ final class CredentialInjectionTest {
                 .start("127.0.0.1", 0);
         open.add(web::stop);
         tokens.add(mandateId, Recorders.fresh());
-        mandateExpiry.put(mandateId, START.plus(Duration.ofHours(1)));
+        expiries.expiry.put(mandateId, START.plus(Duration.ofHours(1)));
         McpSyncClient agent =
                 TestGateway.sdkAgent("http://127.0.0.1:" + web.port(), mandateId, Duration.ofSeconds(30), spec -> spec);
         open.add(agent::closeGracefully);
@@ -208,7 +175,7 @@ final class CredentialInjectionTest {
         assertThat(renewed.expires()).isEqualTo(START.plus(Duration.ofMinutes(9)));
         assertThat(audit.entries).anySatisfy(e -> assertThat(e.type()).isEqualTo("lease.renewed"));
 
-        mandateExpiry.put("m1", START.plus(Duration.ofMinutes(30)));
+        expiries.expiry.put("m1", START.plus(Duration.ofMinutes(30)));
         leases.revoke(issued.id(), "test", "revoked behind the gateway's back");
         agent.callTool(getCustomer());
 

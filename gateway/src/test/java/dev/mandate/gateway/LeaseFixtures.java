@@ -7,14 +7,56 @@ import dev.mandate.core.credential.IssuedCredential;
 import dev.mandate.core.credential.Lease;
 import dev.mandate.core.credential.LeaseRequest;
 import dev.mandate.core.credential.Secret;
+import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.policy.AgentFacts;
+import dev.mandate.core.policy.MandateFacts;
+import dev.mandate.core.policy.MandateLookup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** A token backend for the gateway tests of the lease manager (its lease port is core's {@code InMemoryLeaseStore}). */
 final class LeaseFixtures {
     private LeaseFixtures() {}
+
+    /** Answers only a mandate's expiry, which is all the lease injector asks; a mandate without one is unknown. */
+    static final class Expiries implements MandateLookup {
+        /** Each known mandate's expiry. */
+        final Map<String, Instant> expiry = new ConcurrentHashMap<>();
+
+        private final Instant issued;
+
+        Expiries(Instant issued) {
+            this.issued = issued;
+        }
+
+        @Override
+        public @Nullable MandateFacts mandate(String mandateId) {
+            Instant expires = expiry.get(mandateId);
+            return expires == null
+                    ? null
+                    : new MandateFacts(
+                            mandateId,
+                            "spiffe://mandate.local/agent/" + mandateId,
+                            "support",
+                            Tier.AUTONOMOUS,
+                            0,
+                            null,
+                            issued,
+                            expires,
+                            Set.of(),
+                            0,
+                            null);
+        }
+
+        @Override
+        public @Nullable AgentFacts agent(String agentId) {
+            return null;
+        }
+    }
 
     /**
      * Issues tokens {@code tok-<lease id>} for user {@code u-<lease id>}, knows the scopes read and write, keeps which

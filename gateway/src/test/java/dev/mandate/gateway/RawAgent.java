@@ -70,6 +70,18 @@ final class RawAgent {
         return events;
     }
 
+    /** Opens the session's GET stream, returned once the gateway has answered with its headers. */
+    Events listen() throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(url)
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .GET()
+                .build();
+        return new Events(http.send(get, HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
     /** The data events of one SSE response, read as they arrive. */
     static final class Events implements AutoCloseable {
         final HttpResponse<InputStream> response;

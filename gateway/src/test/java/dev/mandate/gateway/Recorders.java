@@ -72,6 +72,26 @@ final class Recorders {
                 throw new MandateException(ErrorCode.UNAVAILABLE, "audit store down");
             }
             entries.add(entry);
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+
+        /** Waits (at most 30 s) until an entry matching {@code test} is recorded, for records written off the caller. */
+        synchronized AuditEntry await(java.util.function.Predicate<AuditEntry> test) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                for (AuditEntry e : entries) {
+                    if (test.test(e)) {
+                        return e;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no such audit entry among " + entries);
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
         }
     }
 

@@ -294,7 +294,7 @@ final class SharedResourceUrisTest {
     }
 
     @Test
-    void aLinkToAUriOnlyItsUpstreamServesAndTheStructuredContentKeepTheUpstreamsOwnUris() {
+    void aLinkToAUriOnlyItsUpstreamServesKeepsItsNameWhileStructuredHitsOfSharedUrisAreNamespaced() {
         McpSyncClient agent = agent("m-own", Recorders.fresh(), null);
 
         McpSchema.CallToolResult result = search(agent, "docs");
@@ -303,10 +303,14 @@ final class SharedResourceUrisTest {
         assertThat(text(agent.readResource(new McpSchema.ReadResourceRequest(DRAFTS))))
                 .isEqualTo("text of drafts");
         assertThat(docs.reads).hasValue(1);
-        // structuredContent is the tool's own data, shaped by its output schema: left as the upstream wrote it.
-        assertThat(result.structuredContent().toString())
-                .contains("uri=" + DocsUpstream.SALARIES)
-                .doesNotContain("mandate://");
+        // structuredContent names shared documents as the listing does, so the agent can read the hit it picks.
+        assertThat(result.structuredContent())
+                .isEqualTo(Map.of(
+                        "hits",
+                        List.of(
+                                Map.of("uri", HANDBOOK_DOCS, "title", "handbook"),
+                                Map.of("uri", SALARIES_DOCS, "title", "salaries"),
+                                Map.of("uri", LAYOFFS_DOCS, "title", "layoffs"))));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mandate.gateway.GatewayError;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,10 +45,13 @@ interface CallObserver {
      * @param method the request's method
      * @param params its parameters
      * @param timeout the longest wait for the agent's answer
+     * @param withdrawn completed with the upstream's reason when it sends {@code notifications/cancelled} for the
+     *     request: the wait ends, the agent is told, and the upstream must get no response
      * @return the response to send upstream without {@code jsonrpc} and {@code id}: {@code {"result": ...}} or
      *     {@code {"error": ...}}
      */
-    default ObjectNode clientRequest(String method, JsonNode params, Duration timeout) {
+    default ObjectNode clientRequest(
+            String method, JsonNode params, Duration timeout, CompletableFuture<String> withdrawn) {
         return ClientRequests.error(
                 GatewayError.METHOD_NOT_FOUND, "method '" + method + "' has no agent session to be relayed to");
     }

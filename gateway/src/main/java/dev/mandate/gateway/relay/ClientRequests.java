@@ -85,11 +85,19 @@ final class ClientRequests {
      * @param method the upstream's request method
      * @param params its parameters
      * @param timeout the longest wait for the agent's answer
+     * @param withdrawn completed with the upstream's reason if it cancels the request: the wait ends and the request
+     *     to the agent is withdrawn (it gets {@code notifications/cancelled} under its own id)
      * @return the response to send upstream without {@code jsonrpc} and {@code id}: {@code {"result": ...}} or
-     *     {@code {"error": ...}}
+     *     {@code {"error": ...}} (not to be sent if {@code withdrawn} is complete)
      */
     ObjectNode answer(
-            CallerContext caller, String server, Exchange exchange, String method, JsonNode params, Duration timeout) {
+            CallerContext caller,
+            String server,
+            Exchange exchange,
+            String method,
+            JsonNode params,
+            Duration timeout,
+            CompletableFuture<String> withdrawn) {
         long started = System.nanoTime();
         String capability = capability(method);
         Map<String, String> details = new LinkedHashMap<>();
@@ -161,13 +169,28 @@ final class ClientRequests {
                                 "denied: " + method + " needs an approval, which it cannot wait for"));
             }
         }
+        if (withdrawn.isDone()) {
+            // Cancelled while it was being decided: the agent is not asked, the upstream gets nothing.
+            details.put("outcome", "upstream-cancelled");
+            return recorded(caller, details, started, error(GatewayError.CANCELLED, "cancelled by the upstream"));
+        }
         ObjectNode forwarded = params.deepCopy();
         ObjectNode response;
         CompletableFuture<JsonNode> asked = null;
         try {
             asked = exchange.ask(method, forwarded);
-            response = relayed(asked.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-            details.put("outcome", response.has("error") ? "agent-error" : "answered");
+            Object unused = CompletableFuture.anyOf(asked, withdrawn).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (withdrawn.isDone() && !asked.isDone()) {
+                String reason = truncate(withdrawn.getNow(""));
+                asked.completeExceptionally(new GatewayException(
+                        GatewayError.CANCELLED,
+                        "upstream '" + server + "' cancelled the request" + (reason.isEmpty() ? "" : ": " + reason)));
+                details.put("outcome", "upstream-cancelled");
+                response = error(GatewayError.CANCELLED, "cancelled by the upstream");
+            } else {
+                response = relayed(asked.get()); // done: does not wait
+                details.put("outcome", response.has("error") ? "agent-error" : "answered");
+            }
         } catch (TimeoutException e) {
             if (asked != null) {
                 asked.cancel(false);
@@ -190,6 +213,43 @@ final class ClientRequests {
                     e.getCause() instanceof GatewayException g ? g.getMessage() : "the agent's session has ended");
         }
         return recorded(caller, details, started, response);
+    }
+
+    /**
+     * Refuses an upstream request that no agent session can be asked (see {@link OutsideCalls}) with {@code -32601}
+     * and the reason, recorded as a {@code gateway.client-request} event with outcome {@code no-agent}: by the
+     * upstream, about the mandate its connection belongs to (or the upstream, for a shared connection).
+     *
+     * @param server the upstream that asks
+     * @param mandateId the mandate its connection belongs to, or null for a shared connection
+     * @param method the request's method
+     * @param params its parameters
+     * @param why the reason, for the upstream and the audit log
+     * @return the error response to send upstream
+     */
+    ObjectNode refused(String server, @Nullable String mandateId, String method, JsonNode params, String why) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("method", truncate(method));
+        details.put("upstream", server);
+        details.put("argumentDigest", Canonical.digest(params));
+        details.put("decision", "not-asked");
+        details.put("outcome", "no-agent");
+        details.put("latencyMicros", "0");
+        ObjectNode response = error(GatewayError.METHOD_NOT_FOUND, why);
+        try {
+            audit.record(new AuditEntry(
+                    "gateway.client-request",
+                    "upstream:" + server,
+                    mandateId != null ? mandateId : "upstream:" + server,
+                    truncate(why),
+                    details));
+            return response;
+        } catch (RuntimeException e) {
+            LOG.error("the audit log refused the record of {} from '{}'", details.get("method"), server, e);
+            return error(
+                    GatewayError.AUDIT_UNAVAILABLE,
+                    "the request could not be recorded in the audit log; it is refused: " + why);
+        }
     }
 
     /** The agent's response as it goes upstream: its result object, or its error with the message bounded. */
@@ -243,7 +303,7 @@ final class ClientRequests {
         return out;
     }
 
-    private static String truncate(String text) {
+    static String truncate(String text) {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 }

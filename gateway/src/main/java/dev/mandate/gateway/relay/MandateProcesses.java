@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +31,9 @@ final class MandateProcesses extends PerMandateUpstream {
     private final ObjectMapper json;
     private final Consumer<String> listChanged;
     private final BiConsumer<String, List<JsonNode>> toolsListed;
+    /** Where each mandate's connection sends the requests to the client that belong to no call, by mandate id. */
+    private final Function<String, OutsideCalls> outside;
+
     private final Map<String, SdkUpstream> processes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -39,7 +43,9 @@ final class MandateProcesses extends PerMandateUpstream {
             String version,
             ObjectMapper json,
             Consumer<String> listChanged,
-            BiConsumer<String, List<JsonNode>> toolsListed) {
+            BiConsumer<String, List<JsonNode>> toolsListed,
+            Function<String, OutsideCalls> outside) {
+        this.outside = outside;
         this.config = config;
         this.timeout = timeout;
         this.version = version;
@@ -81,11 +87,27 @@ final class MandateProcesses extends PerMandateUpstream {
                                 + " processes, one per mandate (UpstreamConfig.Stdio.MAX_CLIENT_REQUEST_PROCESSES, as"
                                 + " it relays client requests); try again when a mandate ends");
             }
-            SdkUpstream created =
-                    new SdkUpstream(config, timeout, version, json, listChanged, toolsListed, Map.of(), null, true);
+            SdkUpstream created = new SdkUpstream(
+                    config,
+                    timeout,
+                    version,
+                    json,
+                    listChanged,
+                    toolsListed,
+                    Map.of(),
+                    null,
+                    true,
+                    outside.apply(caller.mandateId()));
             processes.put(caller.mandateId(), created);
             return created;
         }
+    }
+
+    @Override
+    @Nullable
+    Upstream existingForCaller() {
+        CallerContext caller = CallerScope.current();
+        return caller == null ? null : processes.get(caller.mandateId());
     }
 
     /** Stops the ended mandate's process. */

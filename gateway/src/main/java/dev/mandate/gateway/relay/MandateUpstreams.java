@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,9 @@ final class MandateUpstreams extends PerMandateUpstream {
     private final ObjectMapper json;
     private final Consumer<String> listChanged;
     private final BiConsumer<String, List<JsonNode>> toolsListed;
+    /** Where each mandate's connection sends the requests to the client that belong to no call, by mandate id. */
+    private final Function<String, OutsideCalls> outside;
+
     private final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
     /** One HTTP client for all mandates' connections to an HTTP upstream: they share its connection pool. */
     private final @Nullable HttpClient http;
@@ -59,7 +63,9 @@ final class MandateUpstreams extends PerMandateUpstream {
             String version,
             ObjectMapper json,
             Consumer<String> listChanged,
-            BiConsumer<String, List<JsonNode>> toolsListed) {
+            BiConsumer<String, List<JsonNode>> toolsListed,
+            Function<String, OutsideCalls> outside) {
+        this.outside = outside;
         this.config = config;
         this.binding = Objects.requireNonNull(config.credential(), "credential");
         this.injector = injector;
@@ -105,7 +111,8 @@ final class MandateUpstreams extends PerMandateUpstream {
                                 listChanged,
                                 toolsListed,
                                 Objects.requireNonNull(binding.header(), "header"),
-                                () -> c.header);
+                                () -> c.header,
+                                outside.apply(caller.mandateId()));
                     }
                 } else if (upstream == null || !injection.leaseId().equals(c.leaseId)) {
                     if (upstream != null) {
@@ -120,7 +127,8 @@ final class MandateUpstreams extends PerMandateUpstream {
                             toolsListed,
                             binding.renderEnv(injection.credential()),
                             null,
-                            config instanceof UpstreamConfig.Stdio s && s.clientRequests());
+                            config instanceof UpstreamConfig.Stdio s && s.clientRequests(),
+                            outside.apply(caller.mandateId()));
                 }
                 c.upstream = upstream;
                 c.leaseId = injection.leaseId();
@@ -139,6 +147,12 @@ final class MandateUpstreams extends PerMandateUpstream {
     }
 
     /** The caller's connection as it is, or null if it has none yet. */
+    @Override
+    @Nullable
+    Upstream existingForCaller() {
+        return existing();
+    }
+
     private @Nullable Upstream existing() {
         CallerContext caller = caller();
         Connection c = connections.get(caller.mandateId());

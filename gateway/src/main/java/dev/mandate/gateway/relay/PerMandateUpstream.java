@@ -2,6 +2,7 @@ package dev.mandate.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream that runs one connection (or process) per mandate: calls, reads and prompt fetches go to the connection
@@ -16,6 +17,22 @@ abstract class PerMandateUpstream implements Upstream {
      * @throws dev.mandate.gateway.GatewayException if there is no caller or the connection cannot be opened
      */
     abstract Upstream forCaller();
+
+    /**
+     * The connection of the current caller's mandate if it has one open, without opening one.
+     *
+     * @return the connection, or null
+     */
+    abstract @Nullable Upstream existingForCaller();
+
+    /** Passed to the caller's own connection, if it has one: nobody else's connection hears of it. */
+    @Override
+    public void rootsListChanged() {
+        Upstream upstream = existingForCaller();
+        if (upstream != null) {
+            upstream.rootsListChanged();
+        }
+    }
 
     @Override
     public JsonNode callTool(String name, JsonNode arguments, CallObserver observer) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -130,9 +131,23 @@ public final class Relay implements McpHandler, AutoCloseable {
 
     @Override
     public void notification(CallerContext caller, String method, JsonNode params) {
-        // initialized and roots/list_changed need no relaying: the gateway's upstream sessions are its own, and an
-        // upstream learns an agent's roots only by asking during a call (roots/list, relayed per call). They are
-        // accepted (202), not dropped silently: the trace log names them.
+        if (method.equals("notifications/roots/list_changed")) {
+            // Passed to the upstream connections of the caller's mandate only: a connection shared by all agents
+            // would tell the server of one agent's change in every agent's view (see Upstream#rootsListChanged).
+            CallerScope.with(caller, () -> {
+                for (Upstream upstream : upstreams.values()) {
+                    try {
+                        upstream.rootsListChanged();
+                    } catch (RuntimeException e) {
+                        LOG.debug("roots/list_changed not passed to '{}': {}", upstream.name(), e.toString());
+                    }
+                }
+                return null;
+            });
+            return;
+        }
+        // initialized needs no relaying: the gateway's upstream sessions are its own. It is accepted (202), not
+        // dropped silently: the trace log names it.
         LOG.trace("notification {} from {}", method, caller.agentId());
     }
 
@@ -205,12 +220,16 @@ public final class Relay implements McpHandler, AutoCloseable {
 
         /** Relayed to the agent session of this call, decided and recorded (see {@link ClientRequests}). */
         @Override
-        public ObjectNode clientRequest(String method, JsonNode params, java.time.Duration timeout) {
+        public ObjectNode clientRequest(
+                String method,
+                JsonNode params,
+                java.time.Duration timeout,
+                java.util.concurrent.CompletableFuture<String> withdrawn) {
             Exchange ex = exchange;
             if (ex == null) {
-                return CallObserver.super.clientRequest(method, params, timeout);
+                return CallObserver.super.clientRequest(method, params, timeout, withdrawn);
             }
-            return clientRequests.answer(caller, server, new Tracking(ex), method, params, timeout);
+            return clientRequests.answer(caller, server, new Tracking(ex), method, params, timeout, withdrawn);
         }
 
         /**
@@ -432,14 +451,18 @@ public final class Relay implements McpHandler, AutoCloseable {
     private JsonNode listTemplates() {
         Map<Upstream, List<JsonNode>> listings = new LinkedHashMap<>();
         for (Upstream upstream : reachable("resources")) {
-            listings.put(upstream, upstream.resourceTemplates());
+            List<JsonNode> listed = upstream.resourceTemplates();
+            routes.templatesListed(upstream.name(), listed);
+            listings.put(upstream, listed);
         }
         Map<String, Integer> servedBy = ResourceRoutes.servedBy(listings, "uriTemplate");
+        Set<String> overlapping = ResourceRoutes.overlappingTemplates(listings);
         ArrayNode templates = json.createArrayNode();
         listings.forEach((upstream, listed) -> {
             for (JsonNode template : listed) {
                 String t = template.path("uriTemplate").asText("");
-                String agentTemplate = ResourceRoutes.agentUri(upstream.name(), t, servedBy.getOrDefault(t, 1));
+                int served = overlapping.contains(upstream.name() + ' ' + t) ? 2 : servedBy.getOrDefault(t, 1);
+                String agentTemplate = ResourceRoutes.agentUri(upstream.name(), t, served);
                 templates.add(
                         agentTemplate.equals(t)
                                 ? template
@@ -663,6 +686,8 @@ public final class Relay implements McpHandler, AutoCloseable {
          * @param listChanged told when an upstream's list changed, with the notification method to broadcast
          * @param toolsListed told each upstream's full tool list whenever one is fetched
          * @param credentials issues the leases injected into upstream calls; null if no upstream has a credential
+         * @param streams the agents' open GET streams, where a mandate's own upstream connection sends the requests to
+         *     the client that belong to no call
          * @return the relay
          * @throws dev.mandate.core.MandateException with {@code BAD_CONFIG} if an upstream has a credential and there
          *     is no injector
@@ -677,8 +702,11 @@ public final class Relay implements McpHandler, AutoCloseable {
                 ObjectMapper json,
                 java.util.function.Consumer<String> listChanged,
                 java.util.function.BiConsumer<String, List<JsonNode>> toolsListed,
-                dev.mandate.gateway.credential.@Nullable LeaseInjector credentials) {
+                dev.mandate.gateway.credential.@Nullable LeaseInjector credentials,
+                dev.mandate.gateway.transport.AgentStreams streams) {
             Map<String, Upstream> upstreams = new java.util.LinkedHashMap<>();
+            CallPipeline pipeline = new CallPipeline(decider, audit, stores, clock, config.catalog());
+            ClientRequests asks = pipeline.clientRequests;
             ResourceRoutes routes = new ResourceRoutes();
             // An upstream whose resources changed may now serve URIs another one serves too: route from a new listing.
             java.util.function.Consumer<String> changed = method -> {
@@ -692,14 +720,30 @@ public final class Relay implements McpHandler, AutoCloseable {
                     upstreams.put(
                             name,
                             new StreamableHttpUpstream(
-                                    h, settings.upstreamTimeout(), settings.version(), json, changed, toolsListed));
+                                    h,
+                                    StreamableHttpUpstream.newClient(settings.upstreamTimeout()),
+                                    true,
+                                    settings.upstreamTimeout(),
+                                    settings.version(),
+                                    json,
+                                    changed,
+                                    toolsListed,
+                                    null,
+                                    null,
+                                    OutsideCalls.shared(asks, name)));
                 } else if (upstream.credential() == null
                         && upstream instanceof dev.mandate.gateway.UpstreamConfig.Stdio s
                         && s.clientRequests()) {
                     upstreams.put(
                             name,
                             new MandateProcesses(
-                                    s, settings.upstreamTimeout(), settings.version(), json, changed, toolsListed));
+                                    s,
+                                    settings.upstreamTimeout(),
+                                    settings.version(),
+                                    json,
+                                    changed,
+                                    toolsListed,
+                                    mandateId -> OutsideCalls.ofMandate(asks, name, mandateId, streams)));
                 } else if (upstream.credential() == null) {
                     upstreams.put(
                             name,
@@ -709,7 +753,11 @@ public final class Relay implements McpHandler, AutoCloseable {
                                     settings.version(),
                                     json,
                                     changed,
-                                    toolsListed));
+                                    toolsListed,
+                                    Map.of(),
+                                    null,
+                                    false,
+                                    OutsideCalls.shared(asks, name)));
                 } else if (credentials == null) {
                     throw new dev.mandate.core.MandateException(
                             dev.mandate.core.ErrorCode.BAD_CONFIG,
@@ -725,16 +773,11 @@ public final class Relay implements McpHandler, AutoCloseable {
                                     settings.version(),
                                     json,
                                     changed,
-                                    toolsListed));
+                                    toolsListed,
+                                    mandateId -> OutsideCalls.ofMandate(asks, name, mandateId, streams)));
                 }
             });
-            return new Relay(
-                    upstreams,
-                    config.catalog(),
-                    new CallPipeline(decider, audit, stores, clock, config.catalog()),
-                    json,
-                    settings.version(),
-                    routes);
+            return new Relay(upstreams, config.catalog(), pipeline, json, settings.version(), routes);
         }
     }
 }

@@ -39,23 +39,33 @@ final class RelayTransport implements McpClientTransport {
     private final Map<String, Object> requestIds = new ConcurrentHashMap<>();
     private final Set<String> cancelledEarly = ConcurrentHashMap.newKeySet();
     private final @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests;
+    private final BiConsumer<Object, String> cancelled;
     private volatile @Nullable Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> inbound;
-
-    RelayTransport(McpClientTransport delegate, BiConsumer<String, Map<?, ?>> progress) {
-        this(delegate, progress, null);
-    }
 
     /**
      * A transport whose server-to-client requests are offered to {@code clientRequests} first: a request it takes
-     * (returns true for) is its to answer with {@link #respond}, and the SDK client never sees it.
+     * (returns true for) is its to answer with {@link #respond}, and the SDK client never sees it. The server's
+     * {@code notifications/cancelled} go to {@code cancelled} with the request id and the reason (empty if none).
      */
     RelayTransport(
             McpClientTransport delegate,
             BiConsumer<String, Map<?, ?>> progress,
-            @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests) {
+            @Nullable Predicate<McpSchema.JSONRPCRequest> clientRequests,
+            BiConsumer<Object, String> cancelled) {
         this.delegate = delegate;
         this.progress = progress;
         this.clientRequests = clientRequests;
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * Sends the server a notification without parameters, not waiting for it to be written.
+     *
+     * @param method the notification method
+     */
+    void notify(String method) {
+        delegate.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, Map.of()))
+                .subscribe(v -> {}, e -> LOG.debug("{} could not be sent upstream: {}", method, e.toString()));
     }
 
     @Override
@@ -80,6 +90,15 @@ final class RelayTransport implements McpClientTransport {
     }
 
     private void inspect(McpSchema.JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCNotification n
+                && "notifications/cancelled".equals(n.method())
+                && n.params() instanceof Map<?, ?> params) {
+            Object requestId = params.get("requestId");
+            if (requestId != null) {
+                cancelled.accept(requestId, params.get("reason") instanceof String reason ? reason : "");
+            }
+            return;
+        }
         if (message instanceof McpSchema.JSONRPCNotification n
                 && "notifications/progress".equals(n.method())
                 && n.params() instanceof Map<?, ?> params

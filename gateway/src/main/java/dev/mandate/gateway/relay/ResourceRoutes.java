@@ -43,12 +43,17 @@ final class ResourceRoutes {
     /** The URIs of an upstream's latest listing; {@code uris} is null if there were more than the index keeps. */
     private record Listing(@Nullable Set<String> uris) {}
 
+    /** The most templates (of all upstreams) compared pairwise for overlap; past it all are namespaced. */
+    static final int MAX_COMPARED_TEMPLATES = 2_000;
+
     /** Where a read goes: the upstream and the URI it knows the resource by. */
     record Route(Upstream upstream, String uri) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ResourceRoutes.class);
 
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    /** The literal prefixes of each upstream's latest template listing, kept and dropped as the listings are. */
+    private final Map<String, List<String>> templatePrefixes = new ConcurrentHashMap<>();
 
     /**
      * The URI an agent sees for a resource of {@code server}.
@@ -78,6 +83,43 @@ final class ResourceRoutes {
         return count;
     }
 
+    /**
+     * The templates whose expansions a bare read could not route to their upstream: those whose literal prefix (up to
+     * the first brace) is a prefix of, or starts with, the prefix of another upstream's template, as a URI under both
+     * is served by two upstreams by the routing rule. A template without a literal prefix routes nothing and overlaps
+     * nothing.
+     *
+     * @param listings each upstream's templates
+     * @return {@code "<server> <uriTemplate>"} of each overlapping template
+     */
+    static Set<String> overlappingTemplates(Map<Upstream, List<JsonNode>> listings) {
+        List<String[]> prefixes = new ArrayList<>(); // server, template, prefix
+        listings.forEach((upstream, listed) -> {
+            for (JsonNode template : listed) {
+                String t = template.path("uriTemplate").asText("");
+                String prefix = literalPrefix(t);
+                if (!prefix.isEmpty()) {
+                    prefixes.add(new String[] {upstream.name(), t, prefix});
+                }
+            }
+        });
+        Set<String> out = new HashSet<>();
+        if (prefixes.size() > MAX_COMPARED_TEMPLATES) {
+            // Too many to compare pairwise: every template is namespaced, which always routes to its own upstream.
+            prefixes.forEach(p -> out.add(p[0] + ' ' + p[1]));
+            return out;
+        }
+        // Quadratic in the templates of all upstreams, which are few (a server declares a handful).
+        for (String[] a : prefixes) {
+            for (String[] b : prefixes) {
+                if (!a[0].equals(b[0]) && (a[2].startsWith(b[2]) || b[2].startsWith(a[2]))) {
+                    out.add(a[0] + ' ' + a[1]);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Remembers an upstream's full listing, replacing its previous one. */
     void listed(String server, List<JsonNode> resources) {
         Set<String> uris = new HashSet<>();
@@ -93,6 +135,29 @@ final class ResourceRoutes {
     /** Forgets every listing: an upstream said its resources changed; the next bare read lists again. */
     void forget() {
         listings.clear();
+        templatePrefixes.clear();
+    }
+
+    /**
+     * Remembers the literal prefixes of an upstream's full template listing, replacing the previous ones.
+     *
+     * @return the prefixes
+     */
+    List<String> templatesListed(String server, List<JsonNode> templates) {
+        List<String> prefixes = new ArrayList<>();
+        for (JsonNode template : templates) {
+            String prefix = literalPrefix(template.path("uriTemplate").asText(""));
+            if (!prefix.isEmpty()) {
+                prefixes.add(prefix);
+            }
+        }
+        // Like a listing, a huge one is not kept: it is fetched again when needed.
+        if (prefixes.size() <= MAX_INDEXED_URIS) {
+            templatePrefixes.put(server, List.copyOf(prefixes));
+        } else {
+            templatePrefixes.remove(server);
+        }
+        return prefixes;
     }
 
     /**
@@ -158,9 +223,12 @@ final class ResourceRoutes {
     }
 
     /**
-     * The URIs among those an upstream's result names that an agent sees namespaced under that upstream in listings:
-     * those its own listing has and another reachable upstream's listing has too, and any that starts with
-     * {@code mandate://} (which would otherwise name another upstream's resource).
+     * The URIs among those an upstream's result names that an agent must read namespaced under that upstream, as a bare
+     * read would not reach it: those its own listing has and another reachable upstream's listing has too (the listing
+     * shows them namespaced); those its listing lacks but one of its resource templates covers (by literal prefix)
+     * while another upstream lists them or has a template that covers them too (a bare read would go elsewhere, or be
+     * refused as ambiguous); and any that starts with {@code mandate://} (which would otherwise name another upstream's
+     * resource). Templates are fetched only when a URI is not in the upstream's listing.
      *
      * @param from the upstream whose result names the URIs
      * @param uris the URIs as the upstream names them
@@ -185,6 +253,8 @@ final class ResourceRoutes {
             return out;
         }
         Set<String> own = listedAmong(from, bare);
+        Set<String> unlisted = new HashSet<>(bare);
+        unlisted.removeAll(own);
         for (Upstream other : withResources) {
             if (own.isEmpty()) {
                 break;
@@ -195,7 +265,63 @@ final class ResourceRoutes {
                 own.removeAll(shared);
             }
         }
+        if (!unlisted.isEmpty()) {
+            out.addAll(templateCollisions(from, unlisted, withResources));
+        }
         return out;
+    }
+
+    /** Of the URIs {@code from} does not list, those its templates cover that a bare read would not route to it. */
+    private Set<String> templateCollisions(Upstream from, Set<String> unlisted, List<Upstream> withResources) {
+        List<String> ownPrefixes = templatePrefixes(from);
+        Set<String> covered = new HashSet<>();
+        for (String uri : unlisted) {
+            if (ownPrefixes.stream().anyMatch(uri::startsWith)) {
+                covered.add(uri);
+            }
+        }
+        Set<String> out = new HashSet<>();
+        for (Upstream other : withResources) {
+            if (covered.isEmpty()) {
+                break;
+            }
+            if (other.name().equals(from.name())) {
+                continue;
+            }
+            Set<String> elsewhere = new HashSet<>(listedAmong(other, covered));
+            List<String> prefixes = templatePrefixes(other);
+            for (String uri : covered) {
+                if (prefixes.stream().anyMatch(uri::startsWith)) {
+                    elsewhere.add(uri);
+                }
+            }
+            out.addAll(elsewhere);
+            covered.removeAll(elsewhere);
+        }
+        return out;
+    }
+
+    /** What every expansion of a URI template starts with: the template up to its first brace. */
+    private static String literalPrefix(String template) {
+        int brace = template.indexOf('{');
+        return brace < 0 ? template : template.substring(0, brace);
+    }
+
+    /**
+     * The literal prefixes (up to the first brace) of the upstream's resource templates, from its kept template listing
+     * or fetched (and kept) if none is; none if it cannot list.
+     */
+    private List<String> templatePrefixes(Upstream upstream) {
+        List<String> kept = templatePrefixes.get(upstream.name());
+        if (kept != null) {
+            return kept;
+        }
+        try {
+            return templatesListed(upstream.name(), upstream.resourceTemplates());
+        } catch (GatewayException e) {
+            LOG.warn("upstream '{}': resource templates not listed for routing: {}", upstream.name(), e.getMessage());
+            return List.of();
+        }
     }
 
     private boolean lists(Upstream upstream, String uri) {
@@ -232,15 +358,7 @@ final class ResourceRoutes {
         return found;
     }
 
-    private static boolean templateCovers(Upstream upstream, String uri) {
-        for (JsonNode template : upstream.resourceTemplates()) {
-            String t = template.path("uriTemplate").asText("");
-            int brace = t.indexOf('{');
-            String prefix = brace < 0 ? t : t.substring(0, brace);
-            if (!prefix.isEmpty() && uri.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+    private boolean templateCovers(Upstream upstream, String uri) {
+        return templatePrefixes(upstream).stream().anyMatch(uri::startsWith);
     }
 }

@@ -12,14 +12,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Gives the resources that a {@code tools/call} or {@code prompts/get} result names the URIs an agent reads them by:
- * a {@code resource_link} content item or an embedded {@code resource} whose URI is namespaced in listings
- * ({@code mandate://<server>/<uri>}, see {@link ResourceRoutes}) gets that name, so the agent can follow it; every
- * other URI is left as the upstream wrote it.
+ * a {@code resource_link} content item, an embedded {@code resource}, or an object with a string {@code uri} member
+ * anywhere in {@code structuredContent}, whose URI a bare read would not route to the upstream that answered (see
+ * {@link ResourceRoutes#namespacedIn}) gets the name {@code mandate://<server>/<uri>}, so the agent can follow it;
+ * every other URI is left as the upstream wrote it.
  *
  * <p>Runs on the result the pipeline returns, after {@link ResultItems} has held its items to the clearance by the
- * upstream's own URIs and catalog entries. Only content items are renamed (a tool result's {@code content}, a prompt
- * message's {@code content}); {@code structuredContent} is the tool's own data, shaped by its output schema, and is
- * left as it is.
+ * upstream's own URIs and catalog entries. In {@code structuredContent} only the {@code uri} member's value changes
+ * (a string stays a string, so the output schema still holds unless it constrains the URI's form); the text of a
+ * result, which often repeats the structured content, cannot be renamed.
  */
 final class ResultLinks {
     private ResultLinks() {}
@@ -41,6 +42,7 @@ final class ResultLinks {
         for (JsonNode message : result.path("messages")) {
             collect(message.path("content"), named);
         }
+        collectStructured(result.path("structuredContent"), named);
         if (named.isEmpty()) {
             return;
         }
@@ -48,6 +50,28 @@ final class ResultLinks {
             String agentUri = ResourceRoutes.namespaced(server, uri);
             for (ObjectNode holder : named.getOrDefault(uri, List.of())) {
                 holder.put("uri", agentUri);
+            }
+        }
+    }
+
+    /**
+     * Every object with a non-empty string {@code uri} in the tool's structured content, at any depth; walked with a
+     * stack, as its depth is the upstream's choice (bounded by the parser's nesting limit).
+     */
+    private static void collectStructured(JsonNode structured, Map<String, List<ObjectNode>> named) {
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(structured);
+        while (!todo.isEmpty()) {
+            JsonNode node = todo.pop();
+            JsonNode uri = node instanceof ObjectNode ? node.get("uri") : null;
+            if (node instanceof ObjectNode o
+                    && uri != null
+                    && uri.isTextual()
+                    && !uri.asText().isEmpty()) {
+                named.computeIfAbsent(uri.asText(), u -> new ArrayList<>()).add(o);
+            }
+            if (node.isContainerNode()) {
+                node.forEach(todo::push);
             }
         }
     }

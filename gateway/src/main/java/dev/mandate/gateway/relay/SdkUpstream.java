@@ -63,6 +63,10 @@ final class SdkUpstream implements Upstream {
     private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
     private volatile @Nullable Map<String, JsonNode> toolCache;
     private final boolean relayClientRequests;
+    private final OutsideCalls outside;
+    /** The server's requests to the client being relayed, by {@link #key}: its cancellation withdraws one. */
+    private final Map<String, java.util.concurrent.CompletableFuture<String>> relayed = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicInteger clientRequestsInFlight =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -90,13 +94,24 @@ final class SdkUpstream implements Upstream {
             BiConsumer<String, List<JsonNode>> toolsListed,
             Map<String, String> credentialEnv,
             @Nullable Supplier<String> credentialHeader) {
-        this(config, timeout, version, json, listChanged, toolsListed, credentialEnv, credentialHeader, false);
+        this(
+                config,
+                timeout,
+                version,
+                json,
+                listChanged,
+                toolsListed,
+                credentialEnv,
+                credentialHeader,
+                false,
+                OutsideCalls.UNRECORDED);
     }
 
     /**
-     * An upstream connection for one mandate that relays the server's requests to the client (sampling, elicitation,
-     * roots) to the agent session of a request in flight on it when {@code relayClientRequests}: the connection is
-     * the mandate's alone, so any request in flight on it is that mandate's.
+     * An upstream connection that relays the server's requests to the client (sampling, elicitation, roots) to the
+     * agent session of a request in flight on it when {@code relayClientRequests} (the connection is then the
+     * mandate's alone, so any request in flight on it is that mandate's), and hands those that arrive while none is in
+     * flight, or all of them without {@code relayClientRequests}, to {@code outside}.
      */
     SdkUpstream(
             UpstreamConfig config,
@@ -107,8 +122,10 @@ final class SdkUpstream implements Upstream {
             BiConsumer<String, List<JsonNode>> toolsListed,
             Map<String, String> credentialEnv,
             @Nullable Supplier<String> credentialHeader,
-            boolean relayClientRequests) {
+            boolean relayClientRequests,
+            OutsideCalls outside) {
         this.relayClientRequests = relayClientRequests;
+        this.outside = outside;
         this.config = config;
         this.timeout = timeout;
         this.version = version;
@@ -165,9 +182,10 @@ final class SdkUpstream implements Upstream {
         };
         java.util.concurrent.atomic.AtomicReference<@Nullable RelayTransport> self =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        RelayTransport relayTransport = relayClientRequests
-                ? new RelayTransport(wire, this::progress, request -> clientRequest(self.get(), request))
-                : new RelayTransport(wire, this::progress);
+        // Every sampling, elicitation or roots request is taken from the SDK client, which would answer a bare
+        // -32601: it is relayed, or refused saying why and recorded (OutsideCalls).
+        RelayTransport relayTransport =
+                new RelayTransport(wire, this::progress, request -> clientRequest(self.get(), request), this::withdraw);
         self.set(relayTransport);
         McpClient.SyncSpec spec = McpClient.sync(relayTransport);
         if (relayClientRequests) {
@@ -176,7 +194,7 @@ final class SdkUpstream implements Upstream {
             spec.capabilities(McpSchema.ClientCapabilities.builder()
                             .sampling()
                             .elicitation()
-                            .roots(false)
+                            .roots(true) // the agent's roots/list_changed is passed on (rootsListChanged)
                             .build())
                     .sampling(r -> {
                         throw new IllegalStateException("sampling is relayed by the transport");
@@ -335,25 +353,18 @@ final class SdkUpstream implements Upstream {
     }
 
     /**
-     * Takes a server-to-client request of this mandate's connection: sampling, elicitation and roots go to the
+     * Takes a server-to-client request: with {@code relayClientRequests}, sampling, elicitation and roots go to the
      * observer of the oldest request in flight (every one of them is this mandate's), on a thread of their own, at
-     * most {@link StreamableHttpUpstream#MAX_CLIENT_REQUESTS} at once; with none in flight, {@code -32601}. Other
-     * methods ({@code ping}) are left to the SDK client.
+     * most {@link StreamableHttpUpstream#MAX_CLIENT_REQUESTS} at once; with none in flight, or without
+     * {@code relayClientRequests}, to {@link OutsideCalls}. Other methods ({@code ping}) are left to the SDK client.
      */
     private boolean clientRequest(@Nullable RelayTransport transport, McpSchema.JSONRPCRequest request) {
         String method = request.method();
         if (transport == null || ClientRequests.capability(method) == null) {
             return false;
         }
-        CallObserver observer = oldestObserver();
-        if (observer == null) {
-            respond(
-                    transport,
-                    request.id(),
-                    GatewayError.METHOD_NOT_FOUND,
-                    method + " arrived while no request of the mandate was in flight; it has no agent to go to");
-            return true;
-        }
+        CallObserver inFlight = relayClientRequests ? oldestObserver() : null;
+        CallObserver observer = inFlight != null ? inFlight : outside;
         if (clientRequestsInFlight.incrementAndGet() > StreamableHttpUpstream.MAX_CLIENT_REQUESTS) {
             clientRequestsInFlight.decrementAndGet();
             respond(
@@ -364,19 +375,50 @@ final class SdkUpstream implements Upstream {
             return true;
         }
         JsonNode params = json.valueToTree(request.params() == null ? Map.of() : request.params());
+        java.util.concurrent.CompletableFuture<String> withdrawn = new java.util.concurrent.CompletableFuture<>();
+        String key = key(request.id());
+        relayed.put(key, withdrawn);
         Thread.ofVirtual().name("mandate-client-request-" + name()).start(() -> {
             com.fasterxml.jackson.databind.node.ObjectNode response;
             try {
-                response = observer.clientRequest(method, params, timeout);
+                response = observer.clientRequest(method, params, timeout, withdrawn);
             } catch (RuntimeException e) {
                 LOG.warn("relaying {} from '{}' failed", method, name(), e);
                 response = ClientRequests.error(GatewayError.INTERNAL, "the gateway could not relay " + method);
             } finally {
+                relayed.remove(key, withdrawn);
                 clientRequestsInFlight.decrementAndGet();
             }
-            respond(transport, request.id(), response);
+            if (!withdrawn.isDone()) {
+                respond(transport, request.id(), response);
+            }
         });
         return true;
+    }
+
+    /** The server cancelled a request to the client it had sent: a relayed one is withdrawn and left unanswered. */
+    private void withdraw(Object requestId, String reason) {
+        java.util.concurrent.CompletableFuture<String> pending = relayed.get(key(requestId));
+        if (pending != null) {
+            pending.complete(reason);
+        }
+    }
+
+    /** A JSON-RPC id as a map key: a string id and a number id with the same text are different ids. */
+    private static String key(Object id) {
+        return (id instanceof String ? "s:" : "n:") + id;
+    }
+
+    /**
+     * Passes the agent's {@code notifications/roots/list_changed} to the server if this connection relays client
+     * requests (it is then one mandate's, and declared {@code roots.listChanged}) and is connected.
+     */
+    @Override
+    public void rootsListChanged() {
+        RelayTransport t = transport;
+        if (relayClientRequests && t != null) {
+            t.notify("notifications/roots/list_changed");
+        }
     }
 
     private @Nullable CallObserver oldestObserver() {

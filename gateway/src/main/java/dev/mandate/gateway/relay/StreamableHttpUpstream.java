@@ -107,6 +107,11 @@ final class StreamableHttpUpstream implements Upstream {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong tokens = new AtomicLong();
     private final Map<String, CallObserver> observers = new ConcurrentHashMap<>();
+    /** Where requests to the client that belong to no call go (those on the GET stream). */
+    private final OutsideCalls outside;
+    /** The server's requests to the client being relayed, by their id (JSON text): a cancellation withdraws one. */
+    private final Map<String, CompletableFuture<String>> relayed = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicInteger clientRequestsInFlight =
             new java.util.concurrent.atomic.AtomicInteger();
     private final ReentrantLock connecting = new ReentrantLock();
@@ -143,12 +148,24 @@ final class StreamableHttpUpstream implements Upstream {
             ObjectMapper json,
             Consumer<String> listChanged,
             BiConsumer<String, List<JsonNode>> toolsListed) {
-        this(config, newClient(timeout), true, timeout, version, json, listChanged, toolsListed, null, null);
+        this(
+                config,
+                newClient(timeout),
+                true,
+                timeout,
+                version,
+                json,
+                listChanged,
+                toolsListed,
+                null,
+                null,
+                OutsideCalls.UNRECORDED);
     }
 
     /**
      * An upstream connection on a shared HTTP client (one mandate's connection): every request carries the credential
-     * header, its value read on every request so that a renewed or replaced lease takes effect at once.
+     * header, its value read on every request so that a renewed or replaced lease takes effect at once. Requests to
+     * the client outside any call go to {@code outside}.
      */
     StreamableHttpUpstream(
             UpstreamConfig.Http config,
@@ -160,7 +177,9 @@ final class StreamableHttpUpstream implements Upstream {
             Consumer<String> listChanged,
             BiConsumer<String, List<JsonNode>> toolsListed,
             @Nullable String credentialName,
-            @Nullable Supplier<String> credentialValue) {
+            @Nullable Supplier<String> credentialValue,
+            OutsideCalls outside) {
+        this.outside = outside;
         this.config = config;
         this.http = http;
         this.ownsClient = ownsClient;
@@ -331,6 +350,24 @@ final class StreamableHttpUpstream implements Upstream {
             }
         }
         return all;
+    }
+
+    /**
+     * Tells the server that the agent's roots changed, if this connection is one mandate's and is connected (a server
+     * not yet connected asks for the roots when it needs them).
+     */
+    @Override
+    public void rootsListChanged() {
+        Connection c = connection;
+        if (c == null || !outside.oneMandate()) {
+            return;
+        }
+        ObjectNode n = json.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/roots/list_changed");
+        var unused = deliver(c, n).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("notifications/roots/list_changed could not be sent to '{}': {}", name(), e.toString());
+            }
+        });
     }
 
     @Override
@@ -704,7 +741,11 @@ final class StreamableHttpUpstream implements Upstream {
         ObjectNode declared = params.putObject("capabilities");
         declared.putObject("sampling");
         declared.putObject("elicitation");
-        declared.putObject("roots");
+        ObjectNode roots = declared.putObject("roots");
+        if (outside.oneMandate()) {
+            // Only a mandate's own connection hears of its agent's roots changing (Upstream#rootsListChanged).
+            roots.put("listChanged", true);
+        }
         params.putObject("clientInfo").put("name", "mandate-gateway").put("version", version);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<@Nullable String> sessionId =
@@ -868,13 +909,18 @@ final class StreamableHttpUpstream implements Upstream {
     private void handle(Connection c, JsonNode message) {
         String method = message.path("method").asText("");
         JsonNode id = message.get("id");
+        JsonNode params = message.path("params");
         if (id != null && !method.isEmpty()) {
-            answerServerRequest(c, id, method);
+            if (ClientRequests.capability(method) != null) {
+                clientRequest(c, id, method, params, outside); // outside any call: see OutsideCalls
+            } else {
+                answerServerRequest(c, id, method);
+            }
             return;
         }
-        JsonNode params = message.path("params");
         switch (method) {
             case "notifications/progress" -> progress(params);
+            case "notifications/cancelled" -> withdraw(params);
             case "notifications/tools/list_changed" -> toolsChanged(method);
             case "notifications/resources/list_changed", "notifications/prompts/list_changed" ->
                 listChanged.accept(method);
@@ -918,8 +964,20 @@ final class StreamableHttpUpstream implements Upstream {
     }
 
     /**
-     * A request to the client outside any call (on the GET stream): {@code ping} is answered; anything else is refused
-     * {@code -32601}, as nothing says which agent session it belongs to.
+     * The server cancelled a request to the client it had sent: if it is being relayed, the agent is told under its own
+     * id and the server gets no answer (as the specification asks of a receiver of a cancellation).
+     */
+    private void withdraw(JsonNode params) {
+        JsonNode requestId = params.path("requestId");
+        CompletableFuture<String> pending = requestId.isMissingNode() ? null : relayed.get(requestId.toString());
+        if (pending != null) {
+            pending.complete(params.path("reason").asText(""));
+        }
+    }
+
+    /**
+     * A request to the client that is not relayed: {@code ping} is answered; anything else (a method the gateway does
+     * not relay) is refused {@code -32601}.
      */
     private void answerServerRequest(Connection c, JsonNode id, String method) {
         ObjectNode response = json.createObjectNode().put("jsonrpc", "2.0");
@@ -931,8 +989,8 @@ final class StreamableHttpUpstream implements Upstream {
                     .put("code", -32601)
                     .put(
                             "message",
-                            "Method not found: " + method + " (the gateway relays requests to the client only when"
-                                    + " they are sent on the stream of the request they belong to)");
+                            "Method not found: " + ClientRequests.truncate(method) + " (the gateway relays only"
+                                    + " sampling/createMessage, elicitation/create and roots/list to agents)");
         }
         respond(c, method, response);
     }
@@ -956,18 +1014,24 @@ final class StreamableHttpUpstream implements Upstream {
             respond(c, method, withId(id, refused));
             return;
         }
+        CompletableFuture<String> withdrawn = new CompletableFuture<>();
+        String key = id.toString();
+        relayed.put(key, withdrawn);
         Thread.ofVirtual().name("mandate-client-request-" + name()).start(() -> {
             ObjectNode response;
             try {
-                response = observer.clientRequest(method, params, timeout);
+                response = observer.clientRequest(method, params, timeout, withdrawn);
             } catch (RuntimeException e) {
                 LOG.warn("relaying {} from '{}' failed", method, name(), e);
                 response = ClientRequests.error(
                         dev.mandate.gateway.GatewayError.INTERNAL, "the gateway could not relay " + method);
             } finally {
+                relayed.remove(key, withdrawn);
                 clientRequestsInFlight.decrementAndGet();
             }
-            respond(c, method, withId(id, response));
+            if (!withdrawn.isDone()) {
+                respond(c, method, withId(id, response));
+            }
         });
     }
 

@@ -58,6 +58,13 @@ interface Upstream extends AutoCloseable {
         return getPrompt(name, arguments);
     }
 
+    /**
+     * Tells the server that the agent's roots changed ({@code notifications/roots/list_changed}). Only a connection of
+     * one mandate does, when connected; a shared one would tell the server of one agent's change in every agent's
+     * view. The default does nothing.
+     */
+    default void rootsListChanged() {}
+
     /** Ends the connection (and the process of a stdio server). */
     @Override
     void close();

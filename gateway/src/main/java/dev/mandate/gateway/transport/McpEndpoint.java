@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * status, never a 5xx for a client's mistake. This class is long because it is one protocol state machine; the
  * decisions live in the {@link McpHandler}.
  */
-public final class McpEndpoint implements AutoCloseable {
+public final class McpEndpoint implements AutoCloseable, AgentStreams {
     /** The path agents connect to. */
     public static final String PATH = "/mcp";
 
@@ -134,6 +135,39 @@ public final class McpEndpoint implements AutoCloseable {
                 JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").put("method", method);
         String text = n.toString();
         sessions.all().forEach(s -> s.send(text));
+    }
+
+    /**
+     * Returns the open GET stream of the mandate's most recently used session, preferring those whose agent declared
+     * the capability. Sessions are scanned, which is fine for what asks: an upstream's request to the client outside
+     * any call, a rare event.
+     *
+     * @param mandateId the mandate
+     * @param capability the client capability the request needs
+     * @return the stream, or null if no live session of the mandate has one open
+     */
+    @Override
+    public @Nullable Listener listener(String mandateId, String capability) {
+        Session best = null;
+        CallerContext bestCaller = null;
+        boolean bestCapable = false;
+        for (Session s : sessions.all()) {
+            CallerContext caller = s.listener;
+            if (caller == null || !s.mandateId.equals(mandateId) || s.closed()) {
+                continue;
+            }
+            boolean capable = s.clientCapabilities.has(capability);
+            if (best == null
+                    || (capable && !bestCapable)
+                    || (capable == bestCapable && s.lastSeen().isAfter(best.lastSeen()))) {
+                best = s;
+                bestCaller = caller;
+                bestCapable = capable;
+            }
+        }
+        return best == null || bestCaller == null
+                ? null
+                : new Listener(bestCaller, new StreamExchange(best, NullNode.getInstance()));
     }
 
     /**
@@ -339,7 +373,17 @@ public final class McpEndpoint implements AutoCloseable {
         var unused = answer.whenComplete((result, failure) -> {
             if (failure != null && !session.closed()) {
                 ObjectNode cancelled = JsonNodeFactory.instance.objectNode();
-                cancelled.put("requestId", id).put("reason", "the gateway stopped waiting for the answer");
+                // A withdrawal says why (the upstream cancelled it, the call ended); a timeout is a plain cancel.
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause()
+                        : failure;
+                cancelled
+                        .put("requestId", id)
+                        .put(
+                                "reason",
+                                cause instanceof GatewayException g
+                                        ? g.getMessage()
+                                        : "the gateway stopped waiting for the answer");
                 send.accept(notification("notifications/cancelled", cancelled).toString());
             }
         });
@@ -456,10 +500,11 @@ public final class McpEndpoint implements AutoCloseable {
 
     private void get(Context ctx) throws IOException {
         Session session;
+        CallerContext caller;
         try {
             checkOrigin(ctx);
             checkAccept(ctx, true);
-            CallerContext caller = authenticate(ctx, null);
+            caller = authenticate(ctx, null);
             session = session(ctx, caller, null);
             if (!session.streaming.compareAndSet(false, true)) {
                 throw new Failure(409, GatewayError.INVALID_REQUEST, "this session already has a GET stream", null);
@@ -469,8 +514,10 @@ public final class McpEndpoint implements AutoCloseable {
             return;
         }
         try {
+            session.listener = caller;
             stream(ctx, session);
         } finally {
+            session.listener = null;
             session.streaming.set(false);
         }
     }

@@ -2,6 +2,7 @@ package dev.mandate.gateway.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.mandate.gateway.CallerContext;
 import dev.mandate.gateway.GatewayError;
 import dev.mandate.gateway.GatewayException;
 import java.time.Instant;
@@ -36,6 +37,9 @@ final class Session {
     final String protocolVersion;
     final BlockingQueue<String> outbound = new ArrayBlockingQueue<>(MAX_QUEUED);
     final AtomicBoolean streaming = new AtomicBoolean();
+    /** The caller that opened the GET stream while it is open, else null. */
+    volatile @Nullable CallerContext listener;
+
     final JsonNode clientCapabilities;
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
