@@ -553,7 +553,22 @@ public final class MandateRegistry {
      *     {@code UNAVAILABLE} if the change could not be stored or audited
      */
     public List<String> close(String id, String actor) {
-        return endOne(id, MandateState.CLOSED, "closed", actor);
+        return endOne(id, MandateState.CLOSED, "closed", actor, Map.of());
+    }
+
+    /**
+     * Closes a mandate as {@link #close(String, String)} does, recording more details in its own {@code
+     * mandate.closed} event (for example, which certificate its holder presented).
+     *
+     * @param id the mandate
+     * @param actor who closes it, for the audit log
+     * @param auditDetails added to the mandate's own event
+     * @return the ids that ended, the mandate first
+     * @throws MandateException with {@code NOT_FOUND} for an unknown mandate, {@code CONFLICT} if it already ended,
+     *     {@code UNAVAILABLE} if the change could not be stored or audited
+     */
+    public List<String> close(String id, String actor, Map<String, String> auditDetails) {
+        return endOne(id, MandateState.CLOSED, "closed", actor, auditDetails);
     }
 
     /**
@@ -567,7 +582,7 @@ public final class MandateRegistry {
      *     {@code UNAVAILABLE} if the revocation could not be stored or audited (it is in force in memory regardless)
      */
     public List<String> revoke(String id, String reason, String actor) {
-        return endOne(id, MandateState.REVOKED, reason, actor);
+        return endOne(id, MandateState.REVOKED, reason, actor, Map.of());
     }
 
     /**
@@ -736,7 +751,8 @@ public final class MandateRegistry {
         return nodes.size();
     }
 
-    private List<String> endOne(String id, MandateState state, String reason, String actor) {
+    private List<String> endOne(
+            String id, MandateState state, String reason, String actor, Map<String, String> auditDetails) {
         known(id); // outside the lock: a replica may look it up in the store
         List<Node> ended;
         synchronized (lock) {
@@ -753,8 +769,14 @@ public final class MandateRegistry {
         List<AuditEntry> entries = new ArrayList<>();
         String type = state == MandateState.CLOSED ? "closed" : "revoked";
         for (Node n : ended) {
-            entries.add(
-                    endEntry(n, state, reason, actor, n.grant.id().equals(id) ? null : "ancestor " + id + " " + type));
+            boolean own = n.grant.id().equals(id);
+            AuditEntry entry = endEntry(n, state, reason, actor, own ? null : "ancestor " + id + " " + type);
+            if (own && !auditDetails.isEmpty()) {
+                Map<String, String> details = new LinkedHashMap<>(entry.details());
+                details.putAll(auditDetails);
+                entry = new AuditEntry(entry.type(), entry.actor(), entry.subject(), entry.reason(), details);
+            }
+            entries.add(entry);
         }
         recordAll(entries);
         notifyEnded(ended, reason);
