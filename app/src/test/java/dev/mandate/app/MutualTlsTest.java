@@ -609,6 +609,65 @@ final class MutualTlsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void afterTheCaIsRotatedTheListenerPresentsACertificateFromTheNewRootAtOnce() throws Exception {
+        List<X509Certificate> roots = bundleRoots();
+        assertThat(roots).hasSize(1);
+        X509Certificate oldRoot = roots.get(0);
+        X509Certificate before = listenerLeaf(oldRoot);
+        before.verify(oldRoot.getPublicKey());
+
+        NodeTesting.Answer rotated = NodeTesting.admin(node, "POST", "/v1/trust-domain/rotate-ca", null);
+        assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
+        String serial = rotated.body().get("serial").asText();
+        X509Certificate newRoot = bundleRoots().stream()
+                .filter(r -> r.getSerialNumber().toString(16).equals(serial))
+                .findFirst()
+                .orElseThrow();
+
+        // Not at half its lifetime (svid.x509-ttl): the listener re-issues its certificate as the rotation happens.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        X509Certificate now = listenerLeaf(oldRoot, newRoot);
+        while (!issuedBy(now, newRoot)) {
+            assertThat(System.nanoTime())
+                    .as("the listener moved to the new root")
+                    .isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(20).toNanos());
+            now = listenerLeaf(oldRoot, newRoot);
+        }
+        assertThat(now.getSubjectAlternativeNames()).containsExactlyElementsOf(before.getSubjectAlternativeNames());
+        assertThat(now.getPublicKey()).as("a fresh key").isNotEqualTo(before.getPublicKey());
+        // A client that trusts only the new root (the bundle once the old one has gone) connects.
+        assertThat(listenerLeaf(newRoot)).isEqualTo(now);
+    }
+
+    private List<X509Certificate> bundleRoots() throws Exception {
+        NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
+        return dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
+                .x509Authorities();
+    }
+
+    private static boolean issuedBy(X509Certificate leaf, X509Certificate root) {
+        try {
+            leaf.verify(root.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The leaf the TLS listener presents now to a client trusting {@code roots} (a fresh context: no resumption). */
+    private X509Certificate listenerLeaf(X509Certificate... roots) throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trusting(roots), null);
+        try (javax.net.ssl.SSLSocket socket =
+                (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", node.tlsPort())) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
     private record Response(int status, String body) {}
 
     private Response token(HttpClient client, String body) throws Exception {
