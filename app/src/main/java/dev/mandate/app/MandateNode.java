@@ -217,6 +217,8 @@ public final class MandateNode implements AutoCloseable {
                             IdentityFiles.tls(config, identity.trustDomain())),
                     readiness(database, replicas),
                     groups);
+            // After a CA rotation (here or learned from the store) the listener moves to the new root at once.
+            identity.trustDomain().onCaRotated(http::renewTlsCertificate);
             started.set(http);
             return new MandateNode(
                     config, dataDir, database, http, identity, mandatePart, leases, gateway, policies, replicas);

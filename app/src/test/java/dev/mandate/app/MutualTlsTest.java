@@ -372,19 +372,73 @@ final class MutualTlsTest {
         HttpResponse<String> withNew = initialize(after, "https://127.0.0.1:" + node.tlsPort(), fresh);
         assertThat(withNew.statusCode()).as(withNew.body()).isEqualTo(200);
 
+        // Revoking only lowers privilege: the old certificate, still a valid X.509-SVID of the same agent, may end it.
         String revokeForm = OAuthFlowTest.form(Map.of("token", fresh));
-        Response revokedWithOld = tls(before, "/oauth2/revoke", revokeForm, Map.of());
-        assertThat(revokedWithOld.status())
-                .as("revocation needs the very certificate: " + revokedWithOld.body())
-                .isEqualTo(401);
-        Response revoked = tls(after, "/oauth2/revoke", revokeForm, Map.of());
-        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
-        assertThat(NodeTesting.JSON
-                        .readTree(revoked.body())
-                        .get("closed")
-                        .get(0)
-                        .asText())
+        assertThat(firstClosed(tls(before, "/oauth2/revoke", revokeForm, Map.of())))
                 .isEqualTo(id);
+    }
+
+    /** The first mandate a successful revocation answer lists as closed. */
+    private static String firstClosed(Response revoked) throws Exception {
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        return NodeTesting.JSON.readTree(revoked.body()).get("closed").get(0).asText();
+    }
+
+    @Test
+    void aCertificateBoundTokenIsRevokedWithTheAgentsRenewedSvidWithoutRenewingItAndTheAuditNamesBothCertificates()
+            throws Exception {
+        KeyPair oldKeys = p256();
+        List<X509Certificate> oldSvid = svid(oldKeys);
+        String token = NodeTesting.JSON
+                .readTree(token(client(oldKeys.getPrivate(), oldSvid), form()).body())
+                .get("access_token")
+                .asText();
+        String id = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("mdt");
+        KeyPair newKeys = p256();
+        List<X509Certificate> newSvid = svid(newKeys);
+        String revokeForm = OAuthFlowTest.form(Map.of("token", token));
+
+        // Another agent's valid SVID, and a certificate naming the agent that does not verify, are refused as before.
+        KeyPair otherKeys = p256();
+        Response byOther =
+                tls(client(otherKeys.getPrivate(), svid(otherKeys, "other")), "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(byOther.status()).as(byOther.body()).isEqualTo(401);
+        assertThat(byOther.body()).contains("invalid_client", "spiffe://mandate.local/agent/other", "not the mandate");
+        KeyPair forgedKeys = p256();
+        X509Certificate forged = certificate(
+                "spiffe://mandate.local/agent/bot",
+                forgedKeys,
+                partnerRoot,
+                partnerKey,
+                false,
+                Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofHours(1)));
+        Response byForged = tls(
+                client(forgedKeys.getPrivate(), List.of(forged, partnerRoot)), "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(byForged.status()).as(byForged.body()).isEqualTo(401);
+        assertThat(byForged.body()).contains("invalid_client");
+        NodeTesting.Answer plain = OAuthFlowTest.post(node, "/oauth2/revoke", revokeForm, Map.of());
+        assertThat(plain.status()).as(plain.raw()).isEqualTo(401);
+        assertThat(NodeTesting.admin(node, "GET", "/v1/mandates/" + id, null)
+                        .body()
+                        .get("state")
+                        .asText())
+                .isEqualTo("active");
+
+        assertThat(firstClosed(tls(client(newKeys.getPrivate(), newSvid), "/oauth2/revoke", revokeForm, Map.of())))
+                .isEqualTo(id);
+        NodeTesting.Answer audit = NodeTesting.admin(node, "GET", "/v1/audit?limit=200", null);
+        List<JsonNode> closings = new java.util.ArrayList<>();
+        for (JsonNode e : audit.body().get("events")) {
+            if (e.get("type").asText().equals("mandate.closed")
+                    && e.get("subject").asText().equals(id)) {
+                closings.add(e);
+            }
+        }
+        assertThat(closings).as(audit.raw()).hasSize(1);
+        JsonNode closed = closings.get(0);
+        assertThat(closed.get("details").get("cnf.x5t#S256").asText()).isEqualTo(thumbprint(oldSvid.get(0)));
+        assertThat(closed.get("details").get("presented-x5t#S256").asText()).isEqualTo(thumbprint(newSvid.get(0)));
     }
 
     @Test
@@ -470,6 +524,65 @@ final class MutualTlsTest {
                                         + "\"version\":\"1\"}}}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void afterTheCaIsRotatedTheListenerPresentsACertificateFromTheNewRootAtOnce() throws Exception {
+        List<X509Certificate> roots = bundleRoots();
+        assertThat(roots).hasSize(1);
+        X509Certificate oldRoot = roots.get(0);
+        X509Certificate before = listenerLeaf(oldRoot);
+        before.verify(oldRoot.getPublicKey());
+
+        NodeTesting.Answer rotated = NodeTesting.admin(node, "POST", "/v1/trust-domain/rotate-ca", null);
+        assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
+        String serial = rotated.body().get("serial").asText();
+        X509Certificate newRoot = bundleRoots().stream()
+                .filter(r -> r.getSerialNumber().toString(16).equals(serial))
+                .findFirst()
+                .orElseThrow();
+
+        // Not at half its lifetime (svid.x509-ttl): the listener re-issues its certificate as the rotation happens.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        X509Certificate now = listenerLeaf(oldRoot, newRoot);
+        while (!issuedBy(now, newRoot)) {
+            assertThat(System.nanoTime())
+                    .as("the listener moved to the new root")
+                    .isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(20).toNanos());
+            now = listenerLeaf(oldRoot, newRoot);
+        }
+        assertThat(now.getSubjectAlternativeNames()).containsExactlyElementsOf(before.getSubjectAlternativeNames());
+        assertThat(now.getPublicKey()).as("a fresh key").isNotEqualTo(before.getPublicKey());
+        // A client that trusts only the new root (the bundle once the old one has gone) connects.
+        assertThat(listenerLeaf(newRoot)).isEqualTo(now);
+    }
+
+    private List<X509Certificate> bundleRoots() throws Exception {
+        NodeTesting.Answer bundle = NodeTesting.call(node, "GET", "/.well-known/spiffe-bundle.json", null, null);
+        return dev.mandate.core.identity.TrustBundle.parse("mandate.local", bundle.raw())
+                .x509Authorities();
+    }
+
+    private static boolean issuedBy(X509Certificate leaf, X509Certificate root) {
+        try {
+            leaf.verify(root.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The leaf the TLS listener presents now to a client trusting {@code roots} (a fresh context: no resumption). */
+    private X509Certificate listenerLeaf(X509Certificate... roots) throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trusting(roots), null);
+        try (javax.net.ssl.SSLSocket socket =
+                (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", node.tlsPort())) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     private record Response(int status, String body) {}

@@ -6,13 +6,18 @@ import dev.mandate.core.audit.AuditCheckpoint;
 import dev.mandate.core.audit.AuditEvent;
 import dev.mandate.core.audit.AuditStore;
 import dev.mandate.core.audit.AuditedRow;
+import dev.mandate.core.audit.RowsRefused;
+import dev.mandate.core.identity.AgentStatus;
 import dev.mandate.core.mandate.Mandate;
+import dev.mandate.core.mandate.MandateRefused;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +61,8 @@ public final class JdbcAuditStore implements AuditStore {
      * {@inheritDoc}
      *
      * <p>This store writes new mandates ({@link Mandate}) into table {@code mandates}, before the events; any other
-     * kind of row fails the append.
+     * kind of row fails the append. A mandate whose agent is not active in table {@code agents} is refused ({@link
+     * RowsRefused}, nothing written), so opening a mandate serialises with disabling its agent on every replica.
      */
     @Override
     public void append(List<AuditEvent> events, @Nullable AuditCheckpoint checkpoint, List<AuditedRow> rows) {
@@ -74,6 +80,10 @@ public final class JdbcAuditStore implements AuditStore {
             c.setAutoCommit(false);
             try {
                 if (!mandates.isEmpty()) {
+                    Map<AuditedRow, MandateException> refused = refuseInactiveAgents(c, mandates);
+                    if (!refused.isEmpty()) {
+                        throw new RowsRefused(refused);
+                    }
                     try (PreparedStatement s = c.prepareStatement(MandateRows.INSERT)) {
                         for (Mandate m : mandates) {
                             MandateRows.bind(s, m);
@@ -121,6 +131,51 @@ public final class JdbcAuditStore implements AuditStore {
                             + (mandates.isEmpty() ? "" : " with " + mandates.size() + " mandate(s)"),
                     e);
         }
+    }
+
+    /**
+     * The new mandates whose agent is not active in the store, each with the refusal its caller gets. On PostgreSQL the
+     * agents' rows are share-locked ({@code FOR SHARE}) until the transaction ends, so a disable on any replica (an
+     * {@code UPDATE} of the row) either committed before this read, and the mandate is refused, or waits until the
+     * mandate's row is committed, and then ends it with the agent's other mandates. H2 serves one node, whose registry
+     * orders a disable after the mandates being opened ({@code MandateRegistry}); a plain read suffices there.
+     */
+    private Map<AuditedRow, MandateException> refuseInactiveAgents(Connection c, List<Mandate> mandates)
+            throws SQLException {
+        Map<String, String> status = new HashMap<>();
+        List<String> agents = mandates.stream()
+                .map(m -> m.agent().toString())
+                .distinct()
+                .sorted()
+                .toList();
+        String sql = "SELECT spiffe_id, status FROM agents WHERE spiffe_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(agents.size(), "?")) + ")"
+                + (db.dialect() == Database.Dialect.POSTGRESQL ? " ORDER BY spiffe_id FOR SHARE" : "");
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < agents.size(); i++) {
+                s.setString(i + 1, agents.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    status.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        Map<AuditedRow, MandateException> refused = new HashMap<>();
+        for (Mandate m : mandates) {
+            String agent = m.agent().toString();
+            String now = status.get(agent);
+            if (!AgentStatus.ACTIVE.wireName().equals(now)) {
+                refused.put(
+                        m,
+                        new MandateRefused(
+                                MandateRefused.Rule.AGENT,
+                                "agent " + agent + " is " + (now == null ? "not registered" : now)
+                                        + " in the store, so mandate " + m.id()
+                                        + " was not opened (a mandate is stored only for an active agent)"));
+            }
+        }
+        return refused;
     }
 
     @Override

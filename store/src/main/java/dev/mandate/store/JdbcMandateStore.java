@@ -3,6 +3,7 @@ package dev.mandate.store;
 import dev.mandate.core.ErrorCode;
 import dev.mandate.core.MandateException;
 import dev.mandate.core.flow.FlowLabels;
+import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.Mandate;
 import dev.mandate.core.mandate.MandateState;
 import dev.mandate.core.mandate.MandateStore;
@@ -82,6 +83,25 @@ public final class JdbcMandateStore implements MandateStore {
             throw unavailable("end " + ids.size() + " mandate(s)", e);
         }
         return ended;
+    }
+
+    @Override
+    public Set<String> endActiveOfAgent(SpiffeId agent, MandateState state, Instant at, String reason) {
+        List<String> active = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT id FROM mandates WHERE agent = ? AND state = 'active'")) {
+            s.setString(1, agent.toString());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    active.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable("read the active mandates of agent " + agent, e);
+        }
+        // Conditional, as for any revocation: a row another replica ended meanwhile is that replica's to record.
+        return active.isEmpty() ? Set.of() : endActive(active, state, at, reason);
     }
 
     /** The ids whose update changed a row; a driver that cannot tell ({@code SUCCESS_NO_INFO}) counts as changed. */

@@ -8,6 +8,8 @@ import dev.mandate.core.MandateException;
 import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditEvent;
 import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.identity.AgentRegistration;
+import dev.mandate.core.identity.AgentRegistry;
 import dev.mandate.core.identity.SpiffeId;
 import dev.mandate.core.mandate.AuditedMandateStore;
 import dev.mandate.core.mandate.DelegationRequest;
@@ -17,6 +19,7 @@ import dev.mandate.core.mandate.MandateLimits;
 import dev.mandate.core.mandate.MandateRegistry;
 import dev.mandate.core.mandate.OpenRequest;
 import dev.mandate.core.mandate.Tier;
+import dev.mandate.core.testing.RecordingAuditSink;
 import dev.mandate.core.testing.TestSigningKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,7 +52,22 @@ final class AuditedMandateStoreTest {
     private final TestSigningKeys keys = new TestSigningKeys();
     private @Nullable String postgresUrl;
 
+    /** The database, with the agents the tests open mandates for registered: only an active agent's are stored. */
     private Database open(TestDatabases.Kind kind) {
+        Database db = openDatabase(kind);
+        AgentRegistry agents = new AgentRegistry(
+                new JdbcAgentDirectory(db), new RecordingAuditSink(), java.time.Clock.systemUTC(), "mandate.local");
+        for (String name : List.of("bot", "helper")) {
+            if (agents.directory().findByName(name).isEmpty()) {
+                agents.register(
+                        new AgentRegistration(name, "team", Tier.COPILOT, Set.of("support", "billing"), null, null),
+                        "admin");
+            }
+        }
+        return db;
+    }
+
+    private Database openDatabase(TestDatabases.Kind kind) {
         return switch (kind) {
             case H2 -> Database.openEmbedded(tmp);
             case POSTGRESQL -> {

@@ -232,6 +232,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
+     * Re-issues the TLS listener's own certificate now (in the background), when it is the node's X.509-SVID: the
+     * embedded CA was rotated, so the listener moves to the new root at once instead of at its next renewal. Does
+     * nothing without a TLS listener or with a certificate from files.
+     */
+    public void renewTlsCertificate() {
+        TlsListener t = tls;
+        if (t != null) {
+            t.renewNow();
+        }
+    }
+
+    /**
      * Returns the port the TLS listener listens on.
      *
      * @return the port, or -1 when there is no TLS listener

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * asking clients for a certificate ({@code want}, or {@code need}) whose trust is decided per request
  * ({@link ClientCertificateTrust}). The same routes answer on both listeners; requests over this one carry the client's
  * chain as the servlet attribute {@value #CLIENT_CHAIN_ATTRIBUTE}. A certificate that the node issued itself is
- * replaced when half its lifetime has passed.
+ * replaced when half its lifetime has passed, and at once when the issuing CA is rotated ({@link #renewNow}).
  */
 final class TlsListener implements AutoCloseable {
     /** The request attribute holding the client's certificate chain, leaf first. */
@@ -47,6 +48,7 @@ final class TlsListener implements AutoCloseable {
     private final String password;
     private @org.jspecify.annotations.Nullable ServerConnector connector;
     private @org.jspecify.annotations.Nullable ScheduledExecutorService renewer;
+    private volatile @org.jspecify.annotations.Nullable ScheduledFuture<?> nextRenewal; // set on the renewer thread
 
     TlsListener(HttpServer.Tls settings) {
         this.settings = settings;
@@ -102,10 +104,30 @@ final class TlsListener implements AutoCloseable {
     private void schedule(ScheduledExecutorService s, Instant expires) {
         Duration left = Duration.between(clock.instant(), expires);
         long delay = Math.max(1_000, left.toMillis() / 2);
-        var unused = s.schedule(this::renew, delay, TimeUnit.MILLISECONDS); // renew() handles its own failures
+        nextRenewal = s.schedule(this::renew, delay, TimeUnit.MILLISECONDS); // renew() handles its own failures
+    }
+
+    /**
+     * Replaces a self-issued certificate now rather than at half its lifetime: the issuing CA was rotated, and the
+     * listener moves to the new root at once. Does nothing for a certificate from files.
+     */
+    void renewNow() {
+        ScheduledExecutorService s = renewer;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.execute(this::renew);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     private void renew() {
+        ScheduledFuture<?> pending = nextRenewal;
+        if (pending != null) {
+            pending.cancel(false); // one renewal chain: this run schedules the next
+        }
         ScheduledExecutorService s = renewer;
         try {
             ServerCertificate next = settings.certificates().get();
@@ -118,7 +140,7 @@ final class TlsListener implements AutoCloseable {
             // Retry soon: the current certificate is still valid for half its lifetime.
             LOG.error("TLS listener: cannot renew the certificate; retrying in a minute", e);
             if (s != null) {
-                var unused = s.schedule(this::renew, 1, TimeUnit.MINUTES);
+                nextRenewal = s.schedule(this::renew, 1, TimeUnit.MINUTES);
             }
         }
     }

@@ -97,11 +97,14 @@ public final class AuditLog implements BatchAuditSink {
      * Records one event durably together with a row of another table (a new mandate), in one transaction of the
      * store: when this returns both are durable, and when it throws neither is. The event is chained exactly as
      * {@link #record} chains it, and group-committed with the events and rows of concurrent callers; a row the
-     * database refuses fails the whole transaction, and so every caller whose event or row it carried.
+     * database refuses fails the whole transaction, and so every caller whose event or row it carried. A row the store
+     * refuses by a rule of its own ({@link RowsRefused}: a new mandate of a disabled agent) fails only its caller, with
+     * the store's reason, and the rest of the group is written without it.
      *
      * @param entry what happened
      * @param row the row it is about, written in the same transaction
-     * @throws MandateException with {@code UNAVAILABLE} if they could not be made durable, then neither is stored
+     * @throws MandateException with {@code UNAVAILABLE} if they could not be made durable, or the store's own
+     *     exception for a row it refused ({@link RowsRefused#refusal}); then neither is stored
      */
     public void recordWith(AuditEntry entry, AuditedRow row) {
         write(new Pending(
@@ -156,14 +159,41 @@ public final class AuditLog implements BatchAuditSink {
 
     private void writeBatch(List<Pending> batch) {
         MandateException failure = null;
+        List<Pending> left = batch;
         try {
             // A second attempt re-reads the head: another node sharing the store may have appended meanwhile, and
             // the sequence number's primary key refused our copy of the chain.
-            for (int attempt = 0; attempt < 2; attempt++) {
+            int failures = 0;
+            while (failures < 2) {
                 try {
-                    appendOnce(batch);
+                    appendOnce(left);
                     return;
+                } catch (RowsRefused e) {
+                    // Nothing was written (the head still holds): only the callers whose rows were refused fail, with
+                    // their own reason, and the rest of the group is appended again, chained afresh. Each round
+                    // removes at least one caller, so this ends.
+                    List<Pending> kept = new ArrayList<>(left.size());
+                    for (Pending p : left) {
+                        MandateException why = refusal(e, p);
+                        if (why == null) {
+                            kept.add(p);
+                        } else {
+                            p.failure = why;
+                        }
+                    }
+                    if (kept.size() == left.size()) {
+                        failure = new MandateException(
+                                ErrorCode.UNAVAILABLE,
+                                "the audit store refused rows it was not given: " + e.getMessage(),
+                                e);
+                        break;
+                    }
+                    if (kept.isEmpty()) {
+                        return;
+                    }
+                    left = kept;
                 } catch (MandateException e) {
+                    failures++;
                     headLoaded = false;
                     failure = e.code() == ErrorCode.UNAVAILABLE
                             ? e
@@ -172,12 +202,13 @@ public final class AuditLog implements BatchAuditSink {
                                     "the audit log could not record the event: " + e.getMessage(),
                                     e);
                 } catch (RuntimeException e) {
+                    failures++;
                     headLoaded = false;
                     failure = new MandateException(
                             ErrorCode.UNAVAILABLE, "the audit log could not record the event: " + e, e);
                 }
             }
-            for (Pending p : batch) {
+            for (Pending p : left) {
                 p.failure = failure;
             }
         } finally {
@@ -185,6 +216,16 @@ public final class AuditLog implements BatchAuditSink {
                 p.done = true;
             }
         }
+    }
+
+    private static @Nullable MandateException refusal(RowsRefused refused, Pending p) {
+        for (AuditedRow row : p.rows) {
+            MandateException why = refused.refusal(row);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
     }
 
     private void appendOnce(List<Pending> batch) {

@@ -85,6 +85,7 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
     private final AuditSink audit;
     private final Clock clock;
     private final X509SvidVerifier ownChains;
+    private final java.util.List<Runnable> caListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private EmbeddedTrustDomain(
             Settings settings,
@@ -184,13 +185,37 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         keys.removeRetiredBefore(
                 EmbeddedCa.KEY_SET,
                 clock.instant().minus(settings.x509SvidTtl()).minus(settings.clockSkew()));
+        tellCaRotated();
         return next.root();
+    }
+
+    /**
+     * Adds a listener told, after the fact, whenever the issuing root changes: rotated here ({@link #rotateCa}) or
+     * learned from the store ({@link #reload}). The node's TLS listener re-issues its own certificate from the new
+     * root then, rather than at its next renewal. It must only hand the news on, never block; what it throws is
+     * ignored (the rotation is in force).
+     *
+     * @param listener told of each new issuing root
+     */
+    public void onCaRotated(Runnable listener) {
+        caListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tellCaRotated() {
+        for (Runnable l : caListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                // the new root issues regardless; a listener's failure is its own
+            }
+        }
     }
 
     /**
      * Reads again those of the trust domain's key sets that another node sharing the store has changed: the JWT-SVID
      * keys ({@value #JWT_SVID_KEY_SET}) and the CA ({@value #CA_KEY_SET}). Afterwards this node issues with the keys
-     * rotated there, and its bundle and verifiers trust them. Names of other key sets are ignored.
+     * rotated there, and its bundle and verifiers trust them; a new issuing root is told to the {@link #onCaRotated}
+     * listeners. Names of other key sets are ignored.
      *
      * @param changed the names of the key sets written in the store
      * @return whether any of them was one of the trust domain's, and was read again
@@ -203,10 +228,16 @@ public final class EmbeddedTrustDomain implements TrustBundleSource {
         if (jwt) {
             jwtKeys.reload();
         }
+        boolean rotated = false;
         if (root) {
             synchronized (this) { // not between rotateCa's store write and its own swap
+                X509Certificate before = ca.root();
                 ca = EmbeddedCa.load(keys);
+                rotated = !before.equals(ca.root());
             }
+        }
+        if (rotated) {
+            tellCaRotated();
         }
         return jwt || root;
     }

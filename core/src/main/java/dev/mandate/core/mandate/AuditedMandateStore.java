@@ -2,6 +2,7 @@ package dev.mandate.core.mandate;
 
 import dev.mandate.core.audit.AuditEntry;
 import dev.mandate.core.audit.AuditLog;
+import dev.mandate.core.identity.SpiffeId;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -36,6 +37,8 @@ public final class AuditedMandateStore implements MandateStore {
      *
      * @param mandate the new mandate
      * @param entry the event recording it
+     * @throws MandateRefused with {@code AGENT} if the store refused the row because the mandate's agent is not active
+     *     there (disabled meanwhile, perhaps on another replica); then neither is stored
      * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if they could not be made durable; then
      *     neither is stored
      */
@@ -57,6 +60,11 @@ public final class AuditedMandateStore implements MandateStore {
     public Set<String> endActive(Collection<String> ids, MandateState state, Instant at, String reason) {
         // The store's own answer: on a shared store only the replica whose write ended a mandate audits it.
         return store.endActive(ids, state, at, reason);
+    }
+
+    @Override
+    public Set<String> endActiveOfAgent(SpiffeId agent, MandateState state, Instant at, String reason) {
+        return store.endActiveOfAgent(agent, state, at, reason);
     }
 
     @Override

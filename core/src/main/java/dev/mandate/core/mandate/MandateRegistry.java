@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,26 @@ public final class MandateRegistry {
     private final List<FlowLabelsListener> labelListeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Node> nodes = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+
+    /**
+     * Mandates being written, not yet in {@link #nodes}, by id: an agent revoked meanwhile ({@link #endAgent}) marks
+     * its own, and the opening ends them at once (see {@link #admit}). Guarded by the lock; at most one per exchange in
+     * flight.
+     */
+    private final Map<String, Opening> opening = new HashMap<>();
+
+    /** A mandate being opened or delegated; {@code agentRevoked} says why its agent was revoked meanwhile. */
+    private static final class Opening {
+        final SpiffeId agent;
+
+        @Nullable
+        String agentRevoked; // guarded by the registry lock
+
+        Opening(SpiffeId agent) {
+            this.agent = agent;
+        }
+    }
+
     private volatile @Nullable Replica replica;
 
     /**
@@ -360,12 +381,65 @@ public final class MandateRegistry {
                 null,
                 null,
                 request.clearance());
-        persistAndAudit(m, "mandate.opened", actor);
+        Opening o = beginOpening(m, "mandate.opened", actor);
+        Node n;
         synchronized (lock) {
+            opening.remove(m.id());
             // putIfAbsent: the change feed may have brought this very row in already (replicas)
-            nodes.putIfAbsent(m.id(), new Node(m, null));
+            n = nodes.computeIfAbsent(m.id(), id -> new Node(m, null));
         }
+        admit(n, o, actor);
         return m;
+    }
+
+    /**
+     * Writes a new mandate with its audit event, announced as being opened so that an agent revocation meanwhile
+     * marks it ({@link #endAgent}). The caller takes it out of {@link #opening} when it puts it in memory.
+     */
+    private Opening beginOpening(Mandate m, String type, String actor) {
+        Opening o = new Opening(m.agent());
+        synchronized (lock) {
+            opening.put(m.id(), o);
+        }
+        try {
+            persistAndAudit(m, type, actor);
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                opening.remove(m.id());
+            }
+            throw e;
+        }
+        return o;
+    }
+
+    /**
+     * Ends a mandate just opened whose agent was revoked (disabled) while it was written: that revocation looked at
+     * memory before the mandate was there, and the store took the row because the agent was still active when it
+     * read it (on PostgreSQL the agent's row stays share-locked until the mandate's row is committed, so the disable
+     * came after). Audited as any revocation, then refused to the caller.
+     */
+    private void admit(Node n, Opening o, String actor) {
+        String reason = o.agentRevoked;
+        if (reason == null) {
+            return;
+        }
+        Ended ended;
+        synchronized (lock) {
+            ended = endSubtreesRecorded(List.of(n), MandateState.REVOKED, reason);
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (Node e : ended.nodes()) {
+            // Not if the revocation's own sweep of the store ended (and recorded) the row first.
+            if (ended.auditedHere(e, true)) {
+                entries.add(endEntry(e, MandateState.REVOKED, reason, actor, "agent " + o.agent + " revoked"));
+            }
+        }
+        recordAll(entries);
+        notifyEnded(ended.nodes(), reason);
+        throw new MandateRefused(
+                MandateRefused.Rule.AGENT,
+                "agent " + o.agent + " was revoked (" + reason + ") while mandate " + n.grant.id()
+                        + " was being opened; the mandate is revoked");
     }
 
     /**
@@ -386,12 +460,14 @@ public final class MandateRegistry {
         requireLive(parentId);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Mandate child = Attenuation.derive(parent.snapshot(), request, now, limits.maxDepth(), newId());
-        persistAndAudit(child, "mandate.delegated", actor);
+        Opening o = beginOpening(child, "mandate.delegated", actor);
+        Node n;
         synchronized (lock) {
+            opening.remove(child.id());
             // The parent may have ended between the check and now; a child attached after that would escape its
             // cascade, so it ends here instead.
             LiveCheck again = checkLive(parentId);
-            Node n = nodes.get(child.id()); // the change feed may have brought this very row in already (replicas)
+            n = nodes.get(child.id()); // the change feed may have brought this very row in already (replicas)
             if (n == null) {
                 n = new Node(child, parent);
                 nodes.put(child.id(), n);
@@ -403,6 +479,7 @@ public final class MandateRegistry {
                         MandateRefused.Rule.PARENT_NOT_LIVE, "parent mandate " + parentId + " is " + describe(again));
             }
         }
+        admit(n, o, actor);
         return child;
     }
 
@@ -476,7 +553,22 @@ public final class MandateRegistry {
      *     {@code UNAVAILABLE} if the change could not be stored or audited
      */
     public List<String> close(String id, String actor) {
-        return endOne(id, MandateState.CLOSED, "closed", actor);
+        return endOne(id, MandateState.CLOSED, "closed", actor, Map.of());
+    }
+
+    /**
+     * Closes a mandate as {@link #close(String, String)} does, recording more details in its own {@code
+     * mandate.closed} event (for example, which certificate its holder presented).
+     *
+     * @param id the mandate
+     * @param actor who closes it, for the audit log
+     * @param auditDetails added to the mandate's own event
+     * @return the ids that ended, the mandate first
+     * @throws MandateException with {@code NOT_FOUND} for an unknown mandate, {@code CONFLICT} if it already ended,
+     *     {@code UNAVAILABLE} if the change could not be stored or audited
+     */
+    public List<String> close(String id, String actor, Map<String, String> auditDetails) {
+        return endOne(id, MandateState.CLOSED, "closed", actor, auditDetails);
     }
 
     /**
@@ -490,7 +582,7 @@ public final class MandateRegistry {
      *     {@code UNAVAILABLE} if the revocation could not be stored or audited (it is in force in memory regardless)
      */
     public List<String> revoke(String id, String reason, String actor) {
-        return endOne(id, MandateState.REVOKED, reason, actor);
+        return endOne(id, MandateState.REVOKED, reason, actor, Map.of());
     }
 
     /**
@@ -526,14 +618,22 @@ public final class MandateRegistry {
     private List<String> revokeAgent(SpiffeId agent, String reason, String actor, boolean recordIfNothingEnded) {
         Ended ended = endAgent(agent, reason);
         boolean replicated = replica != null;
+        // Rows of the agent still active in the store that memory did not hold: on a shared store, mandates other
+        // replicas opened just before the disable (the store refuses them after it) and this one has not learned of
+        // yet; here, one being opened right now. They end in the store now, recorded here, and the feed brings them
+        // ended to every replica, even if the agent is enabled again before it polls.
+        List<String> elsewhere = List.of();
+        MandateException failure = null;
+        try {
+            elsewhere = List.copyOf(store.endActiveOfAgent(agent, MandateState.REVOKED, clock.instant(), reason));
+        } catch (MandateException e) {
+            failure = e;
+        }
+        int count = ended.nodes().size() + elsewhere.size();
         List<AuditEntry> entries = new ArrayList<>();
-        if (recordIfNothingEnded || !ended.nodes().isEmpty()) {
+        if (recordIfNothingEnded || count > 0) {
             entries.add(new AuditEntry(
-                    "agent.revoked",
-                    actor,
-                    agent.toString(),
-                    reason,
-                    Map.of("mandates", Integer.toString(ended.nodes().size()))));
+                    "agent.revoked", actor, agent.toString(), reason, Map.of("mandates", Integer.toString(count))));
         }
         for (Node n : ended.nodes()) {
             // A replica that learned of the disable first may have revoked (and audited) it already.
@@ -541,9 +641,25 @@ public final class MandateRegistry {
                 entries.add(endEntry(n, MandateState.REVOKED, reason, actor, "agent " + agent + " revoked"));
             }
         }
+        for (String id : elsewhere) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("agent", agent.toString());
+            details.put("cascade", "agent " + agent + " revoked");
+            entries.add(new AuditEntry("mandate.revoked", actor, id, fit(reason), details));
+        }
         recordAll(entries);
         notifyEnded(ended.nodes(), reason);
-        return ended.nodes().stream().map(n -> n.grant.id()).toList();
+        if (failure != null) {
+            throw new MandateException(
+                    ErrorCode.UNAVAILABLE,
+                    "agent " + agent + "'s mandates here are revoked, but those other replicas may hold could not be"
+                            + " ended in the store; retry: " + failure.getMessage(),
+                    failure);
+        }
+        List<String> ids = new ArrayList<>(count);
+        ended.nodes().forEach(n -> ids.add(n.grant.id()));
+        ids.addAll(elsewhere);
+        return ids;
     }
 
     /**
@@ -574,6 +690,12 @@ public final class MandateRegistry {
     private Ended endAgent(SpiffeId agent, String reason) {
         List<Node> roots = new ArrayList<>();
         synchronized (lock) {
+            // Mandates of the agent being written now are not in memory yet: their opening ends them (admit).
+            for (Opening o : opening.values()) {
+                if (o.agent.equals(agent)) {
+                    o.agentRevoked = reason;
+                }
+            }
             for (Node n : nodes.values()) {
                 if (n.state == MandateState.ACTIVE && n.grant.agent().equals(agent)) {
                     roots.add(n);
@@ -629,7 +751,8 @@ public final class MandateRegistry {
         return nodes.size();
     }
 
-    private List<String> endOne(String id, MandateState state, String reason, String actor) {
+    private List<String> endOne(
+            String id, MandateState state, String reason, String actor, Map<String, String> auditDetails) {
         known(id); // outside the lock: a replica may look it up in the store
         List<Node> ended;
         synchronized (lock) {
@@ -646,8 +769,14 @@ public final class MandateRegistry {
         List<AuditEntry> entries = new ArrayList<>();
         String type = state == MandateState.CLOSED ? "closed" : "revoked";
         for (Node n : ended) {
-            entries.add(
-                    endEntry(n, state, reason, actor, n.grant.id().equals(id) ? null : "ancestor " + id + " " + type));
+            boolean own = n.grant.id().equals(id);
+            AuditEntry entry = endEntry(n, state, reason, actor, own ? null : "ancestor " + id + " " + type);
+            if (own && !auditDetails.isEmpty()) {
+                Map<String, String> details = new LinkedHashMap<>(entry.details());
+                details.putAll(auditDetails);
+                entry = new AuditEntry(entry.type(), entry.actor(), entry.subject(), entry.reason(), details);
+            }
+            entries.add(entry);
         }
         recordAll(entries);
         notifyEnded(ended, reason);
@@ -738,6 +867,8 @@ public final class MandateRegistry {
             // The row and its event in one transaction: both durable, or neither (nothing to compensate).
             try {
                 joint.insertAudited(m, entry);
+            } catch (MandateRefused e) {
+                throw e; // the store refused this row by a rule (its agent is disabled), nothing was written
             } catch (MandateException e) {
                 throw new MandateException(
                         ErrorCode.UNAVAILABLE,

@@ -45,6 +45,25 @@ public interface MandateStore {
     }
 
     /**
+     * Ends every mandate of an agent still active in the store, as {@link #endActive} does, and tells which. A replica
+     * that disables an agent calls this after the disable is stored, for the mandates other replicas opened that it
+     * has not learned of yet (the store refuses new ones once the agent is disabled); the feed then brings them ended
+     * to every replica, whatever the agent's state by then. This default, for a store that only one registry writes
+     * (whose memory holds every mandate), ends nothing.
+     *
+     * @param agent the agent
+     * @param state the final state
+     * @param at when they ended
+     * @param reason why
+     * @return the ids this call moved from active to {@code state}
+     * @throws dev.mandate.core.MandateException with {@code UNAVAILABLE} if the change could not be stored
+     */
+    default java.util.Set<String> endActiveOfAgent(
+            dev.mandate.core.identity.SpiffeId agent, MandateState state, Instant at, String reason) {
+        return java.util.Set.of();
+    }
+
+    /**
      * Moves a mandate's expiry (a renewal).
      *
      * @param id the mandate

@@ -402,14 +402,7 @@ public final class TokenExchange {
         if (x5t != null) {
             ClientCertificate presented = requireClientCertificate(certificate, "the mandate token");
             if (!x5t.equals(presented.thumbprint())) {
-                SpiffeId id = presented.authenticate();
-                if (!id.toString().equals(held.subject())) {
-                    throw new OAuthException(
-                            OAuthError.INVALID_CLIENT,
-                            "the mandate token is certificate-bound (cnf.x5t#S256) to another client certificate than"
-                                    + " this connection's, whose X.509-SVID is " + id + ", not the mandate's agent "
-                                    + held.subject() + ": only its holder may use it");
-                }
+                requireSameAgent(held, presented);
                 // RFC 8705 binds to a certificate; the agent's renewed X.509-SVID is the same workload identity.
                 rebound = Map.of("cnf.x5t#S256", presented.thumbprint(), "rebound-from", x5t);
                 x5t = presented.thumbprint();
@@ -429,7 +422,10 @@ public final class TokenExchange {
      * Closes the mandate a mandate token carries because its task ended (the agent's own way, RFC 7009 revocation of
      * its token): its delegated mandates end with it, and with them their leases. Closing an already-ended mandate is
      * not an error. The caller must hold the token as for {@link #renew}: a DPoP-bound token needs a proof by its key
-     * over its hash ({@code ath}); a certificate-bound token needs the very certificate it is bound to.
+     * over its hash ({@code ath}); a certificate-bound token needs the certificate it is bound to, or another that
+     * verifies now as an X.509-SVID of the token's own agent ({@code sub}) — the agent renewed its SVID and ends its
+     * task without renewing the token first (revoking only lowers privilege); the {@code mandate.closed} event then
+     * records both thumbprints ({@code cnf.x5t#S256}, {@code presented-x5t#S256}).
      *
      * @param token the mandate token
      * @param proof the request's DPoP proof, not yet verified, or null if none was sent
@@ -437,16 +433,25 @@ public final class TokenExchange {
      * @return the ids of the mandates that ended now, the token's first; empty if it had already ended
      * @throws OAuthException {@code invalid_grant} for a token that does not verify, {@code invalid_dpop_proof} when a
      *     bound token comes without a proof by its key over its hash, {@code invalid_client} when a certificate-bound
-     *     token comes without its certificate
+     *     token comes without its certificate or an X.509-SVID of its agent
      */
     public List<String> close(String token, @Nullable PresentedProof proof, @Nullable ClientCertificate certificate) {
         MandateTokens.Verified held = holder(token, proof, "revoke");
-        requireCertificate(held, certificate == null ? null : certificate.thumbprint(), "the mandate token");
+        Map<String, String> presented = Map.of();
+        String x5t = held.x5t();
+        if (x5t != null) {
+            ClientCertificate client = requireClientCertificate(certificate, "the mandate token");
+            if (!x5t.equals(client.thumbprint())) {
+                // Revoking only lowers privilege: the agent's renewed X.509-SVID (same SPIFFE ID) may end its task.
+                requireSameAgent(held, client);
+                presented = Map.of("cnf.x5t#S256", x5t, "presented-x5t#S256", client.thumbprint());
+            }
+        }
         if (!registry.checkLive(held.mandateId()).isLive()) {
             return List.of();
         }
         try {
-            return registry.close(held.mandateId(), held.subject());
+            return registry.close(held.mandateId(), held.subject(), presented);
         } catch (MandateException e) {
             if (e.code() == ErrorCode.CONFLICT) {
                 return List.of(); // ended between the check and the close
@@ -536,6 +541,22 @@ public final class TokenExchange {
                     OAuthError.INVALID_CLIENT,
                     what + " is certificate-bound (cnf.x5t#S256) to another client certificate than this"
                             + " connection's: only its holder may use it");
+        }
+    }
+
+    /**
+     * A certificate-bound token is bound to an X.509-SVID of its own agent ({@code sub}: opening, delegation to the
+     * client and re-binding all bind to the agent's certificate), so another certificate holds it for renewal and
+     * revocation only when it verifies now as an X.509-SVID of that same SPIFFE ID: the agent's renewed SVID.
+     */
+    private static void requireSameAgent(MandateTokens.Verified held, ClientCertificate presented) {
+        SpiffeId id = presented.authenticate();
+        if (!id.toString().equals(held.subject())) {
+            throw new OAuthException(
+                    OAuthError.INVALID_CLIENT,
+                    "the mandate token is certificate-bound (cnf.x5t#S256) to another client certificate than"
+                            + " this connection's, whose X.509-SVID is " + id + ", not the mandate's agent "
+                            + held.subject() + ": only its holder may use it");
         }
     }
 

@@ -322,6 +322,10 @@ final class EmbeddedTrustDomainTest {
         AgentRegistry agents = agents(clock);
         EmbeddedTrustDomain a = domain(clock, agents);
         EmbeddedTrustDomain b = domain(clock, agents);
+        java.util.concurrent.atomic.AtomicInteger rotatedOnA = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger rotatedOnB = new java.util.concurrent.atomic.AtomicInteger();
+        a.onCaRotated(rotatedOnA::incrementAndGet);
+        b.onCaRotated(rotatedOnB::incrementAndGet);
         X509Certificate oldRoot = b.bundle().x509Authorities().get(0);
         String kid = a.rotateJwtKey("admin");
         X509Certificate newRoot = a.rotateCa("admin");
@@ -333,8 +337,18 @@ final class EmbeddedTrustDomainTest {
         assertThat(b.bundle().x509Authorities()).containsExactly(oldRoot);
         assertThat(b.bundle().jwtAuthorities()).noneMatch(k -> kid.equals(k.getKeyID()));
 
+        assertThat(rotatedOnA).as("the rotating node's listeners hear of it").hasValue(1);
+        assertThat(b.reload(Set.of(EmbeddedTrustDomain.JWT_SVID_KEY_SET))).isTrue();
+        assertThat(rotatedOnB).as("no new root yet").hasValue(0);
         assertThat(b.reload(Set.of(EmbeddedTrustDomain.JWT_SVID_KEY_SET, EmbeddedTrustDomain.CA_KEY_SET)))
                 .isTrue();
+        assertThat(rotatedOnB)
+                .as("B's listeners (its TLS listener) hear of the root learned from the store")
+                .hasValue(1);
+        assertThat(b.reload(Set.of(EmbeddedTrustDomain.CA_KEY_SET)))
+                .as("read again")
+                .isTrue();
+        assertThat(rotatedOnB).as("the same root again is no rotation").hasValue(1);
         assertThat(b.bundle().x509Authorities()).containsExactly(newRoot, oldRoot);
         assertThat(b.bundle().jwtAuthorities()).anyMatch(k -> kid.equals(k.getKeyID()));
         assertThat(b.currentJwtKid()).isEqualTo(kid);
