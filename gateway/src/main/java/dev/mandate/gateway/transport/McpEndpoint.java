@@ -3,6 +3,7 @@ package dev.mandate.gateway.transport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,9 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +53,9 @@ public final class McpEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
+    /** Writes as {@code JsonNode.toString()} does (a default mapper), so the answer bytes stay what they were. */
+    private static final ObjectWriter WRITER = new ObjectMapper().writer();
+
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final String DEFAULT_VERSION = "2025-03-26";
     private static final String BATCH_VERSION = "2025-03-26";
@@ -312,7 +318,19 @@ public final class McpEndpoint implements AutoCloseable {
             ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
             ctx.result("event: message\ndata: " + body + "\n\n");
         } else {
-            ctx.status(200).contentType("application/json").result(body.toString());
+            ctx.status(200).contentType("application/json").result(bytes(body));
+        }
+    }
+
+    /**
+     * The JSON text of {@code body} as UTF-8, written once: the same bytes as {@code body.toString()} encoded, without
+     * the string between (the answer of every call passes here).
+     */
+    private static byte[] bytes(JsonNode body) {
+        try {
+            return WRITER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
         }
     }
 
@@ -648,14 +666,8 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private CallerContext authenticate(Context ctx, @Nullable JsonNode id) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String name : Collections.list(ctx.req().getHeaderNames())) {
-            headers.put(name, Collections.list(ctx.req().getHeaders(name)));
-        }
-        URI uri = URI.create(baseUrl(ctx) + ctx.path());
         try {
-            return authenticator.authenticate(
-                    new AuthenticationRequest(ctx.method().name(), uri, headers, clientCertificate(ctx)));
+            return authenticator.authenticate(AuthenticationRequest.of(new RequestSource(ctx)));
         } catch (MandateException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED) {
                 ctx.header(
@@ -673,6 +685,53 @@ public final class McpEndpoint implements AutoCloseable {
                     id);
         } catch (RuntimeException e) {
             throw new Failure(503, GatewayError.INTERNAL, incident(e), id);
+        }
+    }
+
+    /**
+     * The live request as an authenticator reads it: headers on demand (an authenticator reads one or two), the URI
+     * built only if asked (a DPoP proof's {@code htu}).
+     */
+    private record RequestSource(Context ctx) implements AuthenticationRequest.Source {
+        @Override
+        public String method() {
+            return ctx.method().name();
+        }
+
+        @Override
+        public URI uri() {
+            return URI.create(baseUrl(ctx) + ctx.path());
+        }
+
+        @Override
+        public List<String> headerValues(String name) {
+            Enumeration<String> values = ctx.req().getHeaders(name);
+            if (values == null || !values.hasMoreElements()) {
+                return List.of();
+            }
+            String first = values.nextElement();
+            return values.hasMoreElements() ? with(first, values) : List.of(first);
+        }
+
+        private static List<String> with(String first, Enumeration<String> rest) {
+            List<String> all = new ArrayList<>();
+            all.add(first);
+            all.addAll(Collections.list(rest));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (String name : Collections.list(ctx.req().getHeaderNames())) {
+                headers.put(name, Collections.list(ctx.req().getHeaders(name)));
+            }
+            return headers;
+        }
+
+        @Override
+        public java.security.cert.@Nullable X509Certificate clientCertificate() {
+            return McpEndpoint.clientCertificate(ctx);
         }
     }
 
@@ -750,9 +809,7 @@ public final class McpEndpoint implements AutoCloseable {
             GatewayError error,
             String message,
             @Nullable Decision decision) {
-        ctx.status(status)
-                .contentType("application/json")
-                .result(error(id, error, message, decision).toString());
+        ctx.status(status).contentType("application/json").result(bytes(error(id, error, message, decision)));
     }
 
     /** A transport-level refusal: its HTTP status and JSON-RPC error. */
