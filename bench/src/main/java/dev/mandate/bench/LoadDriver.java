@@ -59,9 +59,18 @@ final class LoadDriver {
      * of the server) counts the wait too.
      */
     static Result openLoop(int workers, int calls, int rate, Call call) throws InterruptedException {
+        return openLoop(workers, 1, calls, rate, call);
+    }
+
+    /**
+     * Open loop in {@code lanes} lanes: call {@code i} belongs to lane {@code i % lanes}, and each lane has its own
+     * {@code workers} (numbered 0 to workers − 1 within it), so a lane whose target falls behind does not hold up the
+     * calls of another (the direct calls beside a saturated gateway).
+     */
+    static Result openLoop(int workers, int lanes, int calls, int rate, Call call) throws InterruptedException {
         long interval = 1_000_000_000L / rate;
         long begin = System.nanoTime() + 10_000_000L;
-        return run(workers, calls, (worker, index, latencies) -> {
+        return run(workers, lanes, calls, (worker, index, latencies) -> {
             long due = begin + index * interval;
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
@@ -76,7 +85,7 @@ final class LoadDriver {
 
     /** Closed loop: each worker makes its next call as soon as it has the answer to the last. */
     static Result closedLoop(int workers, int calls, Call call) throws InterruptedException {
-        return run(workers, calls, (worker, index, latencies) -> {
+        return run(workers, 1, calls, (worker, index, latencies) -> {
             long start = System.nanoTime();
             try {
                 call.call(worker, index);
@@ -90,20 +99,27 @@ final class LoadDriver {
         void call(int worker, int index, long[] latencies) throws Exception;
     }
 
-    private static Result run(int workers, int calls, Timed timed) throws InterruptedException {
+    private static Result run(int workers, int lanes, int calls, Timed timed) throws InterruptedException {
         long[] latencies = new long[calls];
-        AtomicInteger next = new AtomicInteger();
+        AtomicInteger[] next = new AtomicInteger[lanes];
+        for (int l = 0; l < lanes; l++) {
+            next[l] = new AtomicInteger();
+        }
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<@Nullable String> first = new AtomicReference<>();
         AtomicLong driverCpu = new AtomicLong();
         List<Thread> threads = new ArrayList<>(workers);
         long process0 = OS.getProcessCpuTime();
         long begin = System.nanoTime();
-        for (int w = 0; w < workers; w++) {
-            int worker = w;
+        for (int w = 0; w < workers * lanes; w++) {
+            int worker = w % workers;
+            int lane = w / workers;
+            AtomicInteger turn = next[lane];
             threads.add(Thread.ofPlatform().name("driver-" + w).daemon().start(() -> {
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
-                for (int i = next.getAndIncrement(); i < calls; i = next.getAndIncrement()) {
+                for (int i = lane + lanes * turn.getAndIncrement();
+                        i < calls;
+                        i = lane + lanes * turn.getAndIncrement()) {
                     try {
                         timed.call(worker, i, latencies);
                     } catch (Exception e) {

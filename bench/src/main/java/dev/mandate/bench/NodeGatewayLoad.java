@@ -223,7 +223,7 @@ public final class NodeGatewayLoad {
         }
     }
 
-    /** Workers of the open loop (each with a connection to either side): enough that a call rarely waits for one. */
+    /** Workers of the open loop per side (each with a connection): enough that a call rarely waits for one. */
     private static final int OPEN_LOOP_WORKERS = 64;
 
     private static double[][] openLoop(Side direct, Side gateway, int rate, int seconds) throws Exception {
@@ -232,7 +232,8 @@ public final class NodeGatewayLoad {
                 Opened g = Opened.open(gateway, OPEN_LOOP_WORKERS)) {
             // Alternate the two sides call by call so that both see the same machine state; each side gets `rate`
             // calls/s, so the calls of both together are due at twice that.
-            LoadDriver.Result r = LoadDriver.openLoop(OPEN_LOOP_WORKERS, 2 * calls, 2 * rate, (worker, i) -> {
+            // Two lanes with their own workers: a gateway past its capacity does not hold up the direct calls.
+            LoadDriver.Result r = LoadDriver.openLoop(OPEN_LOOP_WORKERS, 2, 2 * calls, 2 * rate, (worker, i) -> {
                 if (i % 2 == 0) {
                     d.call(worker, i);
                 } else {
