@@ -318,7 +318,15 @@ public final class McpEndpoint implements AutoCloseable {
             ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
             ctx.result("event: message\ndata: " + body + "\n\n");
         } else {
-            ctx.status(200).contentType("application/json").result(bytes(body));
+            ctx.status(200).contentType("application/json");
+            // Straight into Javalin's (compressing) output stream: ctx.result(bytes) would be copied there through a
+            // 32 KiB buffer allocated per answer, a quarter of all bytes allocated under load (young GC pauses set the
+            // p99). Same stream, same bytes, same compression decision (Javalin decides on the first write's size).
+            try {
+                ctx.outputStream().write(bytes(body));
+            } catch (IOException e) {
+                LOG.debug("an answer could not be written to the agent: {}", e.toString());
+            }
         }
     }
 
@@ -605,7 +613,17 @@ public final class McpEndpoint implements AutoCloseable {
         }
         byte[] body;
         try {
-            body = ctx.bodyInputStream().readNBytes(max + 1);
+            if (declared >= 0) {
+                // The usual case: read into an array of the declared size. readNBytes(max + 1) would allocate a 16 KiB
+                // buffer per request besides the result, which was a seventh of all bytes allocated under load
+                // (young GC pauses set the p99). The servlet stream ends at the declared length.
+                body = new byte[(int) declared];
+                if (ctx.bodyInputStream().readNBytes(body, 0, body.length) < body.length) {
+                    throw new IOException("the body ended before its Content-Length of " + declared);
+                }
+            } else {
+                body = ctx.bodyInputStream().readNBytes(max + 1);
+            }
         } catch (IOException e) {
             throw new Failure(400, GatewayError.INVALID_REQUEST, "the request body could not be read", null);
         }
