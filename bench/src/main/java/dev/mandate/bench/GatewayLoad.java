@@ -19,25 +19,15 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Load driver for the MCP gateway: one in-process upstream (the MCP Java SDK server over Streamable HTTP on Jetty,
@@ -49,14 +39,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Run (after {@code ./mvnw -B -q package -DskipTests}): {@code java -cp bench/target/benchmarks.jar
  * dev.mandate.bench.GatewayLoad [rate] [seconds] [concurrency] [sessions] [sdk|lean]}; {@code lean} puts a minimal
- * JSON-RPC echo server upstream instead of the SDK's, so that the upstream's own cost does not cap the figures.
+ * JSON-RPC echo server upstream instead of the SDK's, so that the upstream's own cost does not cap the figures. The
+ * driver is {@link McpLoadClient}: raw keep-alive sockets on platform threads by default, {@code -Dclient=jdk} for
+ * the JDK's {@code HttpClient}; it prints its own share of the process's CPU time per phase.
  */
 @SuppressWarnings("try") // Upstream.close() may throw InterruptedException from Jetty's stop; main propagates it
 public final class GatewayLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "bench-token";
-    private static final java.util.concurrent.atomic.AtomicReference<@Nullable String> FIRST_FAILURE =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     private GatewayLoad() {}
 
@@ -98,40 +88,43 @@ public final class GatewayLoad {
                     })
                     .start("127.0.0.1", 0);
             try {
-                HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build();
-                Target direct = new Target("direct", upstream.url(), "echo", http);
+                McpLoadClient client = McpLoadClient.fromSystemProperty();
+                Target direct = new Target("direct", upstream.url(), "echo", client);
                 Target through =
-                        new Target("gateway", URI.create("http://127.0.0.1:" + web.port() + "/mcp"), "up.echo", http);
+                        new Target("gateway", URI.create("http://127.0.0.1:" + web.port() + "/mcp"), "up.echo", client);
                 System.out.printf(
-                        "JDK %s, %d cores, upstream: %s%n",
-                        Runtime.version(), Runtime.getRuntime().availableProcessors(), upstream.kind());
+                        "JDK %s, %d cores, upstream: %s, driver: %s client%n",
+                        Runtime.version(), Runtime.getRuntime().availableProcessors(), upstream.kind(), client.kind());
                 System.out.println("warming up ...");
                 for (int i = 0; i < 2; i++) {
                     paced(direct, rate, Math.min(3, seconds));
                     paced(through, rate, Math.min(3, seconds));
                 }
-                long[] d = paced(direct, rate, seconds);
-                long[] g = paced(through, rate, seconds);
+                LoadDriver.Result d = paced(direct, rate, seconds);
+                LoadDriver.Result g = paced(through, rate, seconds);
+                long[] dl = sorted(d);
+                long[] gl = sorted(g);
                 System.out.printf(
                         "at %d calls/s for %d s: direct p50 %.3f ms p99 %.3f ms; through the gateway p50 %.3f ms"
                                 + " p99 %.3f ms; added p50 %.3f ms, p99 %.3f ms%n",
                         rate,
                         seconds,
-                        ms(d, 0.50),
-                        ms(d, 0.99),
-                        ms(g, 0.50),
-                        ms(g, 0.99),
-                        ms(g, 0.50) - ms(d, 0.50),
-                        ms(g, 0.99) - ms(d, 0.99));
+                        ms(dl, 0.50),
+                        ms(dl, 0.99),
+                        ms(gl, 0.50),
+                        ms(gl, 0.99),
+                        ms(gl, 0.50) - ms(dl, 0.50),
+                        ms(gl, 0.99) - ms(dl, 0.99));
+                cpu("open loop, direct", d);
+                cpu("open loop, through the gateway", g);
                 int calls = Math.max(rate * seconds, 10_000);
-                double directMax = closed(direct, calls, concurrency);
-                double gatewayMax = closed(through, calls, concurrency);
+                LoadDriver.Result dm = closed(direct, calls, concurrency);
+                LoadDriver.Result gm = closed(through, calls, concurrency);
                 System.out.printf(
                         "max with %d clients, %d calls: direct %.0f calls/s, through the gateway %.0f calls/s%n",
-                        concurrency, calls, directMax, gatewayMax);
+                        concurrency, calls, calls / dm.seconds(), calls / gm.seconds());
+                cpu("closed loop, direct", dm);
+                cpu("closed loop, through the gateway", gm);
                 heap(through, gateway, sessions, concurrency);
                 System.out.printf("audit events counted: %d%n", audited.get());
             } finally {
@@ -153,113 +146,77 @@ public final class GatewayLoad {
         return sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e6;
     }
 
-    /**
-     * The most calls of the open loop in flight at once. Past a target's capacity the calls that wait for their turn
-     * wait here, still timed from their scheduled start, instead of each opening one more connection: the driver's HTTP
-     * client has no connection limit, and one connection per waiting call used to reach the machine's open-file limit.
-     */
-    static final int MAX_IN_FLIGHT = 1_024;
+    private static long[] sorted(LoadDriver.Result r) {
+        long[] copy = r.latencies().clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+
+    private static void cpu(String phase, LoadDriver.Result r) {
+        System.out.printf(
+                "  %s: driver threads %.1f %% of the process's CPU (%.0f of %.0f µs per call)%n",
+                phase,
+                r.driverShare(),
+                r.driverCpuNanos() / 1e3 / r.latencies().length,
+                r.processCpuNanos() / 1e3 / r.latencies().length);
+    }
+
+    /** Connections (and sessions) of the open loop: at 1,000 calls/s a call rarely waits for a free one. */
+    static final int OPEN_LOOP_CONNECTIONS = 64;
 
     /** Open loop: calls start on a fixed schedule; each latency counts from its scheduled start. */
-    private static long[] paced(Target target, int rate, int seconds) throws Exception {
+    private static LoadDriver.Result paced(Target target, int rate, int seconds) throws Exception {
         int n = rate * seconds;
-        int clients = 64;
-        List<Session> pool = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            pool.add(target.open());
-        }
-        long[] latencies = new long[n];
-        AtomicInteger failures = new AtomicInteger();
-        long interval = 1_000_000_000L / rate;
-        long begin = System.nanoTime() + 10_000_000L;
-        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < n; i++) {
-                long scheduled = begin + i * interval;
-                long wait = scheduled - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                int index = i;
-                Session session = pool.get(i % clients);
-                workers.execute(() -> {
-                    inFlight.acquireUninterruptibly();
-                    try {
-                        if (!session.call()) {
-                            failures.incrementAndGet();
-                        }
-                    } finally {
-                        inFlight.release();
-                    }
-                    latencies[index] = System.nanoTime() - scheduled;
-                });
+        Opened opened = Opened.open(target, OPEN_LOOP_CONNECTIONS);
+        try {
+            LoadDriver.Result r = LoadDriver.openLoop(OPEN_LOOP_CONNECTIONS, n, rate, opened::call);
+            if (r.failures() > 0) {
+                // Reported, not thrown: past its capacity a target times out, and that is a result too.
+                System.out.printf(
+                        "  %s: %d of %d calls failed (latency counted up to the failure), first: %s%n",
+                        target.name, r.failures(), n, r.firstFailure());
             }
+            return r;
+        } finally {
+            opened.close();
         }
-        if (failures.get() > 0) {
-            // Reported, not thrown: past its capacity a target times out, and that is a result too.
-            System.out.printf(
-                    "  %s: %d of %d calls failed (latency counted up to the failure)%n",
-                    target.name, failures.get(), n);
-        }
-        Arrays.sort(latencies);
-        return latencies;
     }
 
     /** Closed loop: each client calls again as soon as it has its answer. */
-    private static double closed(Target target, int calls, int concurrency) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        List<Session> pool = new ArrayList<>();
-        for (int i = 0; i < concurrency; i++) {
-            pool.add(target.open());
-        }
-        long begin = System.nanoTime();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new ArrayList<>();
-            for (Session session : pool) {
-                done.add(workers.submit(() -> {
-                    while (next.getAndIncrement() < calls) {
-                        if (!session.call()) {
-                            failures.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+    private static LoadDriver.Result closed(Target target, int calls, int concurrency) throws Exception {
+        Opened opened = Opened.open(target, concurrency);
+        try {
+            LoadDriver.Result r = LoadDriver.closedLoop(concurrency, calls, opened::call);
+            if (r.failures() > 0) {
+                throw new IllegalStateException(
+                        r.failures() + " calls to " + target.name + " failed, first: " + r.firstFailure());
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            return r;
+        } finally {
+            opened.close();
         }
-        double seconds = (System.nanoTime() - begin) / 1e9;
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " calls to " + target.name + " failed");
-        }
-        return calls / seconds;
     }
 
     private static void heap(Target target, McpGateway gateway, int sessions, int concurrency) throws Exception {
         int before = gateway.sessionCount();
         long used0 = usedAfterGc();
-        AtomicInteger next = new AtomicInteger();
-        try (ExecutorService workers =
-                Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory())) {
-            for (int i = 0; i < concurrency; i++) {
-                workers.execute(() -> {
-                    while (next.getAndIncrement() < sessions) {
-                        try {
-                            target.open();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                });
+        Opened opened = Opened.open(target, concurrency);
+        try {
+            LoadDriver.Result r = LoadDriver.closedLoop(
+                    concurrency,
+                    sessions,
+                    (worker, index) -> opened.connections.get(worker).initialize());
+            if (r.failures() > 0) {
+                throw new IllegalStateException(r.failures() + " sessions failed to open, first: " + r.firstFailure());
             }
+        } finally {
+            opened.close();
         }
         long used1 = usedAfterGc();
-        int opened = gateway.sessionCount() - before;
+        int opened1 = gateway.sessionCount() - before;
         System.out.printf(
                 "heap: %d sessions opened (%d live) took %.1f MiB, %.0f bytes per session%n",
-                opened, gateway.sessionCount(), (used1 - used0) / 1048576.0, (double) (used1 - used0) / opened);
+                opened1, gateway.sessionCount(), (used1 - used0) / 1048576.0, (double) (used1 - used0) / opened1);
     }
 
     private static long usedAfterGc() {
@@ -269,60 +226,34 @@ public final class GatewayLoad {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** An MCP endpoint and the name of its echo tool. */
-    private record Target(String name, URI url, String tool, HttpClient http) {
-        Session open() throws Exception {
-            HttpResponse<String> init = http.send(
-                    request(
-                            null,
-                            "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"load\","
-                                    + "\"version\":\"1\"}}}"),
-                    HttpResponse.BodyHandlers.ofString());
-            String id = init.headers()
-                    .firstValue("Mcp-Session-Id")
-                    .orElseThrow(() -> new IllegalStateException(name + " opened no session: " + init.body()));
-            http.send(
-                    request(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
-                    HttpResponse.BodyHandlers.discarding());
-            return new Session(this, id);
-        }
+    /** An MCP endpoint, the name of its echo tool, and the client that calls it. */
+    private record Target(String name, URI url, String tool, McpLoadClient client) {}
 
-        HttpRequest request(@Nullable String session, String body) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(url)
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json, text/event-stream")
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (session != null) {
-                b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
-            }
-            return b.build();
-        }
-    }
-
-    /** One open session of a target. */
-    private record Session(Target target, String id) {
-        boolean call() {
+    /** Connections to a target, each with one open session, all opened before a phase is timed. */
+    private record Opened(Target target, List<McpLoadClient.Connection> connections, List<String> sessions) {
+        static Opened open(Target target, int count) throws Exception {
+            List<McpLoadClient.Connection> connections = new ArrayList<>(count);
+            List<String> sessions = new ArrayList<>(count);
+            Opened opened = new Opened(target, connections, sessions);
             try {
-                HttpResponse<String> r = target.http.send(
-                        target.request(
-                                id,
-                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\""
-                                        + target.tool + "\",\"arguments\":{\"text\":\"hello\"}}}"),
-                        HttpResponse.BodyHandlers.ofString());
-                boolean ok = r.statusCode() == 200 && r.body().contains("echo hello");
-                if (!ok && FIRST_FAILURE.compareAndSet(null, r.statusCode() + " " + r.body())) {
-                    System.err.println(target.name + " call failed: " + FIRST_FAILURE.get());
+                for (int i = 0; i < count; i++) {
+                    McpLoadClient.Connection c = target.client.connect(target.url, TOKEN);
+                    connections.add(c);
+                    sessions.add(c.initialize());
                 }
-                return ok;
             } catch (Exception e) {
-                if (FIRST_FAILURE.compareAndSet(null, e.toString())) {
-                    System.err.println(target.name + " call failed: " + e);
-                }
-                return false;
+                opened.close();
+                throw e;
             }
+            return opened;
+        }
+
+        void call(int worker, int index) throws Exception {
+            connections.get(worker).echo(sessions.get(worker), target.tool, "hello");
+        }
+
+        void close() {
+            connections.forEach(McpLoadClient.Connection::close);
         }
     }
 

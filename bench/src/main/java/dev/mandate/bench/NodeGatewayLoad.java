@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,16 +39,17 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * <p>Run (after {@code ./mvnw -B -q package -DskipTests}): {@code java -Xmx2g -cp bench/target/benchmarks.jar
- * dev.mandate.bench.NodeGatewayLoad [rate] [seconds] [clients] [sessions]}.
+ * dev.mandate.bench.NodeGatewayLoad [rate] [seconds] [clients] [sessions] [sdk|lean]}; the driver is {@link
+ * McpLoadClient} (raw keep-alive sockets, or {@code -Dclient=jdk}), which prints its share of the process's CPU.
  */
 public final class NodeGatewayLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PROTOCOL = "2025-06-18";
     private static final int MAX_RATE = 100_000;
     private static final int MAX_SECONDS = 600;
     private static final int MAX_CLIENTS = 1_024;
     private static final int MAX_SESSIONS = 100_000;
 
+    /** For the node's admin API only; the load goes through {@link McpLoadClient}. */
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -99,17 +95,17 @@ public final class NodeGatewayLoad {
             String base = "http://127.0.0.1:" + node.port();
             String token = mandateToken(
                     base, Files.readString(data.resolve("admin.token")).strip());
-            Session direct = open(upstream.url(), null);
-            Session gateway = open(URI.create(base + "/mcp"), token);
-            String directTool = "echo";
-            String gatewayTool = "bench.echo";
+            McpLoadClient client = McpLoadClient.fromSystemProperty();
+            Side direct = new Side(upstream.url(), null, "echo", client);
+            Side gateway = new Side(URI.create(base + "/mcp"), token, "bench.echo", client);
+            System.out.printf(Locale.ROOT, "driver: %s client%n", client.kind());
 
             System.out.println("warming up ...");
-            closedLoop(direct, directTool, 4, 3_000);
-            closedLoop(gateway, gatewayTool, 4, 3_000);
+            closedLoop(direct, 4, 3_000);
+            closedLoop(gateway, 4, 3_000);
 
             System.out.printf(Locale.ROOT, "open loop: %,d calls/s for %d s each, alternating%n", rate, seconds);
-            double[][] lat = openLoop(direct, directTool, gateway, gatewayTool, rate, seconds);
+            double[][] lat = openLoop(direct, gateway, rate, seconds);
             report("direct ", lat[0]);
             report("gateway", lat[1]);
             System.out.printf(
@@ -119,8 +115,8 @@ public final class NodeGatewayLoad {
                     pct(lat[1], 99) - pct(lat[0], 99));
 
             int total = Math.max(5_000, rate * seconds);
-            double directRate = closedLoop(direct, directTool, clients, total);
-            double gatewayRate = closedLoop(gateway, gatewayTool, clients, total);
+            double directRate = closedLoop(direct, clients, total);
+            double gatewayRate = closedLoop(gateway, clients, total);
             System.out.printf(
                     Locale.ROOT,
                     "closed loop, %d clients, %,d calls each side: direct %,.0f calls/s, gateway %,.0f calls/s%n",
@@ -130,22 +126,24 @@ public final class NodeGatewayLoad {
                     gatewayRate);
 
             long before = heapAfterGc();
-            List<Session> held = new ArrayList<>(sessions);
-            for (int i = 0; i < sessions; i++) {
-                held.add(open(URI.create(base + "/mcp"), token));
-                if ((i + 1) % 2_000 == 0) {
-                    System.out.printf(Locale.ROOT, "  %,d sessions open%n", i + 1);
+            List<String> held = new ArrayList<>(sessions);
+            try (McpLoadClient.Connection c = client.connect(gateway.url(), token)) {
+                for (int i = 0; i < sessions; i++) {
+                    held.add(c.initialize());
+                    if ((i + 1) % 2_000 == 0) {
+                        System.out.printf(Locale.ROOT, "  %,d sessions open%n", i + 1);
+                    }
                 }
+                long after = heapAfterGc();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%,d gateway sessions held: heap %,d MB -> %,d MB (%,d KB per session)%n",
+                        held.size(),
+                        before >> 20,
+                        after >> 20,
+                        (after - before) / 1024 / held.size());
+                c.echo(held.get(0), gateway.tool(), "hello 0");
             }
-            long after = heapAfterGc();
-            System.out.printf(
-                    Locale.ROOT,
-                    "%,d gateway sessions held: heap %,d MB -> %,d MB (%,d KB per session)%n",
-                    held.size(),
-                    before >> 20,
-                    after >> 20,
-                    (after - before) / 1024 / held.size());
-            call(held.get(0), gatewayTool, 0);
         }
     }
 
@@ -194,107 +192,87 @@ public final class NodeGatewayLoad {
         return r.body();
     }
 
-    /** One MCP session: where it lives, its id, the caller's token. */
-    private record Session(URI url, String id, @Nullable String token) {}
+    /** One side of the comparison: an MCP endpoint, the caller's token, the echo tool's name there. */
+    private record Side(URI url, @Nullable String token, String tool, McpLoadClient client) {}
 
-    private Session open(URI url, @Nullable String token) throws Exception {
-        HttpRequest.Builder init =
-                request(url, token, null).POST(HttpRequest.BodyPublishers.ofString("""
-                        {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"%s",\
-                        "capabilities":{},"clientInfo":{"name":"gateway-load","version":"1"}}}""".formatted(PROTOCOL)));
-        HttpResponse<String> r = http.send(init.build(), HttpResponse.BodyHandlers.ofString());
-        String id = r.headers()
-                .firstValue("Mcp-Session-Id")
-                .orElseThrow(() -> new IllegalStateException(
-                        url + " initialize answered " + r.statusCode() + " without a session: " + r.body()));
-        Session s = new Session(url, id, token);
-        http.send(
-                request(url, token, id)
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        return s;
-    }
-
-    private static HttpRequest.Builder request(URI url, @Nullable String token, @Nullable String session) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", PROTOCOL);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (session != null) {
-            b.header("Mcp-Session-Id", session);
-        }
-        return b;
-    }
-
-    private CompletableFuture<Void> callAsync(Session s, String tool, int n) {
-        byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":" + (n + 1) + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                        + tool + "\",\"arguments\":{\"text\":\"hello " + n + "\"}}}")
-                .getBytes(StandardCharsets.UTF_8);
-        HttpRequest r = request(s.url(), s.token(), s.id())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenAccept(a -> {
-            if (a.statusCode() != 200
-                    || !a.body().contains("hello " + n)
-                    || a.body().contains("\"error\"")) {
-                throw new IllegalStateException(tool + " call " + n + " answered " + a.statusCode() + ": " + a.body());
+    /** One connection per worker per side, each with its session, opened before the clock starts. */
+    private record Opened(Side side, List<McpLoadClient.Connection> connections, List<String> sessions)
+            implements AutoCloseable {
+        static Opened open(Side side, int count) throws Exception {
+            Opened opened = new Opened(side, new ArrayList<>(count), new ArrayList<>(count));
+            try {
+                for (int i = 0; i < count; i++) {
+                    McpLoadClient.Connection c = side.client().connect(side.url(), side.token());
+                    opened.connections.add(c);
+                    opened.sessions.add(c.initialize());
+                }
+            } catch (Exception e) {
+                opened.close();
+                throw e;
             }
-        });
+            return opened;
+        }
+
+        void call(int worker, int n) throws Exception {
+            connections.get(worker).echo(sessions.get(worker), side.tool(), "hello " + n);
+        }
+
+        @Override
+        public void close() {
+            connections.forEach(McpLoadClient.Connection::close);
+        }
     }
 
-    private void call(Session s, String tool, int n) {
-        callAsync(s, tool, n).join();
-    }
+    /** Workers of the open loop per side (each with a connection): enough that a call rarely waits for one. */
+    private static final int OPEN_LOOP_WORKERS = 64;
 
-    private double[][] openLoop(
-            Session direct, String directTool, Session gateway, String gatewayTool, int rate, int seconds) {
+    private static double[][] openLoop(Side direct, Side gateway, int rate, int seconds) throws Exception {
         int calls = rate * seconds;
-        long[][] nanos = new long[2][calls];
-        List<CompletableFuture<Void>> pending = new ArrayList<>(2 * calls);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        // Alternate the two sides call by call so that both see the same machine state; each side gets `rate` calls/s.
-        for (int i = 0; i < 2 * calls; i++) {
-            int side = i % 2;
-            int n = i / 2;
-            long scheduled = start + n * interval + side * (interval / 2);
-            long now;
-            while ((now = System.nanoTime()) < scheduled) {
-                LockSupport.parkNanos(scheduled - now);
+        try (Opened d = Opened.open(direct, OPEN_LOOP_WORKERS);
+                Opened g = Opened.open(gateway, OPEN_LOOP_WORKERS)) {
+            // Alternate the two sides call by call so that both see the same machine state; each side gets `rate`
+            // calls/s, so the calls of both together are due at twice that.
+            // Two lanes with their own workers: a gateway past its capacity does not hold up the direct calls.
+            LoadDriver.Result r = LoadDriver.openLoop(OPEN_LOOP_WORKERS, 2, 2 * calls, 2 * rate, (worker, i) -> {
+                if (i % 2 == 0) {
+                    d.call(worker, i);
+                } else {
+                    g.call(worker, i);
+                }
+            });
+            if (r.failures() > 0) {
+                throw new IllegalStateException(
+                        r.failures() + " of " + 2 * calls + " open-loop calls failed, first: " + r.firstFailure());
             }
-            Session s = side == 0 ? direct : gateway;
-            pending.add(callAsync(s, side == 0 ? directTool : gatewayTool, i)
-                    .thenRun(() -> nanos[side][n] = System.nanoTime() - scheduled));
+            driverCpu("open loop, both sides", r);
+            long[][] nanos = new long[2][calls];
+            for (int i = 0; i < 2 * calls; i++) {
+                nanos[i % 2][i / 2] = r.latencies()[i];
+            }
+            return new double[][] {millis(nanos[0]), millis(nanos[1])};
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        return new double[][] {millis(nanos[0]), millis(nanos[1])};
     }
 
-    private double closedLoop(Session s, String tool, int clients, int total) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        List<CompletableFuture<Void>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(CompletableFuture.runAsync(
-                    () -> {
-                        int n;
-                        while ((n = next.getAndIncrement()) < total) {
-                            call(s, tool, n);
-                        }
-                    },
-                    pool));
+    private static double closedLoop(Side side, int clients, int total) throws Exception {
+        try (Opened opened = Opened.open(side, clients)) {
+            LoadDriver.Result r = LoadDriver.closedLoop(clients, total, opened::call);
+            if (r.failures() > 0) {
+                throw new IllegalStateException(
+                        r.failures() + " calls to " + side.url() + " failed, first: " + r.firstFailure());
+            }
+            driverCpu("closed loop, " + side.url(), r);
+            return total / r.seconds();
         }
-        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return total / elapsed;
+    }
+
+    private static void driverCpu(String phase, LoadDriver.Result r) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %s: driver threads %.1f %% of the process's CPU (%.0f of %.0f µs per call)%n",
+                phase,
+                r.driverShare(),
+                r.driverCpuNanos() / 1e3 / r.latencies().length,
+                r.processCpuNanos() / 1e3 / r.latencies().length);
     }
 
     private static double[] millis(long[] nanos) {

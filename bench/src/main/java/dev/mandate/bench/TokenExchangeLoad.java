@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,7 +128,7 @@ public final class TokenExchangeLoad {
                     .build();
             Client client = switch (CLIENT) {
                 case "jdk" -> new JdkClient(http, exchange);
-                case "raw" -> new RawClient(port, form);
+                case "raw" -> new RawClient(URI.create(base + "/oauth2/token"), form);
                 default -> throw new IllegalArgumentException("-Dclient must be raw or jdk, got " + CLIENT);
             };
             int warmup = Math.min(2_000, requests);
@@ -238,123 +232,34 @@ public final class TokenExchangeLoad {
     }
 
     /**
-     * A lean HTTP/1.1 client: one keep-alive socket per client, the request bytes encoded once, and the answer read
-     * by Content-Length or chunks. It spends far less of the two shared cores than the JDK client, so more of them go
-     * to the node; every answer is still read whole and checked.
+     * A lean HTTP/1.1 client ({@link KeepAliveHttp}): one keep-alive socket per client, the request bytes encoded
+     * once. It spends far less of the two shared cores than the JDK client, so more of them go to the node; every
+     * answer is still read whole and checked.
      */
     private static final class RawClient implements Client {
-        private static final int MAX_ANSWER = 64 * 1024;
-        private final int port;
+        private final URI url;
         private final byte[] request;
 
-        RawClient(int port, String form) {
-            this.port = port;
-            byte[] body = form.getBytes(StandardCharsets.UTF_8);
-            byte[] head = ("POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                            + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
-                            + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            this.request = Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, request, head.length, body.length);
+        RawClient(URI url, String form) {
+            this.url = url;
+            this.request = KeepAliveHttp.post(url, List.of("Content-Type: application/x-www-form-urlencoded"), form);
         }
 
         @Override
-        public Connection connect() {
+        public Connection connect() throws IOException {
+            KeepAliveHttp http = KeepAliveHttp.open(url);
             return new Connection() {
-                private @Nullable Socket socket;
-                private @Nullable InputStream in;
-
                 @Override
                 public @Nullable String exchange() throws IOException {
-                    Socket s = socket;
-                    InputStream input = in;
-                    if (s == null || input == null) {
-                        s = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
-                        s.setTcpNoDelay(true);
-                        input = new BufferedInputStream(s.getInputStream(), 16 * 1024);
-                        socket = s;
-                        in = input;
-                    }
-                    OutputStream out = s.getOutputStream();
-                    out.write(request);
-                    out.flush();
-                    String status = line(input);
-                    int code = status.startsWith("HTTP/1.1 ") && status.length() >= 12
-                            ? Integer.parseInt(status.substring(9, 12))
-                            : -1;
-                    int length = -1;
-                    boolean chunked = false;
-                    boolean close = false;
-                    for (String h = line(input); !h.isEmpty(); h = line(input)) {
-                        int colon = h.indexOf(':');
-                        if (colon < 0) {
-                            return "malformed header line: " + h;
-                        }
-                        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                        String value = h.substring(colon + 1).trim();
-                        switch (name) {
-                            case "content-length" -> length = Integer.parseInt(value);
-                            case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
-                            case "connection" -> close = value.equalsIgnoreCase("close");
-                            default -> {
-                                // not needed
-                            }
-                        }
-                    }
-                    String body;
-                    if (chunked) {
-                        StringBuilder b = new StringBuilder();
-                        for (int size = Integer.parseInt(line(input).trim(), 16); size > 0; ) {
-                            b.append(new String(read(input, size), StandardCharsets.UTF_8));
-                            line(input);
-                            size = Integer.parseInt(line(input).trim(), 16);
-                        }
-                        line(input);
-                        body = b.toString();
-                    } else if (length >= 0) {
-                        body = new String(read(input, length), StandardCharsets.UTF_8);
-                    } else {
-                        return "an answer with neither Content-Length nor chunks: " + status;
-                    }
-                    if (close) {
-                        close();
-                    }
-                    return granted(code, body);
+                    KeepAliveHttp.Answer a = http.exchange(request);
+                    return granted(a.status(), a.body());
                 }
 
                 @Override
-                public void close() throws IOException {
-                    Socket s = socket;
-                    socket = null;
-                    in = null;
-                    if (s != null) {
-                        s.close();
-                    }
+                public void close() {
+                    http.close();
                 }
             };
-        }
-
-        private static byte[] read(InputStream in, int n) throws IOException {
-            if (n > MAX_ANSWER) {
-                throw new IOException("an answer of " + n + " bytes is over " + MAX_ANSWER);
-            }
-            return in.readNBytes(n);
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder b = new StringBuilder(64);
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("the node closed the connection");
-                }
-                if (b.length() > 8192) {
-                    throw new IOException("a header line over 8192 bytes");
-                }
-                if (c != '\r') {
-                    b.append((char) c);
-                }
-            }
-            return b.toString();
         }
     }
 

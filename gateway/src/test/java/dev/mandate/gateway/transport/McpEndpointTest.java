@@ -312,6 +312,31 @@ final class McpEndpointTest {
     }
 
     @Test
+    void aBodyWithoutContentLengthIsReadWholeAndLimitedAsOneWithIt() throws Exception {
+        String session = initialize("m1");
+        String echo = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"echo\",\"params\":{\"text\":\"héllo\"}}";
+        byte[] bytes = echo.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // ofInputStream has no known length: the request goes out chunked, without Content-Length.
+        HttpResponse<String> chunked = send(post("", "Authorization", "Bearer m1", "Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+        HttpResponse<String> sized = send(post(echo, "Authorization", "Bearer m1", "Mcp-Session-Id", session));
+
+        assertThat(chunked.statusCode()).isEqualTo(200);
+        assertThat(chunked.body())
+                .isEqualTo(sized.body())
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"text\":\"héllo\"}}");
+
+        byte[] tooLarge = ("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"echo\",\"params\":{\"p\":\"" + "x".repeat(2000)
+                        + "\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> refused = send(post("", "Authorization", "Bearer m1", "Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooLarge))));
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(code(refused)).isEqualTo(-32600);
+    }
+
+    @Test
     void requestsAnswerJsonOrSseAndNotificationsAre202() throws Exception {
         String session = initialize("m1");
         String echo = "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"echo\",\"params\":{\"x\":1}}";
