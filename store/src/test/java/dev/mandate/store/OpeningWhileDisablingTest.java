@@ -155,7 +155,8 @@ final class OpeningWhileDisablingTest {
                 Duration.ofMinutes(5),
                 null,
                 Set.of("*"),
-                10);
+                10,
+                null);
     }
 
     private static void await(String what, BooleanSupplier condition) {
