@@ -18,7 +18,9 @@ const ask = (method, params) =>
   new Promise((resolve) => {
     const id = `ask-${next++}`;
     ask.last = id;
-    const timer = setTimeout(() => resolve({ unanswered: true }), 10000);
+    // Long enough for a loaded CI host (10 s was seen to run out at load average 11); an unanswered request still
+    // shows as { unanswered: true } and fails the test, only later.
+    const timer = setTimeout(() => resolve({ unanswered: true }), 30000);
     pending.set(id, (answer) => {
       clearTimeout(timer);
       resolve(answer);
