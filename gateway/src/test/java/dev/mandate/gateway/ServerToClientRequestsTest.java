@@ -43,14 +43,7 @@ final class ServerToClientRequestsTest {
             try {
                 RawAgent agent = new RawAgent("http://127.0.0.1:" + web.port() + "/mcp", "token-m1");
 
-                JsonNode answer = JSON.readTree(agent.post("""
-                        {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"asker.ask","arguments":{}}}"""));
-
-                JsonNode seen = JSON.readTree(answer.path("result")
-                        .path("content")
-                        .get(0)
-                        .path("text")
-                        .asText());
+                JsonNode seen = whatTheServerGot(agent);
                 assertThat(seen.path("sampling").path("error").asInt())
                         .as(seen.toString())
                         .isEqualTo(-32601);
@@ -140,13 +133,7 @@ final class ServerToClientRequestsTest {
 
                 // An agent that declared nothing is never asked; its process's requests get -32601.
                 RawAgent none = new RawAgent(url, "token-m-none");
-                JsonNode answer = JSON.readTree(none.post("""
-                        {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"asker.ask","arguments":{}}}"""));
-                JsonNode seen = JSON.readTree(answer.path("result")
-                        .path("content")
-                        .get(0)
-                        .path("text")
-                        .asText());
+                JsonNode seen = whatTheServerGot(none);
                 assertThat(seen.path("sampling").path("error").asInt())
                         .as(seen.toString())
                         .isEqualTo(-32601);
@@ -185,5 +172,13 @@ final class ServerToClientRequestsTest {
             }
         }
         throw new AssertionError("the call's stream ended without an answer");
+    }
+
+    /** Calls the asking server's {@code ask} tool and returns what its requests to the client got, as it reports. */
+    private static JsonNode whatTheServerGot(RawAgent agent) throws Exception {
+        JsonNode answer = JSON.readTree(agent.post("""
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"asker.ask","arguments":{}}}"""));
+        return JSON.readTree(
+                answer.path("result").path("content").get(0).path("text").asText());
     }
 }

@@ -144,29 +144,21 @@ final class ClientRequests {
         switch (decision) {
             case Decision.Allow a -> details.put("decision", "allow");
             case Decision.Deny d -> {
-                details.put("decision", "deny");
-                details.put("policies", String.join(",", d.policyIds()));
-                details.put("outcome", "not-asked");
-                return recorded(
+                return denied(
                         caller,
                         details,
                         started,
-                        error(
-                                GatewayError.DENIED,
-                                "denied: upstream '" + server + "' may not send " + method + " to the agent (decision"
-                                        + " deny, policies " + d.policyIds() + "): " + d.reason()));
+                        d.policyIds(),
+                        "denied: upstream '" + server + "' may not send " + method + " to the agent (decision deny,"
+                                + " policies " + d.policyIds() + "): " + d.reason());
             }
             case Decision.ApprovalRequired r -> {
-                details.put("decision", "deny");
-                details.put("policies", String.join(",", r.policyIds()));
-                details.put("outcome", "not-asked");
-                return recorded(
+                return denied(
                         caller,
                         details,
                         started,
-                        error(
-                                GatewayError.DENIED,
-                                "denied: " + method + " needs an approval, which it cannot wait for"));
+                        r.policyIds(),
+                        "denied: " + method + " needs an approval, which it cannot wait for");
             }
         }
         if (withdrawn.isDone()) {
@@ -271,6 +263,15 @@ final class ClientRequests {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("result", result);
         return out;
+    }
+
+    /** A request the policy refused: the agent is not asked, and the refusal is recorded with its policies. */
+    private ObjectNode denied(
+            CallerContext caller, Map<String, String> details, long started, List<String> policyIds, String message) {
+        details.put("decision", "deny");
+        details.put("policies", String.join(",", policyIds));
+        details.put("outcome", "not-asked");
+        return recorded(caller, details, started, error(GatewayError.DENIED, message));
     }
 
     private ObjectNode recorded(CallerContext caller, Map<String, String> details, long started, ObjectNode response) {
